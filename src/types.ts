@@ -1,0 +1,154 @@
+/**
+ * The data that flows between chaincheck's modules. Pure types only: no code, no I/O.
+ *
+ * Parsing (src/cert) produces `Certificate`; the path builder and checks (src/validate) turn a
+ * `ChainInput` plus a `TrustStore` into a `ChainResult`; the advisor (src/advise) fills
+ * `remediation`; renderers (src/report) turn results into text, JSON, JUnit or SARIF.
+ */
+
+/** A parsed X.509 certificate: everything later stages need, no live crypto objects. */
+export interface Certificate {
+  /** The certificate's DER bytes. */
+  readonly der: Uint8Array;
+  /** SHA-256 of the DER, lowercase hex without separators: the identity used in every report. */
+  readonly sha256: string;
+  /** X.509 version (1, 2 or 3). */
+  readonly version: number;
+  readonly serialNumber: string;
+  /** RFC 4514-style display strings (hostile content is kept as is; renderers neutralise it). */
+  readonly subject: string;
+  readonly issuer: string;
+  /** Hex of the raw DER of the subject / issuer Name: what issuer matching compares. */
+  readonly subjectKey: string;
+  readonly issuerKey: string;
+  /** Values of the subject's commonName attributes. */
+  readonly commonNames: readonly string[];
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** subjectAltName entries by type; `undefined` when the certificate has no SAN extension. */
+  readonly san?: SubjectAltNames;
+  /** basicConstraints; `undefined` when absent. */
+  readonly basicConstraints?: { readonly cA: boolean; readonly pathLen?: number };
+  /** keyUsage bit names; `undefined` when the extension is absent. */
+  readonly keyUsage?: readonly KeyUsageName[];
+  /** extKeyUsage OIDs (dotted); `undefined` when the extension is absent. */
+  readonly extKeyUsage?: readonly string[];
+  readonly nameConstraints?: NameConstraints;
+  /** subjectKeyIdentifier / authorityKeyIdentifier.keyIdentifier, lowercase hex. */
+  readonly subjectKeyId?: string;
+  readonly authorityKeyId?: string;
+  /** AIA caIssuers and OCSP URLs. */
+  readonly caIssuers: readonly string[];
+  readonly ocspUrls: readonly string[];
+  readonly signatureAlgorithm: SignatureAlgorithm;
+  readonly publicKey: PublicKeyInfo;
+  /** Every extension's OID and criticality, in certificate order. */
+  readonly extensions: readonly { readonly oid: string; readonly critical: boolean }[];
+  /** Critical extensions chaincheck does not process (a verifier must reject these). */
+  readonly unknownCriticalExtensions: readonly string[];
+  /** Subject and issuer names are identical. */
+  readonly selfIssued: boolean;
+  /** Self-issued and its signature verifies with its own key. */
+  readonly selfSigned: boolean;
+  /** Parse-level defects that make the certificate unusable in a path (e.g. duplicate extension). */
+  readonly defects: readonly string[];
+  /** Internal: what signature verification needs. */
+  readonly tbsDer: Uint8Array;
+  readonly signatureValue: Uint8Array;
+  /** DER of the SubjectPublicKeyInfo. */
+  readonly spkiDer: Uint8Array;
+}
+
+export interface SubjectAltNames {
+  readonly dns: readonly string[];
+  /** Textual IPv4 / IPv6 (canonical form from node:net). */
+  readonly ip: readonly string[];
+  readonly email: readonly string[];
+  readonly uri: readonly string[];
+  /** Hex DER of directoryName entries. */
+  readonly directoryNames: readonly string[];
+  /** Count of other name forms (otherName, x400, ediParty, registeredID). */
+  readonly other: number;
+}
+
+export type KeyUsageName =
+  | "digitalSignature" | "nonRepudiation" | "keyEncipherment" | "dataEncipherment" | "keyAgreement"
+  | "keyCertSign" | "cRLSign" | "encipherOnly" | "decipherOnly";
+
+export interface GeneralSubtrees {
+  readonly dns: readonly string[];
+  /** `{ address, prefix }`: network address bytes and prefix length in bits. */
+  readonly ip: readonly { readonly address: Uint8Array; readonly prefix: number }[];
+  readonly email: readonly string[];
+  readonly uri: readonly string[];
+  /** Hex DER of directoryName subtrees (the RDN sequence, without the outer Name tag). */
+  readonly directoryNames: readonly string[];
+  /** Forms chaincheck cannot evaluate (otherName, x400, ediParty, registeredID). */
+  readonly unsupported: number;
+}
+
+export interface NameConstraints {
+  readonly permitted?: GeneralSubtrees;
+  readonly excluded?: GeneralSubtrees;
+}
+
+export interface SignatureAlgorithm {
+  readonly oid: string;
+  /** e.g. "sha256WithRSAEncryption", "ecdsa-with-SHA384", "Ed25519", "RSASSA-PSS"; the OID when unknown. */
+  readonly name: string;
+  /** Digest used, when known: "md5" | "sha1" | "sha224" | "sha256" | "sha384" | "sha512". */
+  readonly hash?: string;
+  /** Hex DER of the AlgorithmIdentifier parameters, when present. */
+  readonly parametersDer?: string;
+}
+
+export interface PublicKeyInfo {
+  /** "rsa" | "rsa-pss" | "ec" | "ed25519" | "ed448" | "dsa" | the algorithm OID when unknown. */
+  readonly type: string;
+  /** Modulus size for RSA/DSA, curve size for EC. */
+  readonly bits?: number;
+  /** Named curve for EC keys, e.g. "P-256". */
+  readonly curve?: string;
+}
+
+/** Finding severities, most serious first. */
+export type Severity = "error" | "warning" | "info";
+
+/** A finding as reports carry it: typed code, severity, plain words, the certificate named. */
+export interface Finding {
+  readonly code: string;
+  readonly severity: Severity;
+  /** One or two sentences naming the certificate (subject and SHA-256) and the evidence. */
+  readonly message: string;
+  /** What to do about it. */
+  readonly remediation: string;
+  /** SHA-256 of the certificate the finding is about, or null. */
+  readonly certificate: string | null;
+}
+
+/** How the presented chain looks, before any validation. */
+export type ChainKind = "self-signed" | "leaf-only" | "full";
+
+/** Which clients' path validation to model. */
+export type VerifierModel = "strict" | "partial-chain";
+
+export type Service = "tabpy" | "rserve" | "tls";
+
+export type Status = "pass" | "warn" | "fail" | "error";
+
+/** A certificate the client must install, in the order to install. */
+export interface InstallItem {
+  readonly role: "root" | "intermediate" | "leaf";
+  readonly subject: string;
+  readonly sha256: string | null;
+  readonly pem: string | null;
+  /** Where to get it when chaincheck does not hold it (CA administrator, AIA URL). */
+  readonly obtainFrom?: string;
+  /** subjectKeyIdentifier of the certificate to obtain, when known from the child's AKI. */
+  readonly keyId?: string;
+}
+
+export interface Remediation {
+  readonly install: readonly InstallItem[];
+  readonly steps: readonly string[];
+}
