@@ -21,6 +21,8 @@ export interface Certificate {
   /** Hex of the raw DER of the subject / issuer Name: what issuer matching compares. */
   readonly subjectKey: string;
   readonly issuerKey: string;
+  /** Hex DER of each subject RDN in encoding order (directoryName constraints compare prefixes). */
+  readonly subjectRdns: readonly string[];
   /** Values of the subject's commonName attributes. */
   readonly commonNames: readonly string[];
   readonly notBefore: Date;
@@ -148,7 +150,22 @@ export interface InstallItem {
   readonly keyId?: string;
 }
 
+/** What to do about an untrusted result (the anchor advisor's output). */
 export interface Remediation {
+  /** Certificates to install in the client's trust store (strict model: works for every client), in order. */
   readonly install: readonly InstallItem[];
+  /** Plain-words steps with the commands for `targetOs`. */
   readonly steps: readonly string[];
+  /** The platform the commands are for. */
+  readonly targetOs: string;
+  /** A smaller set that is enough for partial-chain clients only (curl, Go, Java, GnuTLS); empty when not smaller. */
+  readonly partialChainInstall: readonly InstallItem[];
+  /** What-if: the chain validates once `install` is added to the store (null: nothing to install). */
+  readonly verifiedAfterInstall: boolean | null;
+  /** One sentence stating what the what-if re-run showed. */
+  readonly proof: string | null;
+  /** The server-side alternative (send the intermediates), when it applies. */
+  readonly serverSide: readonly string[];
+  /** Failures no installed certificate can fix, with what to reissue or change. */
+  readonly cannotFix: readonly string[];
 }

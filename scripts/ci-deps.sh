@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what chaincheck's tests need that npm does not provide, on a Debian machine, as root:
+#   r-cran-rserve  the real Rserve (TLS compiled in), started by test/support/rserve.ts
+#   openssl        /usr/bin/openssl, which issues the test certificates
+# Idempotent: installs only what is missing (apt-get update only then). Exits non-zero on failure.
+# Usage: bash scripts/ci-deps.sh
+set -euo pipefail
+
+log() { printf '[ci-deps] %s\n' "$*"; }
+fail() { printf '[ci-deps] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# True when dpkg reports the package fully installed (not merely known, nor "config-files").
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" = "install ok installed" ]; }
+
+rserve_binary() { Rscript -e 'cat(system.file("libs","Rserve",package="Rserve"))' 2>/dev/null || true; }
+
+rserve_ok() { installed r-cran-rserve && command -v R >/dev/null 2>&1 && [ -x "$(rserve_binary)" ]; }
+openssl_ok() { installed openssl && [ -x /usr/bin/openssl ]; }
+
+command -v dpkg-query >/dev/null 2>&1 || fail "not a Debian-family system (no dpkg-query); install R's Rserve package and OpenSSL by hand"
+
+missing=()
+if rserve_ok; then log "r-cran-rserve: present ($(rserve_binary))"; else log "r-cran-rserve: missing"; missing+=(r-cran-rserve); fi
+if openssl_ok; then log "openssl: present ($(/usr/bin/openssl version))"; else log "openssl: missing"; missing+=(openssl); fi
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  log "nothing to install"
+  exit 0
+fi
+
+[ "$(id -u)" -eq 0 ] || fail "must run as root to install: ${missing[*]}"
+command -v apt-get >/dev/null 2>&1 || fail "apt-get not found; cannot install: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+
+started=$SECONDS
+log "apt-get update"
+apt-get -o Acquire::Retries=3 update -qq || fail "apt-get update failed"
+log "apt-get update done in $((SECONDS - started)) s"
+
+started=$SECONDS
+log "apt-get install --no-install-recommends ${missing[*]}"
+apt-get -o Acquire::Retries=3 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+  || fail "apt-get install ${missing[*]} failed"
+log "apt-get install done in $((SECONDS - started)) s"
+
+rserve_ok || fail "r-cran-rserve installed but the Rserve binary was not found through Rscript"
+openssl_ok || fail "openssl installed but /usr/bin/openssl is not executable"
+log "ready: Rserve at $(rserve_binary); $(/usr/bin/openssl version)"

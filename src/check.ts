@@ -1,0 +1,66 @@
+/**
+ * One chain, one verdict: validation + advice assembled into the `ChainResult` every command returns.
+ * Pure: the caller brings certificates, anchors and time.
+ */
+import type { Certificate, Service } from "./types.js";
+import { advise, type TargetOs } from "./advise/advise.js";
+import { describeCertificate, statusOf, type ChainResult } from "./result.js";
+import { validateChain, type TrustAnchors } from "./validate/validate.js";
+
+export interface CheckInput {
+  readonly target: string;
+  readonly service: Service | null;
+  /** What the server presents, leaf first, in wire order. */
+  readonly presented: readonly Certificate[];
+  readonly anchors: TrustAnchors;
+  readonly host: string | null;
+  readonly at: Date;
+  readonly partialChain: boolean;
+  readonly warnDays: number;
+  /** Certificates the user holds (never counted as presented): used for advice and the what-if. */
+  readonly heldIntermediates?: readonly Certificate[];
+  readonly targetOs: TargetOs;
+  /** The input file was DER: the advice includes the conversion to PEM. */
+  readonly inputWasDer?: boolean;
+}
+
+export function checkChain(input: CheckInput): ChainResult {
+  const options = { host: input.host, at: input.at, partialChain: input.partialChain, warnDays: input.warnDays };
+  const validation = validateChain(input.presented, input.anchors, options);
+  const remediation = advise({
+    presented: input.presented,
+    validation,
+    anchors: input.anchors,
+    options,
+    held: input.heldIntermediates ?? [],
+    service: input.service,
+    targetOs: input.targetOs,
+    inputWasDer: input.inputWasDer ?? false,
+  });
+  const presentedShas = new Set(input.presented.map((c) => c.sha256));
+  return {
+    target: input.target,
+    service: input.service,
+    host: input.host,
+    chainKind: validation.chainKind,
+    presented: input.presented.map(describeCertificate),
+    path: validation.path ? validation.path.map((c) => c.sha256) : null,
+    builtPath: validation.best ? {
+      certificates: validation.best.certs.map((c) => ({
+        sha256: c.sha256,
+        subject: c.subject,
+        notAfter: c.notAfter.toISOString(),
+        source: presentedShas.has(c.sha256) ? "presented" : input.anchors.contains(c) ? "store" : "held",
+      })),
+      end: validation.best.termination,
+    } : null,
+    trustStore: input.anchors.description,
+    verifierModel: input.partialChain ? "partial-chain" : "strict",
+    checkedAt: input.at.toISOString(),
+    trusted: validation.trusted,
+    status: statusOf(validation.trusted, validation.findings),
+    headline: validation.headline?.code ?? null,
+    findings: validation.findings,
+    remediation,
+  };
+}

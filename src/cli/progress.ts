@@ -1,0 +1,23 @@
+/** A spinner on stderr, only for a terminal and the text format; ora is imported only then. */
+import type { CliIo } from "./io.js";
+
+export interface Progress {
+  tick(label: string): void;
+  stop(): void;
+}
+
+const SILENT: Progress = { tick: () => undefined, stop: () => undefined };
+
+export async function startProgress(io: CliIo, textFormat: boolean, total: number): Promise<Progress> {
+  if (!io.stderrIsTTY || !textFormat) return SILENT;
+  const { default: ora } = await import("ora");
+  let done = 0;
+  const spinner = ora({ text: `checking ${total} target(s)`, stream: process.stderr }).start();
+  return {
+    tick(label) {
+      done++;
+      spinner.text = `checked ${done}/${total} (${label})`;
+    },
+    stop: () => void spinner.stop(),
+  };
+}

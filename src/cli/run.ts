@@ -1,0 +1,88 @@
+/**
+ * The command line: `run(argv, io) -> exit code` (certigo's `cli.Run`, attw's CLI). The only place
+ * that picks real adapters; `main.ts` is the only place that touches `process`.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { EXIT } from "./exit-code.js";
+import type { CliIo } from "./io.js";
+import { addCheckOptions, addOutputOptions, collect, type CheckFlags, type VerifyOnlyFlags } from "./flags.js";
+import { executeVerify } from "./verify-command.js";
+import { executeProbe, type ProbeFlags } from "./probe-command.js";
+import { executeDemo } from "./demo-command.js";
+import { HELP } from "./help.js";
+import { describeError } from "./errors.js";
+
+import { VERSION } from "./version.js";
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let outcome: Promise<number> | undefined;
+  const program = new Command()
+    .name("chaincheck")
+    .description("Will Tableau trust this TLS endpoint's certificate chain? If not, what to install where.")
+    .version(VERSION, "-V, --version")
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({
+      writeOut: io.stdout,
+      writeErr: io.stderr,
+      outputError: (text, write) => write(`chaincheck: ${text.replace(/^error: /, "").trim()}\n`),
+    })
+    .addHelpText("after", HELP.main);
+
+  const check = program
+    .command("check", { isDefault: true })
+    .description("probe live TLS endpoints (TabPy, Rserve, any TLS server) and judge the chain they present")
+    .argument("[targets...]", "host, host:port, [v6addr]:port or https://host:port/ (default port 9004)")
+    .addOption(new Option("--servername <name>", "SNI and the name checked against the certificate (default: the target host)"))
+    .addOption(new Option("--service <service>", "what to expect on the port").choices(["auto", "tabpy", "rserve", "tls"]).default("auto"))
+    .option("--timeout <ms>", "bound for connect + handshake + detection, per target", "10000")
+    .option("--targets-file <file>", "one target per line (# comments; optional servername=NAME service=NAME)")
+    .option("--concurrency <n>", "targets checked at once", "16")
+    .option("--report <file>", "write a self-contained support file (.html for a web page, else JSON)")
+    .option("--user <name>", "TabPy user for the credentials check (Tableau's Test Connection)")
+    .option("--password-env <var>", "environment variable holding the TabPy password (else a no-echo prompt)")
+    .option("--send-credentials-untrusted", "send credentials even when the chain is not trusted")
+    .addHelpText("after", HELP.check);
+  addCheckOptions(check);
+  addOutputOptions(check);
+  check.action((targets: string[], flags: CheckFlags & ProbeFlags) => {
+    outcome = executeProbe(targets, flags, io);
+  });
+
+  const verify = program
+    .command("verify")
+    .description("check a certificate bundle offline, as the server will present it (rollout gate)")
+    .argument("<file>", "what the server will present, leaf first: PEM, DER, PKCS#7 (.p7b) or PKCS#12 (.pfx/.p12)")
+    .option("--chain <file>", "more certificates the server presents after FILE (repeatable)", collect, [])
+    .option("--host <name>", "the host name or IP Tableau connects to")
+    .addOption(new Option("--service <service>", "judge as this server presents the file (rserve sends only the first certificate)").choices(["tabpy", "rserve"]))
+    .option("--pfx-password-env <var>", "environment variable holding the PKCS#12 password (else a no-echo prompt on a TTY)")
+    .addHelpText("after", HELP.verify);
+  addCheckOptions(verify);
+  addOutputOptions(verify);
+  verify.action((file: string, flags: CheckFlags & VerifyOnlyFlags) => {
+    outcome = executeVerify(file, flags, io);
+  });
+
+  program
+    .command("demo")
+    .description("run a private CA, a TabPy-like and an Rserve-like server on loopback, and diagnose both")
+    .option("--no-color", "no colour")
+    .option("--format <format>", "text or json", "text")
+    .action((flags: { color: boolean; format: string }) => {
+      outcome = executeDemo(flags, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return outcome ? await outcome : EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.code === "commander.helpDisplayed" || err.code === "commander.version" || err.code === "commander.help" ? EXIT.ok : EXIT.usage;
+    }
+    const { message, code } = describeError(err);
+    io.stderr(`chaincheck: ${message}\n`);
+    return code;
+  }
+}
+

@@ -1,0 +1,237 @@
+/**
+ * The one wording table: every finding code with its severity, rank, title, message and remediation.
+ * Checks produce typed evidence (`FindingContexts`); only this file turns evidence into words.
+ * The codes are a public contract (README "Finding codes"): add codes, never rename or repurpose one.
+ */
+import type { Severity } from "../types.js";
+
+/** Evidence each code carries. `cert` (the certificate the finding names) is passed separately. */
+export interface FindingContexts {
+  UNTRUSTED_ROOT: { store: string };
+  ISSUER_NOT_FOUND: { issuer: string; keyId?: string; caIssuers: readonly string[]; store: string };
+  SELF_SIGNED: { store: string };
+  PARTIAL_CHAIN_ANCHOR: { store: string };
+  BAD_SIGNATURE: { issuer: string; issuerSha256: string };
+  NOT_A_CA: Record<string, never>;
+  PATH_LENGTH_EXCEEDED: { pathLen: number; below: number };
+  NAME_CONSTRAINTS_VIOLATION: { name: string; reason: string };
+  KEY_USAGE_INVALID: { role: "issuer" | "leaf"; keyUsage: readonly string[] };
+  EKU_NOT_SERVER_AUTH: { role: "issuer" | "leaf"; eku: readonly string[] };
+  UNKNOWN_CRITICAL_EXTENSION: { oids: readonly string[] };
+  MALFORMED_CERTIFICATE: { defects: readonly string[] };
+  PATH_BUDGET_EXCEEDED: { reason: string };
+  EXPIRED: { notAfter: string; at: string };
+  NOT_YET_VALID: { notBefore: string; at: string };
+  EXPIRING_SOON: { notAfter: string; days: number; warnDays: number };
+  HOSTNAME_MISMATCH: { host: string; names: readonly string[]; cnOnly: boolean };
+  HOSTNAME_NOT_CHECKED: Record<string, never>;
+  WEAK_SIGNATURE_ALGORITHM: { algorithm: string };
+  WEAK_KEY: { key: string };
+  LEAF_ONLY: Record<string, never>;
+  CHAIN_ORDER: { position: number };
+  EXTRA_CERTIFICATE: { position: number };
+  ROOT_PRESENTED: { position: number };
+  DUPLICATE_CERTIFICATE: { positions: readonly number[] };
+  // Live probe (the chain could not be obtained: status "error", exit 3)
+  CONNECTION_REFUSED: ProbeErrorContext;
+  CONNECTION_TIMEOUT: ProbeErrorContext;
+  DNS_ERROR: ProbeErrorContext;
+  CONNECTION_RESET: ProbeErrorContext;
+  NOT_TLS: ProbeErrorContext;
+  TLS_HANDSHAKE_FAILED: ProbeErrorContext;
+  // Live probe (the chain was obtained)
+  LEGACY_TLS_VERSION: { protocol: string };
+  OPENSSL_DISAGREES: { ours: string; openssl: string };
+}
+
+/** What the probe saw when no chain could be obtained. */
+export interface ProbeErrorContext {
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export type FindingCode = keyof FindingContexts;
+
+/** A certificate as findings name it. */
+export interface NamedCert {
+  readonly subject: string;
+  readonly sha256: string;
+}
+
+export interface FindingInfo<Ctx> {
+  readonly severity: Severity;
+  /** Specificity: the headline is the error with the highest rank (rustls/webpki `most_specific`). */
+  readonly rank: number;
+  readonly title: string;
+  /** Plain words; `who` is the certificate named as `"subject" (SHA-256 abcd…)`. */
+  message(ctx: Ctx, who: string): string;
+  remediation(ctx: Ctx, who: string): string;
+}
+
+/** The shared wording of probe errors: the probe's own one-line message, and its hint when it has one. */
+function probeError(title: string, rank: number, fallbackHint: string): FindingInfo<ProbeErrorContext> {
+  return {
+    severity: "error", rank, title,
+    message: (c) => c.message,
+    remediation: (c) => c.hint ?? fallbackHint,
+  };
+}
+
+const list = (names: readonly string[], none = "none"): string => (names.length ? names.join(", ") : none);
+
+export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContexts[C]> } = {
+  EXPIRED: {
+    severity: "error", rank: 290, title: "Certificate expired",
+    message: (c, who) => `${who} expired on ${c.notAfter} (checked at ${c.at}).`,
+    remediation: () => "Renew this certificate and deploy the new one (for an intermediate, serve the CA's current intermediate); check the client's clock if the date looks wrong.",
+  },
+  NOT_YET_VALID: {
+    severity: "error", rank: 289, title: "Certificate not yet valid",
+    message: (c, who) => `${who} is not valid before ${c.notBefore} (checked at ${c.at}).`,
+    remediation: () => "Check the clocks of the server, the client and the machine that issued the certificate, or wait until it becomes valid.",
+  },
+  HOSTNAME_MISMATCH: {
+    severity: "error", rank: 280, title: "Certificate not issued to this host",
+    message: (c, who) =>
+      c.cnOnly
+        ? `${who} names ${c.host} only in its subject common name; clients ignore the CN and its subjectAltName lists: ${list(c.names)}.`
+        : `${who} is not valid for ${c.host}; it is valid for: ${list(c.names, "no DNS or IP names")}.`,
+    remediation: (c) =>
+      `Reissue the certificate with a subjectAltName that contains ${c.host}, or configure Tableau with a name the certificate is valid for${c.names.length ? ` (${list(c.names)})` : ""}.`,
+  },
+  BAD_SIGNATURE: {
+    severity: "error", rank: 260, title: "Signature does not verify",
+    message: (c, who) => `The signature on ${who} does not verify with the key of "${c.issuer}" (SHA-256 ${c.issuerSha256.slice(0, 16)}…), the certificate that carries its issuer's name.`,
+    remediation: () => "The bundle mixes certificates of different CAs or a corrupted certificate: get the exact issuing intermediate from the CA that signed the server certificate.",
+  },
+  EKU_NOT_SERVER_AUTH: {
+    severity: "error", rank: 240, title: "Not allowed for TLS servers",
+    message: (c, who) => `${who} restricts its extended key usage to ${list(c.eku)}, which does not include serverAuth.`,
+    remediation: (c) => c.role === "leaf"
+      ? "Reissue the server certificate with the serverAuth extended key usage (TLS Web Server Authentication)."
+      : "This CA may not issue TLS server certificates: issue the server certificate from a CA whose extended key usage allows serverAuth.",
+  },
+  KEY_USAGE_INVALID: {
+    severity: "error", rank: 235, title: "Key usage does not allow this use",
+    message: (c, who) => c.role === "issuer"
+      ? `${who} signs certificates but its key usage (${list(c.keyUsage)}) lacks keyCertSign.`
+      : `${who} has key usage ${list(c.keyUsage)}, which allows neither digitalSignature nor key encipherment/agreement for TLS.`,
+    remediation: (c) => c.role === "issuer"
+      ? "The CA certificate must be reissued with keyCertSign in its key usage."
+      : "Reissue the server certificate with key usage digitalSignature (and keyEncipherment for RSA).",
+  },
+  NAME_CONSTRAINTS_VIOLATION: {
+    severity: "error", rank: 230, title: "Name outside the CA's constraints",
+    message: (c, who) => `${who} constrains the names it may certify, and ${c.name} is not allowed: ${c.reason}.`,
+    remediation: () => "Issue the server certificate from a CA allowed to certify this name, or ask the CA administrator to widen the name constraints.",
+  },
+  UNKNOWN_CRITICAL_EXTENSION: {
+    severity: "error", rank: 225, title: "Unknown critical extension",
+    message: (c, who) => `${who} has critical extension(s) ${list(c.oids)} that TLS clients do not process, so they must reject it.`,
+    remediation: () => "Reissue the certificate without these extensions, or mark them non-critical.",
+  },
+  MALFORMED_CERTIFICATE: {
+    severity: "error", rank: 224, title: "Malformed certificate",
+    message: (c, who) => `${who} breaks X.509 encoding rules: ${list(c.defects)}.`,
+    remediation: () => "Reissue the certificate with a standards-conforming tool (OpenSSL, a CA product).",
+  },
+  PATH_LENGTH_EXCEEDED: {
+    severity: "error", rank: 220, title: "Path length constraint exceeded",
+    message: (c, who) => `${who} allows at most ${c.pathLen} intermediate CA(s) below it, but the path has ${c.below}.`,
+    remediation: () => "Issue the server certificate from a CA closer to the root, or reissue the CA with a larger pathLenConstraint.",
+  },
+  NOT_A_CA: {
+    severity: "error", rank: 210, title: "Issuer is not a CA",
+    message: (_c, who) => `${who} is used as an issuer but is not a CA certificate (basicConstraints cA is not set).`,
+    remediation: () => "The bundle contains a non-CA certificate in the issuer position: serve the real intermediate CA certificate.",
+  },
+  WEAK_SIGNATURE_ALGORITHM: {
+    severity: "error", rank: 200, title: "Weak signature algorithm",
+    message: (c, who) => `${who} is signed with ${c.algorithm}; current clients reject MD5 and SHA-1 signatures.`,
+    remediation: () => "Reissue the certificate with a SHA-256 (or stronger) signature.",
+  },
+  WEAK_KEY: {
+    severity: "error", rank: 195, title: "Weak key",
+    message: (c, who) => `${who} has a ${c.key} key; clients at the default security level require RSA >= 2048 or EC >= 256 bits.`,
+    remediation: () => "Generate a new key (RSA 2048+ or ECDSA P-256+) and reissue the certificate.",
+  },
+  SELF_SIGNED: {
+    severity: "error", rank: 120, title: "Self-signed certificate not trusted",
+    message: (c, who) => `${who} is self-signed and is not in the trust store (${c.store}).`,
+    remediation: () => "Install this exact certificate in the client's trust store, or replace it with one issued by your organisation's CA.",
+  },
+  ISSUER_NOT_FOUND: {
+    severity: "error", rank: 110, title: "Issuer not found",
+    message: (c, who) =>
+      `The issuer of ${who}, "${c.issuer}"${c.keyId ? ` (key id ${c.keyId})` : ""}, is neither presented by the server nor in the trust store (${c.store}).`,
+    remediation: (c) =>
+      `Install "${c.issuer}" in the client's trust store, or have the server send it${c.caIssuers.length ? `; its certificate is published at ${list(c.caIssuers)}` : ""}.`,
+  },
+  PARTIAL_CHAIN_ANCHOR: {
+    severity: "error", rank: 105, title: "Trusted only by partial-chain clients",
+    message: (c, who) =>
+      `The path ends at ${who}, which is in the trust store (${c.store}) but is not a self-signed root: only partial-chain clients (curl, Go, Java, GnuTLS) accept it; OpenSSL's default, Node and Python do not.`,
+    remediation: () => "Install the self-signed root of this CA in the trust store too (strict clients need the path to end at a root).",
+  },
+  UNTRUSTED_ROOT: {
+    severity: "error", rank: 100, title: "Root not trusted",
+    message: (c, who) => `The path ends at the self-signed root ${who}, which is not in the trust store (${c.store}).`,
+    remediation: () => "Install this root certificate in the client's trust store (see the commands below).",
+  },
+  PATH_BUDGET_EXCEEDED: {
+    severity: "error", rank: 1, title: "Path search limit reached",
+    message: (c) => `chaincheck stopped building paths: ${c.reason}.`,
+    remediation: () => "Serve only the leaf and its own intermediates; remove unrelated or looping certificates from the bundle.",
+  },
+  EXPIRING_SOON: {
+    severity: "warning", rank: 50, title: "Expires soon",
+    message: (c, who) => `${who} expires on ${c.notAfter}, in ${c.days} day(s) (warning threshold ${c.warnDays} days).`,
+    remediation: () => "Renew it before it expires and deploy the new certificate.",
+  },
+  CHAIN_ORDER: {
+    severity: "warning", rank: 40, title: "Chain out of order",
+    message: (c, who) => `Certificate #${c.position} ${who} does not certify the certificate sent before it.`,
+    remediation: () => "Put the certificates in order in the server's file: leaf first, then each issuer.",
+  },
+  EXTRA_CERTIFICATE: {
+    severity: "warning", rank: 35, title: "Certificate not on the path",
+    message: (c, who) => `Certificate #${c.position} ${who} is sent by the server but is on no path from the leaf.`,
+    remediation: () => "Remove it from the server's certificate file.",
+  },
+  DUPLICATE_CERTIFICATE: {
+    severity: "warning", rank: 30, title: "Duplicate certificate",
+    message: (c, who) => `${who} is sent more than once (positions ${c.positions.join(", ")}).`,
+    remediation: () => "Remove the duplicate from the server's certificate file.",
+  },
+  LEAF_ONLY: {
+    severity: "info", rank: 20, title: "Leaf only",
+    message: (_c, who) => `The server sends only its own certificate ${who}; clients must already hold every intermediate and the root.`,
+    remediation: () => "Install the intermediates and the root on every client, or configure the server to send the intermediates.",
+  },
+  ROOT_PRESENTED: {
+    severity: "info", rank: 10, title: "Root sent by the server",
+    message: (c, who) => `Certificate #${c.position} ${who} is the self-signed root; clients use their own copy, so sending it does not make it trusted.`,
+    remediation: () => "Optional: remove the root from the server's file; it must be installed on the client either way.",
+  },
+  LEGACY_TLS_VERSION: {
+    severity: "error", rank: 270, title: "Outdated TLS version",
+    message: (c) => `The server negotiated ${c.protocol}; current clients (and Tableau at default settings) refuse TLS below 1.2.`,
+    remediation: () => "Enable TLS 1.2 or 1.3 on the server (TabPy and Rserve use OpenSSL's defaults; check the server's OpenSSL configuration).",
+  },
+  OPENSSL_DISAGREES: {
+    severity: "warning", rank: 45, title: "OpenSSL's verdict differs",
+    message: (c) => `chaincheck says: ${c.ours}; OpenSSL's handshake verification against the same trust store says: ${c.openssl}.`,
+    remediation: () => "OpenSSL rejects some valid paths (it does not backtrack through cross-signed branches) and skips some checks; clients built on OpenSSL may behave like it. Serve the simplest chain: leaf, then its own intermediates.",
+  },
+  CONNECTION_REFUSED: probeError("Connection refused", 900, "Check the host and port: is TabPy (9004) or Rserve's TLS port (6311, qap.tls.port) running and reachable?"),
+  CONNECTION_TIMEOUT: probeError("Connection timed out", 899, "Check firewalls and that the service listens on this port; a TLS client against a plain-HTTP port also stalls."),
+  DNS_ERROR: probeError("Host name not found", 898, "Check the host name (DNS) or use the IP address with --servername NAME."),
+  CONNECTION_RESET: probeError("Connection reset", 897, "The server closed the connection during the handshake: check its TLS configuration and logs."),
+  NOT_TLS: probeError("Not a TLS port", 896, "Use the port that speaks TLS."),
+  TLS_HANDSHAKE_FAILED: probeError("TLS handshake failed", 895, "Check the server's TLS configuration (protocol versions, cipher suites, certificate and key)."),
+  HOSTNAME_NOT_CHECKED: {
+    severity: "info", rank: 5, title: "Host name not checked",
+    message: () => "No host name was given, so the certificate was not checked against the name Tableau will connect to.",
+    remediation: () => "Pass --host NAME with the host name configured in Tableau.",
+  },
+};

@@ -1,0 +1,49 @@
+/** Builds `Finding` objects from typed evidence, and orders them. */
+import type { Finding } from "../types.js";
+import { FINDINGS, type FindingCode, type FindingContexts, type NamedCert } from "./catalog.js";
+
+/** How every message names a certificate: its subject and the start of its SHA-256. */
+export function nameCert(cert: NamedCert): string {
+  return `"${cert.subject || "(empty subject)"}" (SHA-256 ${cert.sha256.slice(0, 16)}…)`;
+}
+
+export function makeFinding<C extends FindingCode>(code: C, cert: NamedCert | null, context: FindingContexts[C]): Finding {
+  const info = FINDINGS[code];
+  const who = cert ? nameCert(cert) : "the chain";
+  return {
+    code,
+    severity: info.severity,
+    message: info.message(context, who),
+    remediation: info.remediation(context, who),
+    certificate: cert ? cert.sha256 : null,
+  };
+}
+
+export function rankOf(code: string): number {
+  return (FINDINGS as Record<string, { rank: number } | undefined>)[code]?.rank ?? 0;
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+/** Errors first, then warnings, then info; within a severity the most specific first. Stable. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || rankOf(b.code) - rankOf(a.code),
+  );
+}
+
+/** Drops repeats of the same code about the same certificate (keeps the first). */
+export function dedupeFindings(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}/${f.certificate ?? ""}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The most specific error, or null when there is none. */
+export function headlineOf(findings: readonly Finding[]): Finding | null {
+  return sortFindings(findings).find((f) => f.severity === "error") ?? null;
+}

@@ -1,0 +1,220 @@
+/**
+ * Certificate containers in, DER certificates out. Accepts PEM bundles (CERTIFICATE,
+ * X509 CERTIFICATE, TRUSTED CERTIFICATE, PKCS7/CMS blocks), DER certificates, DER PKCS#7 and
+ * PKCS#12, and tells them apart from the bytes, not the file name. Each certificate is checked for
+ * its outer DER shape only; src/cert parses it. pkijs/asn1js load lazily, only for PKCS#7/#12.
+ * Pure: no I/O.
+ */
+import { DerError, TAG_SEQUENCE, checkCertificate, checkCertificateAt, readTlv } from "./der.js";
+import { detectDerKind } from "./detect.js";
+import { InputError, displayName } from "./errors.js";
+import { decodeBareBase64, decodeBlockBase64, hasPemBlock, parsePemBlocks, shortLabel } from "./pem.js";
+import type { PemBlock } from "./pem.js";
+
+export { encodePem } from "./pem.js";
+export { InputError } from "./errors.js";
+export type { InputErrorCode } from "./errors.js";
+
+/** Most certificates read from one input (a bound on work for hostile input). */
+export const MAX_CERTIFICATES = 1000;
+
+export interface DecodeOptions {
+  /** PKCS#12 password. Never stored, logged or put in a message. */
+  readonly password?: string;
+  /** Display name for messages, usually the file name. */
+  readonly name?: string;
+}
+
+export interface DecodeResult {
+  /** The container format ("pkcs7" also for PEM files whose certificates all come from PKCS7 blocks). */
+  readonly format: "pem" | "der" | "pkcs7" | "pkcs12";
+  /** DER of each certificate, in file order (independent copies). */
+  readonly certificates: Uint8Array[];
+  /** Things the user may want to know (ignored private keys, trust settings dropped, ...). */
+  readonly warnings: string[];
+}
+
+const CERT_LABELS = new Set(["CERTIFICATE", "X509 CERTIFICATE", "X.509 CERTIFICATE"]);
+const TRUSTED_LABEL = "TRUSTED CERTIFICATE";
+const PKCS7_LABELS = new Set(["PKCS7", "PKCS #7 SIGNED DATA", "CMS"]);
+
+/** Collects certificates, checking each one's shape and the count limit. */
+class Collector {
+  readonly certificates: Uint8Array[] = [];
+  readonly warnings: string[] = [];
+  constructor(readonly source: string) {}
+
+  add(der: Uint8Array, where: string): void {
+    try {
+      checkCertificate(der);
+    } catch (e) {
+      throw derFailure(this.source, where, e);
+    }
+    if (this.certificates.length >= MAX_CERTIFICATES) {
+      throw new InputError("TOO_MANY_CERTIFICATES", this.source,
+        `holds more than ${MAX_CERTIFICATES} certificates; chaincheck reads at most ${MAX_CERTIFICATES} from one input`);
+    }
+    this.certificates.push(der.slice());
+  }
+}
+
+/** Turn a {@link DerError} about one certificate into the user-facing error naming it. */
+function derFailure(source: string, where: string, e: unknown): InputError {
+  if (!(e instanceof DerError)) throw e;
+  const code = e.kind === "not-certificate" ? "NOT_A_CERTIFICATE" : "MALFORMED_DER";
+  return new InputError(code, source, `${where} ${e.message}`);
+}
+
+/**
+ * Extract the certificates from PEM, DER, PKCS#7 or PKCS#12 bytes.
+ * @throws {InputError} with a one-line message naming the input and the block or certificate at fault.
+ */
+export async function decodeCertificates(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodeResult> {
+  const source = displayName(options.name);
+  if (bytes.length === 0) throw new InputError("EMPTY_INPUT", source, "the input is empty");
+  const utf16 = utf16Text(bytes);
+  const body = utf16 === undefined ? stripUtf8Bom(bytes) : undefined;
+  const buf = body && Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const hasBegin = utf16 !== undefined ? hasPemBlock(utf16) : buf!.includes("-----BEGIN ");
+  if (body && body[0] === TAG_SEQUENCE && (!hasBegin || spansWhole(body))) {
+    return decodeDer(body, source, options.password, []);
+  }
+  const text = utf16 ?? buf!.toString("latin1");
+  if (text.trim() === "") throw new InputError("EMPTY_INPUT", source, "holds only whitespace");
+  if (hasBegin && hasPemBlock(text)) return decodePem(text, source);
+  const bare = decodeBareBase64(text);
+  if (bare && bare[0] === TAG_SEQUENCE) {
+    return decodeDer(bare, source, options.password, ["the input is base64 without PEM BEGIN/END lines; it was decoded as DER"]);
+  }
+  if (isMostlyText(text)) {
+    throw new InputError("NOT_A_CERTIFICATE", source, "is text without any -----BEGIN CERTIFICATE----- block");
+  }
+  throw new InputError("NOT_A_CERTIFICATE", source, "is not a certificate file (expected PEM, DER, PKCS#7 or PKCS#12)");
+}
+
+async function decodePem(text: string, source: string): Promise<DecodeResult> {
+  const out = new Collector(source);
+  const ignored: string[] = [];
+  let fromPkcs7 = 0;
+  for (const block of parsePemBlocks(text, source)) {
+    const label = block.label.toUpperCase();
+    if (CERT_LABELS.has(label)) {
+      out.add(decodeBlockBase64(block, source), `block ${block.index}`);
+    } else if (label === TRUSTED_LABEL) {
+      addTrusted(out, block, source);
+    } else if (PKCS7_LABELS.has(label)) {
+      const before = out.certificates.length;
+      await addPkcs7(out, decodeBlockBase64(block, source), `block ${block.index} (${shortLabel(block.label)})`);
+      fromPkcs7 += out.certificates.length - before;
+    } else if (label.endsWith("PRIVATE KEY")) {
+      // Never decoded, never echoed: only its position is reported.
+      out.warnings.push(`block ${block.index} is a private key; it was ignored`);
+      ignored.push("a private key");
+    } else {
+      out.warnings.push(`block ${block.index} (${shortLabel(block.label)}) is not a certificate; it was ignored`);
+      ignored.push(`a ${shortLabel(block.label)} block`);
+    }
+  }
+  if (out.certificates.length === 0) {
+    const found = ignored.length === 0 ? "no -----BEGIN CERTIFICATE----- block" : `only ${ignored.join(", ")}`;
+    throw new InputError("NO_CERTIFICATES", source, `holds no certificate (${found})`);
+  }
+  const format = fromPkcs7 === out.certificates.length ? "pkcs7" : "pem";
+  return { format, certificates: out.certificates, warnings: out.warnings };
+}
+
+/** OpenSSL's trusted form: Certificate followed by X509_CERT_AUX (crypto/x509/x_x509a.c). */
+function addTrusted(out: Collector, block: PemBlock, source: string): void {
+  const der = decodeBlockBase64(block, source);
+  const where = `block ${block.index}`;
+  let end: number;
+  try {
+    end = checkCertificateAt(der, 0);
+    if (end < der.length) {
+      const aux = readTlv(der, end);
+      if (aux.tag !== TAG_SEQUENCE || aux.end !== der.length) {
+        throw new DerError("trailing", "has trailing data after the certificate and its trust settings");
+      }
+    }
+  } catch (e) {
+    throw derFailure(source, where, e);
+  }
+  out.add(der.subarray(0, end), where);
+  out.warnings.push(`${where} is an OpenSSL TRUSTED CERTIFICATE; its trust settings were ignored`);
+}
+
+async function addPkcs7(out: Collector, der: Uint8Array, context: string | undefined): Promise<void> {
+  const { pkcs7Certificates } = await import("./pkcs7.js");
+  const { blobs, warnings } = await pkcs7Certificates(der, out.source, context);
+  out.warnings.push(...warnings);
+  blobs.forEach((blob, i) => out.add(blob, context ? `certificate ${i + 1} in ${context}` : `certificate ${i + 1} of the PKCS#7 bundle`));
+}
+
+async function decodeDer(bytes: Uint8Array, source: string, password: string | undefined, warnings: string[]): Promise<DecodeResult> {
+  const out = new Collector(source);
+  out.warnings.push(...warnings);
+  const kind = detectDerKind(bytes);
+  if (kind.kind === "pkcs7") {
+    await addPkcs7(out, bytes, undefined);
+    return { format: "pkcs7", certificates: out.certificates, warnings: out.warnings };
+  }
+  if (kind.kind === "pkcs12") {
+    const { pkcs12Certificates } = await import("./pkcs12.js");
+    const result = await pkcs12Certificates(bytes, source, password);
+    out.warnings.push(...result.warnings);
+    result.blobs.forEach((blob, i) => out.add(blob, `certificate ${i + 1} in the PKCS#12 file`));
+    return { format: "pkcs12", certificates: out.certificates, warnings: out.warnings };
+  }
+  if (kind.kind === "other") throw new InputError("NOT_A_CERTIFICATE", source, `is ${kind.what}`);
+  addConcatenatedDer(out, bytes);
+  return { format: "der", certificates: out.certificates, warnings: out.warnings };
+}
+
+/** One DER certificate, or several written back to back (as `cat a.der b.der` makes). */
+function addConcatenatedDer(out: Collector, bytes: Uint8Array): void {
+  let offset = 0;
+  let n = 1;
+  while (offset < bytes.length) {
+    if (n > 1 && bytes[offset] !== TAG_SEQUENCE) {
+      throw new InputError("MALFORMED_DER", out.source,
+        `certificate ${n - 1} has ${bytes.length - offset} bytes of trailing data after the certificate`);
+    }
+    let end: number;
+    try {
+      end = checkCertificateAt(bytes, offset);
+    } catch (e) {
+      throw derFailure(out.source, `certificate ${n}`, e);
+    }
+    out.add(bytes.subarray(offset, end), `certificate ${n}`);
+    offset = end;
+    n++;
+  }
+  if (n > 2) out.warnings.push(`the input holds ${n - 1} DER certificates written back to back`);
+}
+
+/** A leading UTF-16 byte order mark: decode as UTF-16 text (Windows tools write PEM this way). */
+function utf16Text(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes.subarray(2));
+  return undefined;
+}
+
+function stripUtf8Bom(bytes: Uint8Array): Uint8Array {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}
+
+/** DER whose outer element spans the input exactly (or is BER indefinite): not text that starts with "0". */
+function spansWhole(bytes: Uint8Array): boolean {
+  try {
+    const outer = readTlv(bytes, 0, bytes.length, true);
+    return outer.end === undefined || outer.end === bytes.length;
+  } catch {
+    return false;
+  }
+}
+
+function isMostlyText(text: string): boolean {
+  const sample = text.slice(0, 4096);
+  const printable = sample.replace(/[^\x20-\x7e\t\r\n]/g, "").length;
+  return printable >= sample.length * 0.95;
+}

@@ -1,0 +1,104 @@
+/**
+ * Read a certificate file from disk and decode it, getting a PKCS#12 password from an
+ * environment variable (`--pfx-password-env NAME`) or an interactive prompt only when the file
+ * needs one. I/O module: reads files and (by default) process.env. The password is never logged,
+ * put in a message, or returned.
+ */
+import { open } from "node:fs/promises";
+import { decodeCertificates } from "./decode.js";
+import type { DecodeResult } from "./decode.js";
+import { InputError, displayName } from "./errors.js";
+
+/** Largest certificate file read (bundles are well under 1 MB; this bounds hostile input). */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+export interface ReadOptions {
+  /** Name of the environment variable holding the PKCS#12 password (`--pfx-password-env NAME`). */
+  readonly passwordEnv?: string;
+  /** Ask the user for the password (the CLI passes a no-echo TTY prompt); gets the file's display name. */
+  readonly promptPassword?: (fileName: string) => Promise<string>;
+  /** Environment to read `passwordEnv` from; defaults to process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface ReadResult extends DecodeResult {
+  /** The path as given. */
+  readonly path: string;
+}
+
+/**
+ * Read and decode one certificate file.
+ * @throws {InputError} one-line message: FILE_NOT_FOUND, FILE_UNREADABLE, IS_A_DIRECTORY,
+ *   FILE_TOO_LARGE, EMPTY_INPUT, PASSWORD_ENV_UNSET, any decoder code
+ */
+export async function readCertificateFile(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+  const name = displayName(path);
+  const bytes = await readBounded(path, name);
+  const env = options.env ?? process.env;
+  const envPassword = options.passwordEnv === undefined ? undefined : env[options.passwordEnv];
+  try {
+    return { path, ...(await decodeCertificates(bytes, { name, password: envPassword })) };
+  } catch (e) {
+    if (!(e instanceof InputError) || e.code !== "PKCS12_PASSWORD_REQUIRED") throw e;
+  }
+  // The file needs a password and none came from the environment.
+  if (options.passwordEnv !== undefined) {
+    throw new InputError("PASSWORD_ENV_UNSET", name,
+      `is password-protected, but the environment variable ${displayName(options.passwordEnv)} (--pfx-password-env) is not set`);
+  }
+  if (!options.promptPassword) {
+    throw new InputError("PKCS12_PASSWORD_REQUIRED", name,
+      "is a password-protected PKCS#12 file; pass --pfx-password-env NAME, or run in a terminal to be asked for the password");
+  }
+  const password = await options.promptPassword(name);
+  return { path, ...(await decodeCertificates(bytes, { name, password })) };
+}
+
+/** The file's bytes, refusing directories, empty files and files over {@link MAX_FILE_BYTES}. */
+async function readBounded(path: string, name: string): Promise<Uint8Array> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+  } catch (e) {
+    throw fsError(e, name);
+  }
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new InputError("IS_A_DIRECTORY", name, "is a directory, not a certificate file");
+    if (stat.isFile() && stat.size > MAX_FILE_BYTES) throw tooLarge(name, stat.size);
+    // A regular file is read up to its size; anything else (a FIFO such as `<(...)` reports
+    // size 0) up to the limit + 1, to notice when it is too large.
+    const buffer = Buffer.alloc(stat.isFile() ? stat.size : MAX_FILE_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > MAX_FILE_BYTES) throw tooLarge(name, length);
+    if (length === 0) throw new InputError("EMPTY_INPUT", name, "the file is empty");
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
+  } catch (e) {
+    throw e instanceof InputError ? e : fsError(e, name);
+  } finally {
+    await handle.close();
+  }
+}
+
+function tooLarge(name: string, size: number): InputError {
+  const shown = size > MAX_FILE_BYTES + 1 ? `${(size / (1024 * 1024)).toFixed(1)} MB` : "over 10 MB";
+  return new InputError("FILE_TOO_LARGE", name, `is ${shown}; chaincheck reads certificate files up to 10 MB`);
+}
+
+/** Map node:fs errors to one-line messages (the system message names the path and the syscall). */
+function fsError(e: unknown, name: string): InputError {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case "ENOENT": return new InputError("FILE_NOT_FOUND", name, "no such file");
+    case "ENOTDIR": return new InputError("FILE_NOT_FOUND", name, "no such file (a part of the path is not a directory)");
+    case "EACCES":
+    case "EPERM": return new InputError("FILE_UNREADABLE", name, "permission denied");
+    case "EISDIR": return new InputError("IS_A_DIRECTORY", name, "is a directory, not a certificate file");
+    default: return new InputError("FILE_UNREADABLE", name, `cannot be read (${code ?? "unknown error"})`);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * A probe outcome -> `ChainResult`: the same validation and advice as `verify`, plus what only a live
+ * handshake shows (TLS version, OpenSSL's verdict, the service). Pure.
+ */
+import type { Finding } from "./types.js";
+import { checkChain, type CheckInput } from "./check.js";
+import { parseCertificate } from "./cert/parse.js";
+import { makeFinding, sortFindings, headlineOf } from "./findings/finding.js";
+import { emptyRemediation } from "./advise/advise.js";
+import { statusOf, type ChainResult, type ConnectionInfo } from "./result.js";
+import type { ProbeOutcome, ProbeSuccess } from "./probe/types.js";
+
+export type LiveCheckInput = Omit<CheckInput, "target" | "service" | "presented" | "host"> & {
+  /** The name checked against the certificate: --servername, else the target host. */
+  readonly host: string;
+};
+
+const LEGACY_PROTOCOLS: ReadonlySet<string> = new Set(["SSLv3", "TLSv1", "TLSv1.1"]);
+/** Codes the probe's lowered OpenSSL security level (to see weak servers) or the name check explain. */
+const NOT_COMPARED: ReadonlySet<string> = new Set(["HOSTNAME_MISMATCH", "WEAK_KEY", "WEAK_SIGNATURE_ALGORITHM", "LEGACY_TLS_VERSION"]);
+
+function endpointOf(outcome: ProbeOutcome): string {
+  const { host, port } = outcome.target;
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+export function liveResult(outcome: ProbeOutcome, input: LiveCheckInput): ChainResult {
+  return outcome.ok ? successResult(outcome, input) : errorResult(outcome, input);
+}
+
+function errorResult(outcome: Extract<ProbeOutcome, { ok: false }>, input: LiveCheckInput): ChainResult {
+  const { code, message, hint } = outcome.error;
+  const finding = makeFinding(code, null, { message, ...(hint ? { hint } : {}) });
+  return {
+    target: endpointOf(outcome),
+    service: null,
+    host: input.host,
+    chainKind: null,
+    presented: [],
+    path: null,
+    builtPath: null,
+    trustStore: input.anchors.description,
+    verifierModel: input.partialChain ? "partial-chain" : "strict",
+    checkedAt: input.at.toISOString(),
+    trusted: false,
+    status: "error",
+    headline: code,
+    findings: [finding],
+    remediation: emptyRemediation(input.targetOs),
+    connection: {
+      endpoint: endpointOf(outcome), order: "wire", protocol: null, cipher: null, ocspStapled: null, servername: null,
+      serviceDetail: null, openssl: null, elapsedMs: Math.round(outcome.elapsedMs),
+    },
+  };
+}
+
+function successResult(outcome: ProbeSuccess, input: LiveCheckInput): ChainResult {
+  const presented = outcome.presented.map((der) => parseCertificate(der));
+  const base = checkChain({ ...input, target: endpointOf(outcome), service: outcome.service.service, presented });
+  const extra: Finding[] = [];
+  if (LEGACY_PROTOCOLS.has(outcome.tls.protocol)) extra.push(makeFinding("LEGACY_TLS_VERSION", null, { protocol: outcome.tls.protocol }));
+  const disagreement = compareWithOpenssl(base, outcome, input.partialChain);
+  if (disagreement) extra.push(disagreement);
+  const findings = sortFindings([...base.findings, ...extra]);
+  const connection: ConnectionInfo = {
+    endpoint: endpointOf(outcome),
+    order: outcome.order,
+    protocol: outcome.tls.protocol,
+    cipher: outcome.tls.cipher,
+    ocspStapled: outcome.tls.ocspStapled,
+    servername: outcome.tls.servername,
+    serviceDetail: outcome.service.detail,
+    openssl: outcome.openssl ?? null,
+    elapsedMs: Math.round(outcome.elapsedMs),
+  };
+  const trusted = base.trusted && !extra.some((f) => f.severity === "error");
+  return { ...base, findings, trusted, status: statusOf(trusted, findings), headline: headlineOf(findings)?.code ?? null, connection };
+}
+
+/** OPENSSL_DISAGREES when OpenSSL's handshake verdict differs from chaincheck's verdict on the chain itself. */
+function compareWithOpenssl(result: ChainResult, outcome: ProbeSuccess, partialChain: boolean): Finding | null {
+  if (!outcome.openssl || partialChain) return null;
+  const chainErrors = result.findings.filter((f) => f.severity === "error" && !NOT_COMPARED.has(f.code));
+  const oursOk = chainErrors.length === 0 && result.path !== null;
+  if (oursOk === outcome.openssl.authorized) return null;
+  const ours = oursOk ? "the chain is trusted" : `not trusted (${chainErrors.map((f) => f.code).join(", ")})`;
+  const openssl = outcome.openssl.authorized ? "trusted" : `not trusted (${outcome.openssl.reason ?? "no reason given"})`;
+  return makeFinding("OPENSSL_DISAGREES", null, { ours, openssl });
+}

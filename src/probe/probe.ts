@@ -1,0 +1,290 @@
+/**
+ * The network probe: one TCP connection, one TLS handshake recorded byte for byte, optional service detection.
+ * Returns the presented chain and what was learnt; never validates, never throws for network conditions, and
+ * destroys every socket on every path. All steps share one deadline. I/O module.
+ */
+import { connect as netConnect, isIP, type Socket } from "node:net";
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
+import type { X509Certificate } from "node:crypto";
+import { describeConnectError, describeForeign, describeHandshakeFailure, describeStall } from "./classify.js";
+import { probeContext } from "./context.js";
+import { RecordingStream } from "./recorder.js";
+import { detectService } from "./service.js";
+import { extractWireChain } from "./wire-chain.js";
+import type { ProbeError, ProbeOptions, ProbeOutcome, ProbeSuccess, ProbeTarget, ServiceInfo } from "./types.js";
+
+/** After non-TLS bytes, wait this long (at most) for the rest of a banner line before reporting it. */
+const BANNER_WAIT_MS = 150;
+/** A walk of `.issuerCertificate` longer than this is a loop, not a chain. */
+const MAX_WALK = 64;
+
+/**
+ * Probes `target`: connects, records the handshake, extracts the presented chain, detects the service.
+ * @returns a ProbeSuccess, or `{ ok: false, error }` for every network condition (refused, DNS, reset, not TLS,
+ * handshake failure, timeout).
+ * @throws only when `options.signal` aborts (rejects with the signal's reason, after closing the connection).
+ */
+export function probe(target: ProbeTarget, options: ProbeOptions): Promise<ProbeOutcome> {
+  return new ProbeRun(target, options).run();
+}
+
+type Stage = "resolve" | "connect" | "handshake" | "foreign" | "service" | "done";
+
+class ProbeRun {
+  private readonly start = performance.now();
+  private readonly deadline: number;
+  private stage: Stage;
+  private raw: Socket | undefined;
+  private recorder: RecordingStream | undefined;
+  private secure: TLSSocket | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private bannerTimer: NodeJS.Timeout | undefined;
+  private connectedAt = 0;
+  private resolvedAt: number | undefined;
+  private serverSecret: Buffer | undefined;
+  private ocsp: Buffer | null = null;
+  private partial: Omit<ProbeSuccess, "service" | "elapsedMs"> | undefined;
+  private resolve!: (outcome: ProbeOutcome) => void;
+  private reject!: (reason: unknown) => void;
+
+  constructor(private readonly target: ProbeTarget, private readonly options: ProbeOptions) {
+    this.deadline = this.start + options.timeoutMs;
+    this.stage = target.isIp ? "connect" : "resolve";
+  }
+
+  run(): Promise<ProbeOutcome> {
+    const result = new Promise<ProbeOutcome>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    const { signal } = this.options;
+    if (signal?.aborted) {
+      this.reject(signal.reason);
+      return result;
+    }
+    signal?.addEventListener("abort", this.onAbort, { once: true });
+    this.timer = setTimeout(() => this.onDeadline(), Math.max(0, this.options.timeoutMs));
+    this.connect();
+    return result;
+  }
+
+  private connect(): void {
+    const { host, port, family } = this.target;
+    const raw = netConnect({ host, port, noDelay: true, ...(family ? { family } : {}) });
+    this.raw = raw;
+    raw.once("lookup", () => {
+      this.resolvedAt = performance.now();
+      if (this.stage === "resolve") this.stage = "connect";
+    });
+    raw.once("connect", () => this.onConnect(raw));
+    raw.on("error", (error: NodeJS.ErrnoException) => this.onRawError(error));
+  }
+
+  private onConnect(raw: Socket): void {
+    if (this.stage === "done") return;
+    this.stage = "handshake";
+    this.connectedAt = performance.now();
+    const recorder = new RecordingStream(raw, {
+      onForeign: () => this.onForeign(),
+      onForeignData: () => this.onForeignData(),
+    });
+    this.recorder = recorder;
+    const servername = this.servername();
+    // A fresh TLSSocket with no `session`: never resumed, so the server always sends its Certificate.
+    // requestOCSP is honoured by tls.connect (passed on to the TLSSocket) though @types/node omits it there.
+    const connectOptions: ConnectionOptions & { requestOCSP: boolean } = {
+      socket: recorder,
+      secureContext: probeContext(this.options.ca),
+      rejectUnauthorized: false,
+      requestOCSP: true,
+      ...(servername ? { servername } : {}),
+    };
+    const secure = tlsConnect(connectOptions);
+    this.secure = secure;
+    secure.on("keylog", (line: Buffer) => {
+      // "SERVER_HANDSHAKE_TRAFFIC_SECRET <client_random> <secret>" (NSS key log format).
+      if (line.subarray(0, 32).toString("latin1") === "SERVER_HANDSHAKE_TRAFFIC_SECRET ") {
+        this.serverSecret = Buffer.from(line.toString("latin1").trim().split(" ")[2] ?? "", "hex");
+      }
+    });
+    secure.on("OCSPResponse", (response: Buffer | null) => {
+      this.ocsp = response && response.length > 0 ? response : null;
+    });
+    secure.once("secureConnect", () => void this.onSecure(secure, raw));
+    secure.on("error", (error: Error) => this.onTlsError(error));
+    secure.on("close", () => this.onTlsError(undefined));
+  }
+
+  /** SNI: the explicit servername, else the host name; never an IP literal (RFC 6066 §3). */
+  private servername(): string | null {
+    const name = this.options.servername ?? (this.target.isIp ? undefined : this.target.host);
+    if (!name || isIP(name) !== 0) return null;
+    return name.endsWith(".") ? name.slice(0, -1) : name;
+  }
+
+  private async onSecure(secure: TLSSocket, raw: Socket): Promise<void> {
+    if (this.stage !== "handshake" || !this.recorder) return;
+    this.stage = "service";
+    const crossCheck = walkPeerStack(secure.getPeerX509Certificate());
+    let presented: Uint8Array[] = crossCheck;
+    let order: ProbeSuccess["order"] = "reconstructed";
+    try {
+      const wire = extractWireChain(this.recorder.bytes(), this.serverSecret);
+      // The leaf OpenSSL verified must be the first certificate we parsed; anything else means a parse bug.
+      if (crossCheck.length === 0 || Buffer.from(wire.certificates[0]!).equals(crossCheck[0]!)) {
+        presented = wire.certificates;
+        order = "wire";
+      }
+    } catch {
+      // Fall back to Node's walk of the peer stack (never getPeerCertificate(true), which appends local roots).
+    }
+    this.recorder.stop();
+    this.serverSecret = undefined;
+    const cipher = secure.getCipher();
+    this.partial = {
+      ok: true,
+      target: this.target,
+      presented,
+      order,
+      crossCheck,
+      tls: {
+        protocol: secure.getProtocol() ?? "unknown",
+        cipher: cipher.standardName ?? cipher.name,
+        ocspStapled: this.ocsp !== null,
+        ...(this.ocsp ? { ocspResponse: new Uint8Array(this.ocsp) } : {}),
+        remoteAddress: raw.remoteAddress ?? "",
+        servername: this.servername(),
+      },
+      ...(this.options.ca ? { openssl: opensslVerdict(secure) } : {}),
+    };
+    const rtt = Math.max(0, this.connectedAt - (this.resolvedAt ?? this.start));
+    const service = await detectService(secure, {
+      mode: this.options.service,
+      target: this.target,
+      deadline: this.deadline,
+      ...serviceWaits(rtt),
+      ...(this.options.tabpyAuth ? { tabpyAuth: this.options.tabpyAuth } : {}),
+    });
+    this.succeed(service);
+  }
+
+  private onForeign(): void {
+    if (this.stage !== "handshake") return;
+    this.stage = "foreign";
+    this.bannerTimer = setTimeout(() => this.reportForeign(), Math.min(BANNER_WAIT_MS, this.left()));
+    this.onForeignData();
+  }
+
+  /** Enough of a banner: a full line, Rserve's 32 bytes, or 256 bytes. */
+  private onForeignData(): void {
+    const bytes = this.recorder?.bytes();
+    if (this.stage === "foreign" && bytes && (bytes.includes(0x0a) || bytes.length >= 256 || (bytes.length >= 32 && bytes.subarray(0, 4).toString() === "Rsrv"))) {
+      this.reportForeign();
+    }
+  }
+
+  private reportForeign(): void {
+    if (this.stage === "foreign") this.fail(describeForeign(this.target, this.recorder!.bytes()));
+  }
+
+  private onRawError(error: NodeJS.ErrnoException): void {
+    if (this.stage === "resolve" || this.stage === "connect") this.fail(describeConnectError(this.target, error));
+    else if (this.stage === "foreign") this.reportForeign();
+    else if (this.stage === "handshake") this.fail(describeHandshakeFailure(this.target, this.recorder?.bytes() ?? Buffer.alloc(0), error));
+  }
+
+  /** TLS-level error, or the TLS socket closed (`error` undefined) before the handshake finished. */
+  private onTlsError(error: Error | undefined): void {
+    if (this.stage === "foreign") this.reportForeign();
+    else if (this.stage === "handshake") this.fail(describeHandshakeFailure(this.target, this.recorder?.bytes() ?? Buffer.alloc(0), error));
+  }
+
+  private onDeadline(): void {
+    switch (this.stage) {
+      case "resolve":
+      case "connect":
+      case "handshake":
+        this.fail(describeStall(this.target, this.options.timeoutMs, this.stage, this.recorder?.received ?? 0));
+        break;
+      case "foreign":
+        this.reportForeign();
+        break;
+      case "service":
+        this.succeed({ service: "tls", detail: `no service answer before the ${this.options.timeoutMs} ms deadline` });
+        break;
+      case "done":
+        break;
+    }
+  }
+
+  private readonly onAbort = (): void => {
+    if (this.stage === "done") return;
+    this.close();
+    this.reject(this.options.signal?.reason);
+  };
+
+  private left(): number {
+    return Math.max(0, this.deadline - performance.now());
+  }
+
+  private succeed(service: ServiceInfo): void {
+    if (this.stage === "done" || !this.partial) return;
+    const outcome: ProbeSuccess = { ...this.partial, service, elapsedMs: this.close() };
+    this.resolve(outcome);
+  }
+
+  private fail(error: ProbeError): void {
+    if (this.stage === "done") return;
+    this.resolve({ ok: false, target: this.target, error, elapsedMs: this.close() });
+  }
+
+  /** Ends the run: timers cleared, every socket destroyed. Listeners stay attached so late errors are swallowed. */
+  private close(): number {
+    this.stage = "done";
+    clearTimeout(this.timer);
+    clearTimeout(this.bannerTimer);
+    this.options.signal?.removeEventListener("abort", this.onAbort);
+    this.recorder?.stop();
+    this.secure?.destroy();
+    this.recorder?.destroy();
+    this.raw?.destroy();
+    return Math.round((performance.now() - this.start) * 10) / 10;
+  }
+}
+
+/**
+ * Waits of service detection, scaled by the TCP connect time (one round trip). Rserve sends its ID about one round
+ * trip after the client's Finished, so a few round trips suffice; a miss costs nothing but an HTTP request Rserve
+ * cannot parse (its ID still arrives first). A silent server costs `answerWaitMs` per probe: use service "tls" where
+ * detection is not wanted.
+ */
+function serviceWaits(rtt: number): { graceMs: number; answerWaitMs: number } {
+  return { graceMs: Math.min(400, 3 * rtt + 15), answerWaitMs: Math.min(3000, 8 * rtt + 250) };
+}
+
+/** One walk of the peer stack via `.issuerCertificate` (FACTS: wire order, extras kept; destructive, call once). */
+function walkPeerStack(first: X509Certificate | undefined): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const seen = new Set<X509Certificate>();
+  for (let cert = first; cert && !seen.has(cert) && out.length < MAX_WALK; cert = cert.issuerCertificate) {
+    seen.add(cert);
+    out.push(new Uint8Array(cert.raw));
+  }
+  return out;
+}
+
+/** OpenSSL's verify result. The code may be UNSPECIFIED while the message is precise (FACTS): keep both. */
+function opensslVerdict(secure: TLSSocket): { authorized: boolean; reason: string | null } {
+  if (secure.authorized) return { authorized: true, reason: null };
+  const code = secure.authorizationError ? String(secure.authorizationError) : null;
+  // Node keeps only the code; its internal handle still has the full verify error.
+  const handle = (secure as unknown as { _handle?: { verifyError?: () => (Error & { code?: string }) | null } })._handle;
+  let message: string | undefined;
+  try {
+    message = handle?.verifyError?.()?.message;
+  } catch {
+    message = undefined;
+  }
+  if (message && code && code !== "UNSPECIFIED" && code !== message) return { authorized: false, reason: `${code}: ${message}` };
+  return { authorized: false, reason: message ?? code };
+}

@@ -1,0 +1,122 @@
+/**
+ * Service detection on an established TLS connection: Rserve speaks first (its 32-byte ID string), TabPy answers
+ * GET /info. Bounded by the probe's deadline; a missing answer is a finding, never an error. I/O module.
+ */
+import type { TLSSocket } from "node:tls";
+import { printableText } from "./classify.js";
+import { classifyInfoResponse, isRserveId, parseHttpResponse, RSERVE_ID_LENGTH, rserveInfo } from "./service-parse.js";
+import type { ProbeOptions, ProbeTarget, ServiceInfo } from "./types.js";
+
+/** An answer to GET /info bigger than this is not TabPy's; stop reading. */
+const MAX_ANSWER = 64 * 1024;
+
+export interface DetectOptions {
+  mode: ProbeOptions["service"];
+  target: ProbeTarget;
+  tabpyAuth?: ProbeOptions["tabpyAuth"];
+  /** performance.now() value by which detection must have returned. */
+  deadline: number;
+  /** How long to let the server speak first in "auto" mode (a few round trips). */
+  graceMs: number;
+  /** How long to wait for an answer to GET /info, or for a forced Rserve ID (also bounded by `deadline`). */
+  answerWaitMs: number;
+}
+
+/** Collects what the server sends on the TLS connection and wakes waiters. */
+class Inbox {
+  data: Buffer = Buffer.alloc(0);
+  closed = false;
+  private wake: (() => void) | undefined;
+
+  constructor(socket: TLSSocket) {
+    socket.on("data", (chunk: Buffer) => {
+      if (this.data.length < MAX_ANSWER) this.data = Buffer.concat([this.data, chunk]);
+      this.wake?.();
+    });
+    const end = () => {
+      this.closed = true;
+      this.wake?.();
+    };
+    socket.on("end", end);
+    socket.on("close", end);
+  }
+
+  /** Resolves when `done(data)` holds, the connection closes, or `ms` pass. */
+  until(done: (data: Buffer) => boolean, ms: number): Promise<void> {
+    if (this.closed || done(this.data) || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      this.wake = () => {
+        if (this.closed || done(this.data)) finish();
+      };
+    });
+  }
+}
+
+/** Detects TabPy or Rserve on `socket` (already past secureConnect). Never throws; the caller closes the socket. */
+export async function detectService(socket: TLSSocket, options: DetectOptions): Promise<ServiceInfo> {
+  if (options.mode === "tls") return { service: "tls", detail: "service detection skipped" };
+  const inbox = new Inbox(socket);
+  const left = () => Math.max(0, options.deadline - performance.now());
+
+  if (options.mode === "rserve") {
+    const wait = Math.min(left(), options.answerWaitMs);
+    await inbox.until((d) => d.length >= RSERVE_ID_LENGTH, wait);
+    if (isRserveId(inbox.data)) return rserveInfo(inbox.data);
+    return notAsked("Rserve", inbox, `no Rserve ID string within ${Math.round(wait)} ms after the handshake`);
+  }
+
+  if (options.mode === "auto") {
+    // Rserve speaks first; waiting a few round trips avoids sending it an HTTP request it cannot parse.
+    await inbox.until((d) => d.length >= 4, Math.min(left(), options.graceMs));
+    if (isRserveId(inbox.data)) {
+      await inbox.until((d) => d.length >= RSERVE_ID_LENGTH, Math.min(left(), options.answerWaitMs));
+      return rserveInfo(inbox.data);
+    }
+    if (inbox.data.length > 0) return { service: "tls", detail: `the server spoke first: "${printableText(inbox.data)}"` };
+    if (inbox.closed) return { service: "tls", detail: "the server closed the connection after the handshake without a word" };
+  }
+
+  if (socket.destroyed || !socket.writable) return { service: "tls", detail: "connection closed before GET /info could be sent" };
+  socket.write(infoRequest(options.target, options.tabpyAuth));
+  const wait = Math.min(left(), options.answerWaitMs);
+  await inbox.until((d) => (isRserveId(d) ? d.length >= RSERVE_ID_LENGTH : parseHttpResponse(d, false) !== undefined), wait);
+
+  // Even when the request went out early, Rserve's ID string is the first thing it sends.
+  if (isRserveId(inbox.data)) {
+    const info = rserveInfo(inbox.data);
+    return options.mode === "tabpy" ? { ...info, detail: `${info.detail}: Rserve, not TabPy` } : info;
+  }
+  const response = parseHttpResponse(inbox.data, true);
+  if (response) {
+    const info = classifyInfoResponse(response, options.tabpyAuth !== undefined);
+    return info;
+  }
+  if (inbox.data.length > 0) return { service: "tls", detail: `answered GET /info with non-HTTP data "${printableText(inbox.data)}"` };
+  const what = options.mode === "tabpy" ? "no TabPy answer" : "no TabPy or Rserve answer";
+  return { service: "tls", detail: inbox.closed ? `${what} (connection closed)` : `${what} within ${Math.round(wait)} ms` };
+}
+
+function notAsked(name: string, inbox: Inbox, why: string): ServiceInfo {
+  const seen = inbox.data.length > 0 ? `; it sent "${printableText(inbox.data)}"` : inbox.closed ? "; the connection was closed" : "";
+  return { service: "tls", detail: `${why}${seen}: this does not look like ${name}` };
+}
+
+/** GET /info with Host and Connection: close; Basic credentials when given (RFC 7617). Never logged. */
+function infoRequest(target: ProbeTarget, auth: DetectOptions["tabpyAuth"]): string {
+  const host = target.host.includes(":") ? `[${target.host}]` : target.host;
+  const lines = [
+    "GET /info HTTP/1.1",
+    `Host: ${target.port === 443 ? host : `${host}:${target.port}`}`,
+    "User-Agent: chaincheck",
+    "Accept: application/json",
+    "Connection: close",
+  ];
+  if (auth) lines.push(`Authorization: Basic ${Buffer.from(`${auth.username}:${auth.password}`, "utf8").toString("base64")}`);
+  return `${lines.join("\r\n")}\r\n\r\n`;
+}

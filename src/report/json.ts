@@ -1,0 +1,19 @@
+/** The JSON report (schemaVersion 1): a stable document for scripts and CI (README "JSON report"). */
+import type { ChainResult } from "../result.js";
+
+export const SCHEMA_VERSION = 1;
+
+export interface JsonReport {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly tool: { readonly name: "chaincheck"; readonly version: string };
+  readonly results: readonly ChainResult[];
+}
+
+export function jsonReport(results: readonly ChainResult[], version: string): JsonReport {
+  return { schemaVersion: SCHEMA_VERSION, tool: { name: "chaincheck", version }, results };
+}
+
+/** JSON.stringify escapes control characters, so hostile certificate fields stay well-formed. */
+export function renderJson(results: readonly ChainResult[], version: string): string {
+  return `${JSON.stringify(jsonReport(results, version), null, 2)}\n`;
+}

@@ -1,0 +1,188 @@
+/**
+ * Load the trust store: the host's system store (what OpenSSL-based clients on this machine
+ * trust) or the files given with `--ca-file`. Node's bundled root list is never used: it is not
+ * the system store (FACTS: the two shared 122 of 144 roots). I/O module; the file system and
+ * environment are injectable for tests.
+ */
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { decodeCertificates } from "../input/decode.js";
+import { InputError, displayName } from "../input/errors.js";
+import { readCertificateFile } from "../input/read.js";
+import type { ReadOptions } from "../input/read.js";
+import { TrustStore, countCertificates, uniqueCertificates } from "./store.js";
+
+/** The trust store could not be loaded; `message` is one line that says what to do. */
+export class TrustStoreError extends Error {
+  override readonly name = "TrustStoreError";
+  constructor(
+    readonly code: "NO_SYSTEM_STORE" | "SYSTEM_STORE_UNREADABLE" | "SYSTEM_STORE_EMPTY" | "NO_CA_FILES",
+    message: string,
+  ) {
+    super(message.replace(/[\r\n]+/g, " "));
+  }
+}
+
+/** Distro CA bundles, most common first (Go's crypto/x509 root_linux.go has the same list). */
+export const SYSTEM_BUNDLES: readonly string[] = [
+  "/etc/ssl/certs/ca-certificates.crt", // Debian, Ubuntu, Gentoo, Arch
+  "/etc/pki/tls/certs/ca-bundle.crt", // Fedora, RHEL 6+, Amazon Linux
+  "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", // RHEL 7+ (the file the line above links to)
+  "/etc/ssl/ca-bundle.pem", // openSUSE, SLES
+  "/etc/ssl/cert.pem", // Alpine, also macOS-style layouts
+];
+/** The hashed-certificate directory read when no bundle exists. */
+export const SYSTEM_DIRECTORY = "/etc/ssl/certs";
+
+/** What loading touches; each defaults to process.env / node:fs. */
+export interface SystemStoreDeps {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** True for an existing regular file (after symlinks). */
+  readonly fileExists?: (path: string) => boolean | Promise<boolean>;
+  readonly readFile?: (path: string) => Uint8Array | Promise<Uint8Array>;
+  /** The entry names of a directory, or `undefined` when it is not one. */
+  readonly listDir?: (path: string) => readonly string[] | undefined | Promise<readonly string[] | undefined>;
+}
+type Deps = Required<SystemStoreDeps>;
+
+const HELP = "pass --ca-file FILE with the CA certificates to trust";
+// c_rehash / openssl rehash names (8 hex digits, ".", a sequence number) and the usual extensions;
+// "<hash>.r<n>" files are CRLs.
+const DIRECTORY_ENTRY = /^(?:[0-9a-f]{8}\.\d+|.+\.(?:pem|crt))$/i;
+
+/**
+ * Load the system trust store: `SSL_CERT_FILE` and/or `SSL_CERT_DIR` when set (as OpenSSL honours
+ * them), else the first existing distro bundle, else the directory /etc/ssl/certs.
+ * @throws {TrustStoreError} when nothing usable is found; the message says to pass --ca-file
+ */
+export async function loadSystemTrustStore(deps: SystemStoreDeps = {}): Promise<TrustStore> {
+  const d: Deps = {
+    env: deps.env ?? process.env,
+    fileExists: deps.fileExists ?? defaultFileExists,
+    readFile: deps.readFile ?? ((path) => readFileSync(path)),
+    listDir: deps.listDir ?? defaultListDir,
+  };
+  const certFile = d.env["SSL_CERT_FILE"] || undefined;
+  const certDir = d.env["SSL_CERT_DIR"] || undefined;
+  if (certFile !== undefined || certDir !== undefined) return loadFromEnvironment(d, certFile, certDir);
+  for (const path of SYSTEM_BUNDLES) {
+    if (await d.fileExists(path)) {
+      const ders = uniqueCertificates(await readBundle(d, path));
+      if (ders.length === 0) throw new TrustStoreError("SYSTEM_STORE_EMPTY", `the system trust store ${path} holds no certificates; ${HELP}`);
+      return new TrustStore(systemSource(`system store ${path}`, [path], ders.length), ders);
+    }
+  }
+  const dir = await readDirectories(d, [SYSTEM_DIRECTORY]);
+  if (dir.found.length > 0 && dir.ders.length > 0) {
+    return new TrustStore(systemSource(`system store directory ${SYSTEM_DIRECTORY}`, dir.found, dir.ders.length), dir.ders, dir.warnings);
+  }
+  throw new TrustStoreError("NO_SYSTEM_STORE",
+    `no system trust store found (looked for ${[...SYSTEM_BUNDLES, SYSTEM_DIRECTORY].join(", ")}); ${HELP}`);
+}
+
+async function loadFromEnvironment(d: Deps, certFile: string | undefined, certDir: string | undefined): Promise<TrustStore> {
+  const ders: Uint8Array[] = [];
+  const paths: string[] = [];
+  const named: string[] = [];
+  let warnings: string[] = [];
+  if (certFile !== undefined) {
+    named.push(`SSL_CERT_FILE=${displayName(certFile)}`);
+    if (!(await d.fileExists(certFile))) {
+      throw new TrustStoreError("SYSTEM_STORE_UNREADABLE", `SSL_CERT_FILE names ${displayName(certFile)}, which is not an existing file; fix the variable or ${HELP}`);
+    }
+    ders.push(...(await readBundle(d, certFile)));
+    paths.push(certFile);
+  }
+  if (certDir !== undefined) {
+    named.push(`SSL_CERT_DIR=${displayName(certDir)}`);
+    // OpenSSL: a colon-separated list; missing directories are skipped.
+    const dir = await readDirectories(d, certDir.split(":").filter((p) => p !== ""));
+    ders.push(...dir.ders);
+    paths.push(...dir.found);
+    warnings = dir.warnings;
+  }
+  const unique = uniqueCertificates(ders);
+  if (unique.length === 0) {
+    throw new TrustStoreError("SYSTEM_STORE_EMPTY", `${named.join(" and ")} hold${named.length === 1 ? "s" : ""} no certificates; ${HELP}`);
+  }
+  return new TrustStore(systemSource(`system store ${named.join(", ")}`, paths, unique.length), unique, warnings);
+}
+
+function systemSource(label: string, paths: string[], count: number) {
+  return { kind: "system" as const, description: `${label} (${countCertificates(count)})`, paths };
+}
+
+/** A bundle file's certificates; a defect in the system store is fatal (and says so). */
+async function readBundle(d: Deps, path: string): Promise<Uint8Array[]> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await d.readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "read error";
+    throw new TrustStoreError("SYSTEM_STORE_UNREADABLE", `cannot read the system trust store ${displayName(path)} (${code}); ${HELP}`);
+  }
+  try {
+    return (await decodeCertificates(bytes, { name: path })).certificates;
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new TrustStoreError("SYSTEM_STORE_UNREADABLE", `cannot use the system trust store: ${e.message}; ${HELP}`);
+  }
+}
+
+/** Certificates from directories of PEM/DER files; unreadable files are skipped with a warning. */
+async function readDirectories(d: Deps, dirs: string[]): Promise<{ ders: Uint8Array[]; found: string[]; warnings: string[] }> {
+  const ders: Uint8Array[] = [];
+  const found: string[] = [];
+  const warnings: string[] = [];
+  for (const dir of dirs) {
+    const names = await d.listDir(dir);
+    if (names === undefined) continue;
+    found.push(dir);
+    for (const name of [...names].filter((n) => DIRECTORY_ENTRY.test(n)).sort()) {
+      const path = join(dir, name);
+      if (!(await d.fileExists(path))) continue;
+      try {
+        ders.push(...(await decodeCertificates(await d.readFile(path), { name: path })).certificates);
+      } catch (e) {
+        const why = e instanceof InputError ? e.message : `${displayName(path)}: cannot be read`;
+        warnings.push(`skipped ${why}`);
+      }
+    }
+  }
+  return { ders: uniqueCertificates(ders), found, warnings };
+}
+
+/**
+ * The store for `--ca-file FILE...`: every certificate of every file (any format
+ * {@link decodeCertificates} reads), duplicates removed.
+ * @throws {InputError} for a file that cannot be read; {@link TrustStoreError} when `paths` is empty
+ */
+export async function loadCaFiles(paths: readonly string[], options: ReadOptions = {}): Promise<TrustStore> {
+  if (paths.length === 0) throw new TrustStoreError("NO_CA_FILES", "no --ca-file given");
+  const ders: Uint8Array[] = [];
+  const warnings: string[] = [];
+  for (const path of paths) {
+    const result = await readCertificateFile(path, options);
+    ders.push(...result.certificates);
+    warnings.push(...result.warnings.map((w) => `${displayName(path)}: ${w}`));
+  }
+  const unique = uniqueCertificates(ders);
+  const description = `--ca-file ${paths.map(displayName).join(", ")} (${countCertificates(unique.length)})`;
+  return new TrustStore({ kind: "files", description, paths: [...paths] }, unique, warnings);
+}
+
+function defaultFileExists(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
+}
+
+function defaultListDir(path: string): string[] | undefined {
+  try {
+    return readdirSync(path);
+  } catch {
+    return undefined;
+  }
+}

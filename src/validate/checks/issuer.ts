@@ -1,0 +1,68 @@
+/**
+ * Checks of one link: `issuer` certifying the top of `path` (RFC 5280 §6.1.3 and §6.1.4).
+ * Signature, CA status, key usage, path length, EKU, name constraints, dates and key strength.
+ */
+import type { Certificate, Finding } from "../../types.js";
+import { makeFinding } from "../../findings/finding.js";
+import { EKU_NAMES, OID } from "../../cert/oids.js";
+import { checkNameConstraints } from "../name-constraints.js";
+import { checkValidity } from "./dates.js";
+import { checkWellFormed } from "./extensions.js";
+import { checkKeyStrength, checkSignatureStrength } from "./strength.js";
+
+export interface LinkContext {
+  readonly at: Date;
+  readonly isTrusted: (cert: Certificate) => boolean;
+  /** Cached signature verification of `subject` by `issuer`'s key. */
+  readonly signatureValid: (subject: Certificate, issuer: Certificate) => boolean;
+}
+
+export function ekuNames(oids: readonly string[]): string[] {
+  return oids.map((oid) => EKU_NAMES[oid] ?? oid);
+}
+
+/** An EKU extension, when present, must allow serverAuth (or anyExtendedKeyUsage). */
+export function allowsServerAuth(cert: Certificate): boolean {
+  return !cert.extKeyUsage || cert.extKeyUsage.includes(OID.serverAuth) || cert.extKeyUsage.includes(OID.anyExtendedKeyUsage);
+}
+
+/** A CA, or a version 1 self-issued trust anchor (OpenSSL accepts those as roots). */
+function isCa(cert: Certificate, trusted: boolean): boolean {
+  return cert.basicConstraints?.cA === true || (trusted && cert.version === 1 && cert.selfIssued);
+}
+
+/** Intermediate CAs between `issuer` and the leaf, self-issued ones excepted (RFC 5280 §6.1.4 (l)). */
+function intermediatesBelow(path: readonly Certificate[]): number {
+  return path.slice(1).filter((c) => !c.selfIssued).length;
+}
+
+export function checkLink(path: readonly Certificate[], issuer: Certificate, ctx: LinkContext): Finding[] {
+  const child = path[path.length - 1]!;
+  const out: Finding[] = [];
+  if (!ctx.signatureValid(child, issuer)) {
+    out.push(makeFinding("BAD_SIGNATURE", child, { issuer: issuer.subject, issuerSha256: issuer.sha256 }));
+  } else {
+    out.push(...checkSignatureStrength(child));
+  }
+  if (!isCa(issuer, ctx.isTrusted(issuer))) out.push(makeFinding("NOT_A_CA", issuer, {}));
+  if (issuer.keyUsage && !issuer.keyUsage.includes("keyCertSign")) {
+    out.push(makeFinding("KEY_USAGE_INVALID", issuer, { role: "issuer", keyUsage: issuer.keyUsage }));
+  }
+  const pathLen = issuer.basicConstraints?.pathLen;
+  const below = intermediatesBelow(path);
+  if (pathLen !== undefined && below > pathLen) out.push(makeFinding("PATH_LENGTH_EXCEEDED", issuer, { pathLen, below }));
+  if (!allowsServerAuth(issuer)) {
+    out.push(makeFinding("EKU_NOT_SERVER_AUTH", issuer, { role: "issuer", eku: ekuNames(issuer.extKeyUsage ?? []) }));
+  }
+  if (issuer.nameConstraints) {
+    // Constraints apply to every certificate below, except self-issued intermediates (§6.1.3 (b)).
+    path.forEach((cert, index) => {
+      if (index > 0 && cert.selfIssued) return;
+      for (const v of checkNameConstraints(cert, issuer.nameConstraints!)) {
+        out.push(makeFinding("NAME_CONSTRAINTS_VIOLATION", issuer, v));
+      }
+    });
+  }
+  out.push(...checkValidity(issuer, ctx.at), ...checkWellFormed(issuer), ...checkKeyStrength(issuer));
+  return out;
+}

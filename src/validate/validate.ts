@@ -1,0 +1,137 @@
+/**
+ * Chain validation: presented certificates + trust anchors + time -> verdict and findings.
+ * Pure: time, trust and the verifier model are parameters (Go `VerifyOptions`, webpki `build(&ee, time)`).
+ */
+import type { Certificate, ChainKind, Finding } from "../types.js";
+import { dedupeFindings, headlineOf, makeFinding, sortFindings } from "../findings/finding.js";
+import { verifySignature } from "../cert/signature.js";
+import { bestAttempt, buildPaths, type Budget, type IssuerSource, type PathAttempt, type PathSearch } from "./path-builder.js";
+import { checkExpiringSoon } from "./checks/dates.js";
+import { checkLink } from "./checks/issuer.js";
+import { checkLeaf } from "./checks/leaf.js";
+import { presentationFindings } from "./presentation.js";
+
+/** The trust anchors a validation uses (the system store or `--ca-file`s), parsed lazily. */
+export interface TrustAnchors {
+  /** e.g. "system store /etc/ssl/certs/ca-certificates.crt (144 certificates)". */
+  readonly description: string;
+  /** Every anchor whose subject Name DER (hex) equals `subjectKey`. */
+  named(subjectKey: string): readonly Certificate[];
+  /** Is this exact certificate (same DER) an anchor? */
+  contains(cert: Certificate): boolean;
+}
+
+export interface ValidateOptions {
+  /** The name the client connects to (DNS name or IP); null skips the check (HOSTNAME_NOT_CHECKED). */
+  readonly host: string | null;
+  /** Validation time. */
+  readonly at: Date;
+  /** Partial-chain model (Go, Java, GnuTLS, curl): any trusted certificate ends a path. */
+  readonly partialChain: boolean;
+  /** EXPIRING_SOON threshold in days. */
+  readonly warnDays: number;
+  /** Certificates the user holds but the server does not send (advisor what-ifs, `--intermediates`). */
+  readonly extraIntermediates?: readonly Certificate[];
+  readonly budget?: Budget;
+}
+
+export interface Validation {
+  readonly chainKind: ChainKind;
+  readonly trusted: boolean;
+  /** The path from the leaf to a trust anchor (valid, or the best one that reached an anchor); else null. */
+  readonly path: readonly Certificate[] | null;
+  /** The path that best explains the verdict (for reports), whatever its end. */
+  readonly best: PathAttempt | null;
+  readonly findings: readonly Finding[];
+  readonly headline: Finding | null;
+  readonly search: PathSearch;
+}
+
+export function chainKindOf(presented: readonly Certificate[]): ChainKind {
+  if (presented.length > 1) return "full";
+  return presented[0]!.selfSigned ? "self-signed" : "leaf-only";
+}
+
+function uniqueBySha(certs: readonly Certificate[]): Certificate[] {
+  const seen = new Set<string>();
+  return certs.filter((c) => !seen.has(c.sha256) && seen.add(c.sha256));
+}
+
+function issuerSource(pool: readonly Certificate[], anchors: TrustAnchors): IssuerSource {
+  const bySubject = new Map<string, Certificate[]>();
+  for (const cert of pool) bySubject.set(cert.subjectKey, [...(bySubject.get(cert.subjectKey) ?? []), cert]);
+  return {
+    // Trust store copies come first, so a presented twin of a trusted certificate is not used twice.
+    issuersOf: (cert) => uniqueBySha([...anchors.named(cert.issuerKey), ...(bySubject.get(cert.issuerKey) ?? [])]),
+    isTrusted: (cert) => anchors.contains(cert),
+  };
+}
+
+function signatureCache(): (subject: Certificate, issuer: Certificate) => boolean {
+  const cache = new Map<string, boolean>();
+  return (subject, issuer) => {
+    const key = `${subject.sha256}/${issuer.sha256}`;
+    let ok = cache.get(key);
+    if (ok === undefined) cache.set(key, (ok = verifySignature(subject, issuer.spkiDer)));
+    return ok;
+  };
+}
+
+function terminationFinding(attempt: PathAttempt | null, leaf: Certificate, anchors: TrustAnchors): Finding | null {
+  const store = anchors.description;
+  const top = attempt ? attempt.certs[attempt.certs.length - 1]! : leaf;
+  switch (attempt?.termination ?? "issuer-not-found") {
+    case "anchored":
+      return null;
+    case "partial-anchor":
+      return makeFinding("PARTIAL_CHAIN_ANCHOR", top, { store });
+    case "untrusted-root":
+      return top === leaf ? makeFinding("SELF_SIGNED", top, { store }) : makeFinding("UNTRUSTED_ROOT", top, { store });
+    case "budget":
+      return null; // reported from the search's own reason
+    case "issuer-not-found":
+      return makeFinding("ISSUER_NOT_FOUND", top, {
+        issuer: top.issuer,
+        ...(top.authorityKeyId ? { keyId: top.authorityKeyId } : {}),
+        caIssuers: top.caIssuers,
+        store,
+      });
+  }
+}
+
+/** Validates `presented` (leaf first, in wire order) against `anchors`. */
+export function validateChain(presented: readonly Certificate[], anchors: TrustAnchors, options: ValidateOptions): Validation {
+  const leaf = presented[0];
+  if (!leaf) throw new Error("validateChain: no certificate");
+  const pool = uniqueBySha([...presented.slice(1), ...(options.extraIntermediates ?? [])]).filter((c) => c.sha256 !== leaf.sha256);
+  const source = issuerSource(pool, anchors);
+  const signatureValid = signatureCache();
+  const linkContext = { at: options.at, isTrusted: source.isTrusted, signatureValid };
+  const search = buildPaths({
+    leaf,
+    source,
+    partialChain: options.partialChain,
+    checkLink: (path, issuer) => checkLink(path, issuer, linkContext),
+    // Prefer candidates valid now: an expired cross-sign twin is tried after the current one.
+    preference: (_child, c) => (options.at >= c.notBefore && options.at <= c.notAfter ? 1 : 0),
+    ...(options.budget ? { budget: options.budget } : {}),
+  });
+  const best = search.valid ?? bestAttempt(search.attempts);
+  const path = best?.termination === "anchored" ? best.certs : null;
+
+  const findings: Finding[] = [...checkLeaf(leaf, options.host, options.at), ...(best?.findings ?? [])];
+  const termination = terminationFinding(best, leaf, anchors);
+  if (termination) findings.push(termination);
+  if (!search.valid && !options.partialChain) {
+    // Strict model: say so when partial-chain clients would accept a clean path to a trusted non-root.
+    const partial = search.attempts.find((a) => a.termination === "partial-anchor" && a.findings.length === 0);
+    if (partial) findings.push(makeFinding("PARTIAL_CHAIN_ANCHOR", partial.certs[partial.certs.length - 1]!, { store: anchors.description }));
+  }
+  if (search.budgetExceeded && !search.valid) findings.push(makeFinding("PATH_BUDGET_EXCEEDED", null, { reason: search.budgetExceeded }));
+  findings.push(...presentationFindings(presented, best?.certs ?? [leaf], best?.termination !== "budget"));
+  for (const cert of best?.certs ?? [leaf]) findings.push(...checkExpiringSoon(cert, options.at, options.warnDays));
+
+  const all = sortFindings(dedupeFindings(findings));
+  const trusted = search.valid !== null && !all.some((f) => f.severity === "error");
+  return { chainKind: chainKindOf(presented), trusted, path, best, findings: all, headline: headlineOf(all), search };
+}
