@@ -55,7 +55,7 @@ export interface ChainResult {
   readonly chainKind: ChainKind | null;
   /** What the server presents (or will present), in order. */
   readonly presented: readonly PresentedCertificate[];
-  /** SHA-256 of each certificate from the leaf to the trust anchor, when a path reached one. */
+  /** SHA-256 of each certificate from the leaf to the trust-store certificate that ends the path, when one is reached (even if a check fails on it). */
   readonly path: readonly string[] | null;
   /** The path that best explains the verdict, leaf first, and how it ends. */
   readonly builtPath: { readonly certificates: readonly PathCertificate[]; readonly end: Termination } | null;

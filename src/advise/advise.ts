@@ -80,13 +80,14 @@ export function advise(input: AdviceInput): Remediation {
   const hypothetical = withAnchors(anchors, known.filter((c) => c.selfSigned));
   const strictOptions = { ...options, partialChain: false, extraIntermediates: input.held };
   const reach = validateChain(presented, hypothetical, strictOptions);
-  const reached = reach.path ?? reach.best?.certs ?? [leaf];
+  const reached = reach.best?.certs ?? [leaf];
+  const anchored = reach.best?.termination === "anchored";
   // Presented certificates need not be installed, except the root a path ends at (clients never
   // trust a root because the server sent it).
-  const anchoredTop = reach.path ? reached[reached.length - 1] : undefined;
+  const anchoredTop = anchored ? reached[reached.length - 1] : undefined;
   const needed = reached.filter((c) => !anchors.contains(c) && (!presentedShas.has(c.sha256) || c === anchoredTop));
   const install: InstallItem[] = needed.map((c) => itemOf(c, leaf)).reverse();
-  if (!reach.path) {
+  if (!anchored) {
     const top = reached[reached.length - 1]!;
     if (reach.best?.termination === "issuer-not-found" || reach.best?.termination === "partial-anchor") {
       install.unshift(missingItem(top, leaf));

@@ -6,7 +6,7 @@ import type { Platform } from "./platforms.js";
 export function anchorFileName(item: InstallItem, extension: string): string {
   const cn = /(?:^|,\s*)CN=((?:\\.|[^,])*)/.exec(item.subject)?.[1] ?? item.subject;
   const stem = cn.toLowerCase().replace(/\\./g, "").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 48) || "certificate";
-  return `${stem}-${(item.sha256 ?? "unknown").slice(0, 8)}${extension}`;
+  return item.sha256 ? `${stem}-${item.sha256.slice(0, 8)}${extension}` : `${stem}${extension}`;
 }
 
 function describe(item: InstallItem): string {

@@ -38,7 +38,7 @@ export interface ValidateOptions {
 export interface Validation {
   readonly chainKind: ChainKind;
   readonly trusted: boolean;
-  /** The path from the leaf to a trust anchor (valid, or the best one that reached an anchor); else null. */
+  /** The path from the leaf to a certificate of the trust store (valid or not); null when none was reached. */
   readonly path: readonly Certificate[] | null;
   /** The path that best explains the verdict (for reports), whatever its end. */
   readonly best: PathAttempt | null;
@@ -117,7 +117,7 @@ export function validateChain(presented: readonly Certificate[], anchors: TrustA
     ...(options.budget ? { budget: options.budget } : {}),
   });
   const best = search.valid ?? bestAttempt(search.attempts);
-  const path = best?.termination === "anchored" ? best.certs : null;
+  const path = best?.termination === "anchored" || best?.termination === "partial-anchor" ? best.certs : null;
 
   const findings: Finding[] = [...checkLeaf(leaf, options.host, options.at), ...(best?.findings ?? [])];
   const termination = terminationFinding(best, leaf, anchors);

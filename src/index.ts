@@ -1,0 +1,84 @@
+/**
+ * chaincheck as a library. `verifyChain` validates a chain the way a TLS client will and returns the
+ * same result object the CLI reports. No process.exit, no console output; the only I/O is reading
+ * the system trust store when no `anchors` are given.
+ */
+import type { Certificate } from "./types.js";
+import { checkChain } from "./check.js";
+import { parseCertificate } from "./cert/parse.js";
+import { decodeCertificates } from "./input/decode.js";
+import { TrustStore } from "./trust/store.js";
+import { loadSystemTrustStore } from "./trust/system.js";
+import { trustAnchors } from "./validate/anchors.js";
+import type { TargetOs } from "./advise/platforms.js";
+import type { ChainResult } from "./result.js";
+
+/** PEM text (one or more certificates) or DER bytes of one certificate. */
+export type CertificateInput = string | Uint8Array;
+
+export interface VerifyChainOptions {
+  /** The server's certificate (PEM may hold the whole presented chain, leaf first). */
+  readonly leaf: CertificateInput;
+  /** More presented certificates, in the order the server sends them. */
+  readonly intermediates?: readonly CertificateInput[];
+  /** Trust anchors; default: this host's system store (SSL_CERT_FILE / SSL_CERT_DIR honoured). */
+  readonly anchors?: readonly CertificateInput[];
+  /** DNS name or IP the client connects to; omitted = not checked (HOSTNAME_NOT_CHECKED). */
+  readonly host?: string;
+  /** Validation time; default now. */
+  readonly at?: Date;
+  /** Partial-chain model (Go, Java, GnuTLS, curl): any trusted certificate ends a path. */
+  readonly partialChain?: boolean;
+  /** EXPIRING_SOON threshold in days (default 30). */
+  readonly warnDays?: number;
+  /** "tabpy" or "rserve" changes the advice (and Rserve's leaf-only presentation is assumed by the caller). */
+  readonly service?: "tabpy" | "rserve" | "tls";
+  /** Platform of the install commands (default "debian"). */
+  readonly targetOs?: TargetOs;
+}
+
+async function toCertificates(input: CertificateInput): Promise<Certificate[]> {
+  const bytes = typeof input === "string" ? Buffer.from(input, "utf8") : input;
+  const decoded = await decodeCertificates(bytes, { name: "input" });
+  return decoded.certificates.map((der) => parseCertificate(der));
+}
+
+async function toAll(inputs: readonly CertificateInput[]): Promise<Certificate[]> {
+  return (await Promise.all(inputs.map(toCertificates))).flat();
+}
+
+/**
+ * Validates a presented chain.
+ * @throws InputError for malformed input; TrustStoreError when no system store exists and no anchors are given.
+ */
+export async function verifyChain(options: VerifyChainOptions): Promise<ChainResult> {
+  const presented = [...(await toCertificates(options.leaf)), ...(await toAll(options.intermediates ?? []))];
+  let store: TrustStore;
+  if (options.anchors) {
+    const anchors = await toAll(options.anchors);
+    store = new TrustStore({ kind: "files", description: `${anchors.length} anchor(s) given by the caller`, paths: [] }, anchors.map((c) => c.der));
+  } else {
+    store = await loadSystemTrustStore();
+  }
+  const anchors = trustAnchors({ description: store.source.description, candidatesBySubject: (k) => store.candidatesBySubject(k), contains: (d) => store.contains(d) });
+  return checkChain({
+    target: "chain",
+    service: options.service ?? null,
+    presented,
+    anchors,
+    host: options.host ?? null,
+    at: options.at ?? new Date(),
+    partialChain: options.partialChain ?? false,
+    warnDays: options.warnDays ?? 30,
+    targetOs: options.targetOs ?? "debian",
+  });
+}
+
+export { parseCertificate, CertificateParseError } from "./cert/parse.js";
+export { validateChain } from "./validate/validate.js";
+export type { TrustAnchors, ValidateOptions, Validation } from "./validate/validate.js";
+export { InputError } from "./input/errors.js";
+export { FINDINGS } from "./findings/catalog.js";
+export type { FindingCode } from "./findings/catalog.js";
+export type { ChainResult, PresentedCertificate, PathCertificate, ConnectionInfo } from "./result.js";
+export type * from "./types.js";

@@ -1,0 +1,26 @@
+/** Runs the CLI in-process with a fake terminal, capturing stdout, stderr and the exit code. */
+import { run } from "../../src/cli/run.js";
+import type { CliIo } from "../../src/cli/io.js";
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export async function runCli(argv: readonly string[], overrides: Partial<CliIo> = {}): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    stdinIsTTY: false,
+    env: {},
+    now: () => new Date("2030-01-01T00:00:00Z"),
+    ...overrides,
+  };
+  const code = await run(argv, io);
+  return { code, stdout, stderr };
+}
