@@ -56,6 +56,16 @@ function missingItem(child: Certificate, leaf: Certificate): InstallItem {
   };
 }
 
+export function loopRootItem(top: Certificate): InstallItem {
+  return {
+    role: "root",
+    subject: `the self-signed root CA above "${top.subject}"`,
+    sha256: null,
+    pem: null,
+    obtainFrom: "your CA administrator (the certificates presented only certify each other in a loop; none of them is a root)",
+  };
+}
+
 export function emptyRemediation(targetOs: TargetOs, cannotFix: string[] = []): Remediation {
   return { install: [], steps: [], targetOs, partialChainInstall: [], verifiedAfterInstall: null, proof: null, serverSide: [], cannotFix };
 }
@@ -90,7 +100,9 @@ export function advise(input: AdviceInput): Remediation {
   if (!anchored) {
     const top = reached[reached.length - 1]!;
     if (reach.best?.termination === "issuer-not-found" || reach.best?.termination === "partial-anchor") {
-      install.unshift(missingItem(top, leaf));
+      // The issuer's name is on the path already: the CAs only cross-certify each other.
+      const loop = reached.some((c) => c.subjectKey === top.issuerKey);
+      install.unshift(loop ? loopRootItem(top) : missingItem(top, leaf));
     }
   }
   const partialChainInstall = partialChainSet(reached, presentedShas, anchors, leaf, install.length);

@@ -2,7 +2,7 @@
  * `chaincheck verify FILE`: the offline check of the bundle a server will present (a rollout gate).
  * I/O orchestration only: read files, load trust, then the pure `checkChain`.
  */
-import type { Certificate } from "../types.js";
+import { fetchMissingIssuers, issuerAvailable } from "../advise/aia.js";
 import type { TargetOs } from "../advise/platforms.js";
 import { checkChain } from "../check.js";
 import type { ChainResult } from "../result.js";
@@ -21,8 +21,8 @@ export interface VerifyRequest {
   readonly warnDays: number;
   readonly targetOs: TargetOs;
   readonly read: ReadOptions;
-  /** Fetches AIA caIssuers certificates for `--aia`; absent when off. */
-  readonly fetchIssuers?: (certs: readonly Certificate[]) => Promise<Certificate[]>;
+  /** `--aia`: fetch missing issuers from their caIssuers URLs (held, never presented). */
+  readonly aia?: boolean;
 }
 
 export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): Promise<ChainResult> {
@@ -33,7 +33,9 @@ export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): 
   const presented = request.service === "rserve" ? bundle.slice(0, 1) : bundle;
   const unsent = request.service === "rserve" ? bundle.slice(1) : [];
   const known = [...unsent, ...held];
-  const fetched = request.fetchIssuers ? await request.fetchIssuers([...presented, ...known]) : [];
+  const fetched = request.aia
+    ? (await fetchMissingIssuers([...presented, ...known], { hasIssuer: issuerAvailable(trust.anchors) })).certificates
+    : [];
   return checkChain({
     target: request.file,
     service: request.service,
