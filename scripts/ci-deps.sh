@@ -2,6 +2,7 @@
 # Installs what chaincheck's tests need that npm does not provide, on a Debian machine, as root:
 #   r-cran-rserve  the real Rserve (TLS compiled in), started by test/support/rserve.ts
 #   openssl        /usr/bin/openssl, which issues the test certificates
+#   chromium       headless Chromium, which renders the HTML report to a screenshot
 # Idempotent: installs only what is missing (apt-get update only then). Exits non-zero on failure.
 # Usage: bash scripts/ci-deps.sh
 set -euo pipefail
@@ -16,12 +17,14 @@ rserve_binary() { Rscript -e 'cat(system.file("libs","Rserve",package="Rserve"))
 
 rserve_ok() { installed r-cran-rserve && command -v R >/dev/null 2>&1 && [ -x "$(rserve_binary)" ]; }
 openssl_ok() { installed openssl && [ -x /usr/bin/openssl ]; }
+chromium_ok() { installed chromium && [ -x /usr/bin/chromium ]; }
 
 command -v dpkg-query >/dev/null 2>&1 || fail "not a Debian-family system (no dpkg-query); install R's Rserve package and OpenSSL by hand"
 
 missing=()
 if rserve_ok; then log "r-cran-rserve: present ($(rserve_binary))"; else log "r-cran-rserve: missing"; missing+=(r-cran-rserve); fi
 if openssl_ok; then log "openssl: present ($(/usr/bin/openssl version))"; else log "openssl: missing"; missing+=(openssl); fi
+if chromium_ok; then log "chromium: present"; else log "chromium: missing"; missing+=(chromium); fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
   log "nothing to install"
@@ -45,4 +48,5 @@ log "apt-get install done in $((SECONDS - started)) s"
 
 rserve_ok || fail "r-cran-rserve installed but the Rserve binary was not found through Rscript"
 openssl_ok || fail "openssl installed but /usr/bin/openssl is not executable"
+chromium_ok || fail "chromium installed but /usr/bin/chromium is not executable"
 log "ready: Rserve at $(rserve_binary); $(/usr/bin/openssl version)"

@@ -4,7 +4,7 @@
  */
 import type { Certificate, Service } from "./types.js";
 import { advise, type TargetOs } from "./advise/advise.js";
-import { describeCertificate, statusOf, type ChainResult } from "./result.js";
+import { describeCertificate, statusOf, type ChainResult, type PathCertificate } from "./result.js";
 import { validateChain, type TrustAnchors } from "./validate/validate.js";
 
 export interface CheckInput {
@@ -38,6 +38,12 @@ export function checkChain(input: CheckInput): ChainResult {
     inputWasDer: input.inputWasDer ?? false,
   });
   const presentedShas = new Set(input.presented.map((c) => c.sha256));
+  const pathCert = (c: Certificate): PathCertificate => ({
+    sha256: c.sha256,
+    subject: c.subject,
+    notAfter: c.notAfter.toISOString(),
+    source: presentedShas.has(c.sha256) ? "presented" : input.anchors.contains(c) ? "store" : "held",
+  });
   return {
     target: input.target,
     service: input.service,
@@ -45,15 +51,12 @@ export function checkChain(input: CheckInput): ChainResult {
     chainKind: validation.chainKind,
     presented: input.presented.map(describeCertificate),
     path: validation.path ? validation.path.map((c) => c.sha256) : null,
-    builtPath: validation.best ? {
-      certificates: validation.best.certs.map((c) => ({
-        sha256: c.sha256,
-        subject: c.subject,
-        notAfter: c.notAfter.toISOString(),
-        source: presentedShas.has(c.sha256) ? "presented" : input.anchors.contains(c) ? "store" : "held",
-      })),
-      end: validation.best.termination,
-    } : null,
+    builtPath: validation.best ? { certificates: validation.best.certs.map(pathCert), end: validation.best.termination } : null,
+    pathAttempts: validation.search.attempts.map((a) => ({
+      certificates: a.certs.map(pathCert),
+      end: a.termination,
+      findings: a.findings.map((f) => f.code),
+    })),
     trustStore: input.anchors.description,
     verifierModel: input.partialChain ? "partial-chain" : "strict",
     checkedAt: input.at.toISOString(),

@@ -4,15 +4,20 @@
  */
 import type { Finding } from "./types.js";
 import { checkChain, type CheckInput } from "./check.js";
-import { parseCertificate } from "./cert/parse.js";
-import { makeFinding, sortFindings, headlineOf } from "./findings/finding.js";
+import { CertificateParseError, parseCertificate } from "./cert/parse.js";
+import type { Certificate } from "./types.js";
+import { makeFinding } from "./findings/finding.js";
 import { emptyRemediation } from "./advise/advise.js";
-import { statusOf, type ChainResult, type ConnectionInfo } from "./result.js";
+import { withFindings, type ChainResult, type ConnectionInfo } from "./result.js";
 import type { ProbeOutcome, ProbeSuccess } from "./probe/types.js";
 
 export type LiveCheckInput = Omit<CheckInput, "target" | "service" | "presented" | "host"> & {
   /** The name checked against the certificate: --servername, else the target host. */
   readonly host: string;
+  /** The TabPy user whose credentials are checked next (`--user`): no AUTH_REQUIRED then. */
+  readonly authUser?: string;
+  /** OpenSSL verified at the current time: its verdict is comparable only when `at` is now (no --at). */
+  readonly opensslComparable: boolean;
 };
 
 const LEGACY_PROTOCOLS: ReadonlySet<string> = new Set(["SSLv3", "TLSv1", "TLSv1.1"]);
@@ -30,7 +35,17 @@ export function liveResult(outcome: ProbeOutcome, input: LiveCheckInput): ChainR
 
 function errorResult(outcome: Extract<ProbeOutcome, { ok: false }>, input: LiveCheckInput): ChainResult {
   const { code, message, hint } = outcome.error;
-  const finding = makeFinding(code, null, { message, ...(hint ? { hint } : {}) });
+  return noChainResult(outcome, input, makeFinding(code, null, { message, ...(hint ? { hint } : {}) }), "error");
+}
+
+/** The server sent a certificate chaincheck cannot parse: clients reject it too (status fail, not error). */
+function unparseableResult(outcome: ProbeSuccess, input: LiveCheckInput, reason: string): ChainResult {
+  const finding = makeFinding("MALFORMED_CERTIFICATE", null, { defects: [`a certificate sent by the server cannot be parsed (${reason})`] });
+  return noChainResult(outcome, input, finding, "fail");
+}
+
+function noChainResult(outcome: ProbeOutcome, input: LiveCheckInput, finding: Finding, status: "error" | "fail"): ChainResult {
+  const code = finding.code;
   return {
     target: endpointOf(outcome),
     service: null,
@@ -43,7 +58,7 @@ function errorResult(outcome: Extract<ProbeOutcome, { ok: false }>, input: LiveC
     verifierModel: input.partialChain ? "partial-chain" : "strict",
     checkedAt: input.at.toISOString(),
     trusted: false,
-    status: "error",
+    status,
     headline: code,
     findings: [finding],
     remediation: emptyRemediation(input.targetOs),
@@ -55,13 +70,18 @@ function errorResult(outcome: Extract<ProbeOutcome, { ok: false }>, input: LiveC
 }
 
 function successResult(outcome: ProbeSuccess, input: LiveCheckInput): ChainResult {
-  const presented = outcome.presented.map((der) => parseCertificate(der));
+  let presented: Certificate[];
+  try {
+    presented = outcome.presented.map((der) => parseCertificate(der));
+  } catch (err) {
+    if (!(err instanceof CertificateParseError)) throw err;
+    return unparseableResult(outcome, input, err.message);
+  }
   const base = checkChain({ ...input, target: endpointOf(outcome), service: outcome.service.service, presented });
   const extra: Finding[] = [];
   if (LEGACY_PROTOCOLS.has(outcome.tls.protocol)) extra.push(makeFinding("LEGACY_TLS_VERSION", null, { protocol: outcome.tls.protocol }));
-  const disagreement = compareWithOpenssl(base, outcome, input.partialChain);
+  const disagreement = input.opensslComparable ? compareWithOpenssl(base, outcome, input.partialChain) : null;
   if (disagreement) extra.push(disagreement);
-  const findings = sortFindings([...base.findings, ...extra]);
   const connection: ConnectionInfo = {
     endpoint: endpointOf(outcome),
     order: outcome.order,
@@ -73,8 +93,8 @@ function successResult(outcome: ProbeSuccess, input: LiveCheckInput): ChainResul
     openssl: outcome.openssl ?? null,
     elapsedMs: Math.round(outcome.elapsedMs),
   };
-  const trusted = base.trusted && !extra.some((f) => f.severity === "error");
-  return { ...base, findings, trusted, status: statusOf(trusted, findings), headline: headlineOf(findings)?.code ?? null, connection };
+  if (outcome.service.tabpy?.httpStatus === 401 && !input.authUser) extra.push(makeFinding("AUTH_REQUIRED", null, {}));
+  return { ...withFindings(base, extra), connection };
 }
 
 /** OPENSSL_DISAGREES when OpenSSL's handshake verdict differs from chaincheck's verdict on the chain itself. */

@@ -3,8 +3,10 @@
  * every renderer reads. Field names are a public contract (README "JSON report").
  */
 import type { Termination } from "./validate/path-builder.js";
+import type { TableauSetup } from "./advise/tableau.js";
 import type { Certificate, ChainKind, Finding, Remediation, Service, Status, VerifierModel } from "./types.js";
 import { encodePem } from "./cert/pem.js";
+import { dedupeFindings, headlineOf, sortFindings } from "./findings/finding.js";
 
 export interface PresentedCertificate {
   readonly subject: string;
@@ -59,6 +61,8 @@ export interface ChainResult {
   readonly path: readonly string[] | null;
   /** The path that best explains the verdict, leaf first, and how it ends. */
   readonly builtPath: { readonly certificates: readonly PathCertificate[]; readonly end: Termination } | null;
+  /** Every path the builder explored (for --verbose and support): certificates, end, error codes on its links. */
+  readonly pathAttempts?: readonly { readonly certificates: readonly PathCertificate[]; readonly end: Termination; readonly findings: readonly string[] }[];
   /** The trust store used, e.g. "system store /etc/ssl/certs/ca-certificates.crt (144 certificates)". */
   readonly trustStore: string;
   readonly verifierModel: VerifierModel;
@@ -72,6 +76,8 @@ export interface ChainResult {
   readonly findings: readonly Finding[];
   readonly remediation: Remediation;
   readonly connection?: ConnectionInfo;
+  /** Live TabPy/Rserve results: what to enter in Tableau. */
+  readonly tableau?: TableauSetup;
 }
 
 export function describeCertificate(cert: Certificate): PresentedCertificate {
@@ -96,4 +102,14 @@ export function describeCertificate(cert: Certificate): PresentedCertificate {
 export function statusOf(trusted: boolean, findings: readonly Finding[]): Status {
   if (!trusted || findings.some((f) => f.severity === "error")) return "fail";
   return findings.some((f) => f.severity === "warning") ? "warn" : "pass";
+}
+
+/**
+ * Adds findings to a result (policies, the credentials check, probe facts) and recomputes what
+ * depends on them. `trusted` stays the chain verdict; `status` and `headline` follow the findings.
+ */
+export function withFindings(result: ChainResult, extra: readonly Finding[]): ChainResult {
+  if (extra.length === 0) return result;
+  const findings = sortFindings(dedupeFindings([...result.findings, ...extra]));
+  return { ...result, findings, status: statusOf(result.trusted, findings), headline: headlineOf(findings)?.code ?? null };
 }

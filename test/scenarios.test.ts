@@ -79,10 +79,12 @@ describe("scenario table (fixtures/scenarios)", () => {
   });
 });
 
-/** Codes only a live probe produces (covered by the probe tests). */
+/** Codes that need a live server or a policy option: covered by live, probe, credentials and policy tests. */
 const PROBE_CODES = new Set([
   "CONNECTION_REFUSED", "CONNECTION_TIMEOUT", "DNS_ERROR", "CONNECTION_RESET", "NOT_TLS", "TLS_HANDSHAKE_FAILED",
   "LEGACY_TLS_VERSION", "OPENSSL_DISAGREES",
+  "AUTH_OK", "AUTH_FAILED", "AUTH_NOT_ENABLED", "AUTH_REQUIRED", "AUTH_NOT_CHECKED", "CREDENTIALS_SENT_UNTRUSTED",
+  "PIN_MISMATCH", "CHAIN_DIFFERS", "EXPIRES_TOO_SOON",
 ]);
 
 void SCENARIOS_DIR;

@@ -59,7 +59,7 @@ function missingItem(child: Certificate, leaf: Certificate): InstallItem {
 export function loopRootItem(top: Certificate): InstallItem {
   return {
     role: "root",
-    subject: `the self-signed root CA above "${top.subject}"`,
+    subject: `self-signed root CA above ${top.subject}`,
     sha256: null,
     pem: null,
     obtainFrom: "your CA administrator (the certificates presented only certify each other in a loop; none of them is a root)",

@@ -40,7 +40,7 @@ export const PLATFORMS: Readonly<Record<TargetOs, Platform>> = {
   alpine: linuxPlatform("alpine", "Alpine Linux", "/usr/local/share/ca-certificates/", ".crt", "sudo update-ca-certificates"),
   windows: {
     id: "windows",
-    label: "Windows (Tableau Desktop or Server)",
+    label: "Windows, Tableau Desktop or Server",
     extension: ".crt",
     installRoot: ["certutil -addstore -f Root {file}"],
     installIntermediate: ["certutil -addstore -f CA {file}"],
@@ -50,7 +50,7 @@ export const PLATFORMS: Readonly<Record<TargetOs, Platform>> = {
   },
   macos: {
     id: "macos",
-    label: "macOS (Tableau Desktop)",
+    label: "macOS, Tableau Desktop",
     extension: ".pem",
     installRoot: ["sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain {file}"],
     installIntermediate: ["sudo security add-trusted-cert -d -k /Library/Keychains/System.keychain {file}"],

@@ -29,7 +29,7 @@ export function installSteps(
   }
   const files = install.map((item) => ({ item, file: anchorFileName(item, platform.extension) }));
   for (const { item, file } of files.filter((f) => f.item.pem !== null)) {
-    steps.push(`Save ${describe(item)} as ${file} (PEM; shown in the report, or written by --save-anchors DIR).`);
+    steps.push(`Save ${describe(item)} as ${file} (PEM; written by --save-anchors DIR; shown by --verbose and in --report FILE.html).`);
   }
   steps.push(`On the Tableau machine (${platform.label}), install ${install.length > 1 ? "them in this order" : "it"}:`);
   for (const { item, file } of files) {

@@ -84,8 +84,9 @@ export function readRoot(bytes: Uint8Array): Tlv {
   return tlv;
 }
 
-/** The child elements of a constructed TLV. */
-export function children(tlv: Tlv): Tlv[] {
+/** The child elements of a constructed TLV (a missing element is a DerError, never a TypeError). */
+export function children(tlv: Tlv | undefined): Tlv[] {
+  if (!tlv) throw new DerError("missing element");
   if ((tlv.tag & 0x20) === 0) throw new DerError(`expected a constructed element at offset ${tlv.start}`);
   const out: Tlv[] = [];
   let pos = tlv.contentStart;
@@ -97,8 +98,9 @@ export function children(tlv: Tlv): Tlv[] {
   return out;
 }
 
-/** Throws unless `tlv` has the expected tag. */
-export function expectTag(tlv: Tlv, tag: number, what: string): Tlv {
+/** Throws unless `tlv` is present and has the expected tag (so truncated structures fail as DerError). */
+export function expectTag(tlv: Tlv | undefined, tag: number, what: string): Tlv {
+  if (!tlv) throw new DerError(`${what}: missing`);
   if (tlv.tag !== tag) {
     throw new DerError(`${what}: expected tag 0x${tag.toString(16)}, found 0x${tlv.tag.toString(16)}`);
   }
@@ -106,7 +108,7 @@ export function expectTag(tlv: Tlv, tag: number, what: string): Tlv {
 }
 
 /** Children of a SEQUENCE (or SET), checking the tag. */
-export function sequence(tlv: Tlv, what: string, tag: number = TAG.SEQUENCE): Tlv[] {
+export function sequence(tlv: Tlv | undefined, what: string, tag: number = TAG.SEQUENCE): Tlv[] {
   return children(expectTag(tlv, tag, what));
 }
 
@@ -123,7 +125,7 @@ export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
-export function readBoolean(tlv: Tlv, what: string): boolean {
+export function readBoolean(tlv: Tlv | undefined, what: string): boolean {
   const c = content(expectTag(tlv, TAG.BOOLEAN, what));
   // DER: TRUE is 0xFF, FALSE is 0x00, nothing else.
   if (c.length !== 1 || (c[0] !== 0x00 && c[0] !== 0xff)) throw new DerError(`${what}: invalid DER BOOLEAN`);
@@ -131,7 +133,7 @@ export function readBoolean(tlv: Tlv, what: string): boolean {
 }
 
 /** INTEGER content as minimal two's-complement bytes, checked for DER minimality. */
-export function readIntegerBytes(tlv: Tlv, what: string, tag: number = TAG.INTEGER): Uint8Array {
+export function readIntegerBytes(tlv: Tlv | undefined, what: string, tag: number = TAG.INTEGER): Uint8Array {
   const c = content(expectTag(tlv, tag, what));
   if (c.length === 0) throw new DerError(`${what}: empty INTEGER`);
   if (c.length > 1 && ((c[0] === 0x00 && c[1]! < 0x80) || (c[0] === 0xff && c[1]! >= 0x80))) {
@@ -141,7 +143,7 @@ export function readIntegerBytes(tlv: Tlv, what: string, tag: number = TAG.INTEG
 }
 
 /** A small non-negative INTEGER (lengths, versions, path lengths). */
-export function readSmallInteger(tlv: Tlv, what: string, tag: number = TAG.INTEGER): number {
+export function readSmallInteger(tlv: Tlv | undefined, what: string, tag: number = TAG.INTEGER): number {
   const c = readIntegerBytes(tlv, what, tag);
   if (c[0]! >= 0x80) throw new DerError(`${what}: negative INTEGER`);
   if (c.length > 6) throw new DerError(`${what}: INTEGER too large`);
@@ -150,7 +152,7 @@ export function readSmallInteger(tlv: Tlv, what: string, tag: number = TAG.INTEG
   return n;
 }
 
-export function readOid(tlv: Tlv, what: string): string {
+export function readOid(tlv: Tlv | undefined, what: string): string {
   const c = content(expectTag(tlv, TAG.OID, what));
   if (c.length === 0) throw new DerError(`${what}: empty OBJECT IDENTIFIER`);
   const parts: number[] = [];
@@ -176,7 +178,7 @@ export function readOid(tlv: Tlv, what: string): string {
 }
 
 /** BIT STRING content: the unused-bit count and the bytes. */
-export function readBitString(tlv: Tlv, what: string): { unusedBits: number; bytes: Uint8Array } {
+export function readBitString(tlv: Tlv | undefined, what: string): { unusedBits: number; bytes: Uint8Array } {
   const c = content(expectTag(tlv, TAG.BIT_STRING, what));
   if (c.length === 0) throw new DerError(`${what}: empty BIT STRING`);
   const unusedBits = c[0]!;
@@ -190,7 +192,8 @@ export function readBitString(tlv: Tlv, what: string): { unusedBits: number; byt
 }
 
 /** UTCTime / GeneralizedTime in the forms RFC 5280 §4.1.2.5 allows (seconds, `Z`). */
-export function readTime(tlv: Tlv, what: string): Date {
+export function readTime(tlv: Tlv | undefined, what: string): Date {
+  if (!tlv) throw new DerError(`${what}: missing`);
   const text = Buffer.from(content(tlv)).toString("latin1");
   let m: RegExpExecArray | null;
   let year: number;

@@ -93,10 +93,31 @@ export function decodeSubjectKeyId(value: Uint8Array): string {
   return toHex(content(tlv));
 }
 
-export function decodeAuthorityKeyId(value: Uint8Array): string | undefined {
+/** authorityKeyIdentifier (RFC 5280 §4.2.1.1): the key id, and the issuer's issuer names and serial when given. */
+export interface AuthorityKeyId {
+  readonly keyId?: string;
+  /** Hex DER of each directoryName in authorityCertIssuer (the Name, tag included). */
+  readonly certIssuers: readonly string[];
+  /** authorityCertSerialNumber content, hex (compares with `Certificate.serialNumber`). */
+  readonly certSerial?: string;
+}
+
+export function decodeAuthorityKeyId(value: Uint8Array): AuthorityKeyId {
   const items = sequence(readRoot(value), "authorityKeyIdentifier");
   const keyId = items.find((t) => t.tag === contextTag(0, false));
-  return keyId ? toHex(content(keyId)) : undefined;
+  const issuer = items.find((t) => t.tag === contextTag(1, true));
+  const serial = items.find((t) => t.tag === contextTag(2, false));
+  const certIssuers: string[] = [];
+  for (const name of issuer ? children(issuer) : []) {
+    if (generalNameNumber(name) !== GN.directory) continue;
+    const [inner] = children(name);
+    if (inner) certIssuers.push(toHex(encoding(inner)));
+  }
+  return {
+    ...(keyId ? { keyId: toHex(content(keyId)) } : {}),
+    certIssuers,
+    ...(serial ? { certSerial: toHex(content(serial)) } : {}),
+  };
 }
 
 export function decodeAuthorityInfoAccess(value: Uint8Array): { caIssuers: string[]; ocsp: string[] } {
@@ -129,7 +150,7 @@ function decodeSubtrees(tlv: Tlv): GeneralSubtrees {
     // minimum must be 0 (and so absent in DER) and maximum absent (RFC 5280 §4.2.1.10).
     if (rest.length > 0) throw new DerError("GeneralSubtree: minimum/maximum must be absent");
     const n = generalNameNumber(base);
-    if (n === GN.dns) dns.push(ia5(base, "dNSName constraint"));
+    if (n === GN.dns) dns.push(dnsConstraint(ia5(base, "dNSName constraint")));
     else if (n === GN.rfc822) email.push(ia5(base, "rfc822Name constraint"));
     else if (n === GN.uri) uri.push(ia5(base, "URI constraint"));
     else if (n === GN.ip) ip.push(decodeIpSubnet(content(base)));
@@ -140,6 +161,20 @@ function decodeSubtrees(tlv: Tlv): GeneralSubtrees {
     } else unsupported++;
   }
   return { dns, ip, email, uri, directoryNames, unsupported };
+}
+
+/**
+ * A dNSName constraint is a DNS name: any name built by adding labels on its left is within it, and
+ * the empty name allows everything (RFC 5280 §4.2.1.10). A leading period (the URI / e-mail form) is
+ * kept: src/validate/name-constraints.ts judges it. Anything else that is not a DNS name is malformed.
+ */
+function dnsConstraint(name: string): string {
+  let bare = name.startsWith(".") ? name.slice(1) : name;
+  if (bare.endsWith(".") && bare.length > 1) bare = bare.slice(0, -1);
+  if (name !== "" && !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(bare)) {
+    throw new DerError(`dNSName constraint "${name}" is not a DNS name (RFC 5280 §4.2.1.10)`);
+  }
+  return name;
 }
 
 /** address||mask (8 or 32 bytes); the mask must be a contiguous prefix. */

@@ -7,10 +7,11 @@ import {
 } from "./der.js";
 import {
   decodeAuthorityInfoAccess, decodeAuthorityKeyId, decodeBasicConstraints, decodeExtKeyUsage, decodeKeyUsage,
-  decodeNameConstraints, decodeSubjectAltName, decodeSubjectKeyId,
+  decodeNameConstraints, decodeSubjectAltName, decodeSubjectKeyId, type AuthorityKeyId,
 } from "./extensions.js";
 import { parseName } from "./name.js";
 import { CURVES, KEY_ALGORITHMS, OID, PROCESSED_EXTENSIONS, SIGNATURE_ALGORITHMS } from "./oids.js";
+import { profileDefects } from "./profile.js";
 import { verifySignature } from "./signature.js";
 
 /** The certificate could not be parsed at all; `message` says why. */
@@ -32,7 +33,8 @@ function algorithmIdentifier(tlv: Tlv, what: string): SignatureAlgorithm {
   };
 }
 
-function publicKeyInfo(spki: Tlv): PublicKeyInfo {
+/** The key's type and size; key-encoding defects go to `defects`. */
+function publicKeyInfo(spki: Tlv, defects: string[]): PublicKeyInfo {
   const [algTlv, keyTlv] = sequence(spki, "subjectPublicKeyInfo");
   if (!algTlv || !keyTlv) throw new DerError("subjectPublicKeyInfo: malformed");
   const [oidTlv, params] = sequence(algTlv, "subjectPublicKeyInfo.algorithm");
@@ -40,6 +42,8 @@ function publicKeyInfo(spki: Tlv): PublicKeyInfo {
   const type = KEY_ALGORITHMS[oid] ?? oid;
   const { bytes } = readBitString(keyTlv, "subjectPublicKey");
   if (type === "ec") {
+    // RFC 5480 §2.1.1: the parameters MUST be a namedCurve (OpenSSL strict mode and pyca reject explicit curves).
+    if (params?.tag !== TAG.OID) defects.push("EC public key with explicit curve parameters instead of a named curve (RFC 5480 §2.1.1)");
     const curve = params?.tag === TAG.OID ? CURVES[readOid(params, "namedCurve")] : undefined;
     return curve ? { type, bits: curve.bits, curve: curve.name } : { type };
   }
@@ -56,6 +60,7 @@ function publicKeyInfo(spki: Tlv): PublicKeyInfo {
       bits -= Math.clz32(byte) - 24;
       break;
     }
+    if (bits % 8 !== 0) defects.push(`RSA modulus of ${bits} bits, not a whole number of bytes (CA/B Forum BR 6.1.5)`);
     return { type, bits };
   }
   if (type === "ed25519") return { type, bits: 256 };
@@ -70,7 +75,7 @@ interface DecodedExtensions {
   extKeyUsage?: string[];
   nameConstraints?: NameConstraints;
   subjectKeyId?: string;
-  authorityKeyId?: string;
+  aki?: AuthorityKeyId;
   caIssuers: string[];
   ocspUrls: string[];
   extensions: { oid: string; critical: boolean }[];
@@ -116,11 +121,7 @@ function applyExtension(out: DecodedExtensions, oid: string, value: Uint8Array):
     case OID.extKeyUsage: out.extKeyUsage = decodeExtKeyUsage(value); break;
     case OID.nameConstraints: out.nameConstraints = decodeNameConstraints(value); break;
     case OID.subjectKeyIdentifier: out.subjectKeyId = decodeSubjectKeyId(value); break;
-    case OID.authorityKeyIdentifier: {
-      const keyId = decodeAuthorityKeyId(value);
-      if (keyId !== undefined) out.authorityKeyId = keyId;
-      break;
-    }
+    case OID.authorityKeyIdentifier: out.aki = decodeAuthorityKeyId(value); break;
     case OID.authorityInfoAccess: {
       const aia = decodeAuthorityInfoAccess(value);
       out.caIssuers = aia.caIssuers;
@@ -163,8 +164,8 @@ function parseStrict(der: Uint8Array): Certificate {
   const subject = parseName(tbs[i++]!, "subject");
   const spkiTlv = tbs[i++];
   if (!spkiTlv) throw new DerError("tbsCertificate: missing subjectPublicKeyInfo");
-  const publicKey = publicKeyInfo(spkiTlv);
   const defects: string[] = [];
+  const publicKey = publicKeyInfo(spkiTlv, defects);
   // issuerUniqueID [1] and subjectUniqueID [2] are skipped; extensions [3] only in v3.
   while (tbs[i] && (tbs[i]!.tag === contextTag(1, false) || tbs[i]!.tag === contextTag(2, false))) i++;
   const extensionsTlv = tbs[i]?.tag === contextTag(3, true) ? tbs[i++] : undefined;
@@ -186,7 +187,7 @@ function parseStrict(der: Uint8Array): Certificate {
   const tbsDer = encoding(tbsTlv);
   const spkiDer = encoding(spkiTlv);
   const signed = { tbsDer, signatureValue, signatureAlgorithm };
-  return {
+  const certificate = {
     der,
     sha256: createHash("sha256").update(der).digest("hex"),
     version,
@@ -205,7 +206,7 @@ function parseStrict(der: Uint8Array): Certificate {
     ...(ext.extKeyUsage ? { extKeyUsage: ext.extKeyUsage } : {}),
     ...(ext.nameConstraints ? { nameConstraints: ext.nameConstraints } : {}),
     ...(ext.subjectKeyId ? { subjectKeyId: ext.subjectKeyId } : {}),
-    ...(ext.authorityKeyId ? { authorityKeyId: ext.authorityKeyId } : {}),
+    ...(ext.aki?.keyId ? { authorityKeyId: ext.aki.keyId } : {}),
     caIssuers: ext.caIssuers,
     ocspUrls: ext.ocspUrls,
     signatureAlgorithm,
@@ -214,11 +215,12 @@ function parseStrict(der: Uint8Array): Certificate {
     unknownCriticalExtensions: ext.unknownCriticalExtensions,
     selfIssued,
     selfSigned: selfIssued && verifySignature(signed, spkiDer),
-    defects,
     tbsDer,
     signatureValue,
     spkiDer,
   };
+  defects.push(...profileDefects(certificate, ext.aki));
+  return { ...certificate, defects };
 }
 
 /** Reads only the subject Name DER (hex) of a certificate: how the trust store indexes without parsing. */

@@ -7,7 +7,7 @@ import { parseCertificate } from "../cert/parse.js";
 import { createDemoPki } from "../demo/pki.js";
 import { startRserveLikeServer, startTabpyLikeServer, type RunningServer } from "../demo/servers.js";
 import { decodeCertificates } from "../input/decode.js";
-import { liveResult } from "../live.js";
+import { judgeLiveTarget } from "../commands/live-target.js";
 import { probe } from "../probe/probe.js";
 import { parseTarget } from "../probe/target.js";
 import { TrustStore } from "../trust/store.js";
@@ -36,10 +36,11 @@ export async function executeDemo(flags: { color: boolean; format: string }, io:
     servers.push(tabpy);
     const rserve = await startRserveLikeServer({ certPem: pki.leafPem, keyPem: pki.leafKeyPem });
     servers.push(rserve);
-    const common = { host: "127.0.0.1", anchors, at: now, partialChain: false, warnDays: 30, targetOs: detectTargetOs() };
+    const settings = { anchors, at: now, partialChain: false, warnDays: 30, targetOs: detectTargetOs(), opensslComparable: true, aia: false, sendCredentialsUntrusted: false };
     const check = async (port: number, held: typeof intermediate[]): Promise<ChainResult> => {
-      const outcome = await probe(parseTarget(`127.0.0.1:${port}`), { timeoutMs: DEMO_TIMEOUT_MS, service: "auto", ca: store.pems() });
-      return liveResult(outcome, { ...common, heldIntermediates: held });
+      const options = { timeoutMs: DEMO_TIMEOUT_MS, service: "auto" as const, ca: store.pems() };
+      const outcome = await probe(parseTarget(`127.0.0.1:${port}`), options);
+      return judgeLiveTarget(outcome, "127.0.0.1", options, { ...settings, heldIntermediates: held });
     };
     // The administrator holds the demo CA's intermediate (as from the CA administrator): the advice
     // for the leaf-only Rserve can then name it, and the what-if can prove it.

@@ -6,17 +6,25 @@ export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+export const OUTPUT_FORMATS = ["text", "json", "junit", "sarif"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
 /** Raw option values as commander hands them over (strings; parsed in the command). */
 export interface CheckFlags {
   caFile: string[];
   at?: string;
   partialChain?: boolean;
   warnDays: string;
+  minDays?: string;
+  expectIssuer?: string;
+  expectFingerprint: string[];
+  expectSameChain?: boolean;
   intermediates: string[];
+  aia?: boolean;
   targetOs: string;
   saveAnchors?: string;
   failOn: "error" | "warning";
-  format: "text" | "json";
+  format: OutputFormat;
   output?: string;
   quiet?: boolean;
   verbose?: boolean;
@@ -28,6 +36,7 @@ export interface VerifyOnlyFlags {
   host?: string;
   service?: "tabpy" | "rserve";
   pfxPasswordEnv?: string;
+  report?: string;
 }
 
 export function addCheckOptions(command: Command): Command {
@@ -36,7 +45,12 @@ export function addCheckOptions(command: Command): Command {
     .option("--at <time>", "validation time, ISO 8601 (default: now)")
     .option("--partial-chain", "model partial-chain clients (curl, Go, Java, GnuTLS): any trusted certificate ends a path")
     .option("--warn-days <n>", "warn when a certificate on the path expires within N days", "30")
+    .option("--min-days <n>", "fail when a certificate on the path expires within N days (rollout gate; default: off)")
+    .option("--expect-issuer <subject>", "fail unless the leaf's issuer is SUBJECT (RFC 4514 as printed, e.g. \"CN=Corp Issuing CA, O=Corp\"; case and spaces ignored)")
+    .option("--expect-fingerprint <sha256>", "fail unless the leaf or a certificate of the path has this SHA-256 (hex, colons optional; repeatable: any one matches)", collect, [])
+    .option("--expect-same-chain", "fail targets that present a different chain than the others (fleet consistency)")
     .option("--intermediates <file>", "certificates you hold (not sent by the server), used for advice and the what-if (repeatable)", collect, [])
+    .option("--aia", "download missing issuers from their AIA caIssuers URLs (HTTP, 3 s timeout, 64 KiB limit) for the advice")
     .addOption(new Option("--target-os <os>", "OS of the Tableau machine, for the install commands").choices(TARGET_OS_CHOICES).default("auto"))
     .option("--save-anchors <dir>", "write each certificate to install (PEM) and install-anchors.sh into DIR")
     .addOption(new Option("--fail-on <level>", "exit 1 on errors only, or on warnings too").choices(["error", "warning"]).default("error"));
@@ -44,7 +58,7 @@ export function addCheckOptions(command: Command): Command {
 
 export function addOutputOptions(command: Command): Command {
   return command
-    .addOption(new Option("--format <format>", "report format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--format <format>", "report format (junit: one test case per target; sarif: one result per finding)").choices(OUTPUT_FORMATS).default("text"))
     .option("--output <file>", "write the report to FILE and print a one-line summary per target")
     .option("-q, --quiet", "one line per target: target  PASS|WARN|FAIL|ERROR  headline")
     .option("-v, --verbose", "add PEM blocks and full fingerprints")

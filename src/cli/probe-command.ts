@@ -1,19 +1,19 @@
-/** `chaincheck [targets...]`: probe live endpoints concurrently, judge each chain, report, exit code. */
+/** `chaincheck [targets...]`: probe live endpoints concurrently, judge each chain, apply policies, report, exit code. */
 import { readFile } from "node:fs/promises";
-import { liveResult } from "../live.js";
+import { judgeLiveTarget } from "../commands/live-target.js";
+import { liveSettings, type CredentialFlags } from "./live-settings.js";
 import { probe } from "../probe/probe.js";
 import { parseTarget, TargetError } from "../probe/target.js";
-import type { ProbeTarget } from "../probe/types.js";
+import type { ProbeOutcome, ProbeTarget } from "../probe/types.js";
 import { loadTrust } from "../commands/trust.js";
-import { mapConcurrent, parseTargetsFile, type TargetSpec } from "../commands/targets.js";
+import { mapConcurrent, parseTargetsFile, withWatchdog, type TargetSpec } from "../commands/targets.js";
+import { applyPolicies } from "../policy/index.js";
 import type { ChainResult } from "../result.js";
 import { exitCodeFor } from "./exit-code.js";
 import type { CheckFlags } from "./flags.js";
 import type { CliIo } from "./io.js";
 import { parseCount, UsageError } from "./options.js";
 import { emitResults } from "./output.js";
-import { saveAnchors } from "./save-anchors.js";
-import { writeSupportReport } from "./support-report.js";
 import { commonSettings } from "./verify-command.js";
 import { VERSION } from "./version.js";
 import { startProgress } from "./progress.js";
@@ -27,7 +27,15 @@ export interface ProbeFlags {
   report?: string;
 }
 
-async function collectTargets(args: readonly string[], flags: ProbeFlags): Promise<{ spec: TargetSpec; target: ProbeTarget }[]> {
+/** Past the probe's own deadline, the watchdog answers for a probe that has not (a bug, or a starved event loop). */
+const WATCHDOG_GRACE_MS = 500;
+
+interface PlannedTarget {
+  readonly spec: TargetSpec;
+  readonly target: ProbeTarget;
+}
+
+async function collectTargets(args: readonly string[], flags: ProbeFlags): Promise<PlannedTarget[]> {
   const specs: TargetSpec[] = args.map((input) => ({ input }));
   if (flags.targetsFile) {
     let text: string;
@@ -43,45 +51,47 @@ async function collectTargets(args: readonly string[], flags: ProbeFlags): Promi
     try {
       return { spec, target: parseTarget(spec.input) };
     } catch (err) {
-      if (err instanceof TargetError) throw new UsageError(err.message);
+      if (err instanceof TargetError) throw new UsageError(spec.origin ? `${spec.origin.file}:${spec.origin.line}: ${err.message}` : err.message);
       throw err;
     }
   });
 }
 
-export async function executeProbe(args: readonly string[], flags: CheckFlags & ProbeFlags, io: CliIo): Promise<number> {
+function watchdogOutcome(target: ProbeTarget, ms: number): ProbeOutcome {
+  return {
+    ok: false,
+    target,
+    error: { code: "CONNECTION_TIMEOUT", message: `${target.input}: no result within ${ms} ms`, hint: "The check did not finish in time: retry with a larger --timeout, or fewer targets at once (--concurrency)." },
+    elapsedMs: ms,
+  };
+}
+
+export async function executeProbe(args: readonly string[], flags: CheckFlags & ProbeFlags & CredentialFlags, io: CliIo): Promise<number> {
   const targets = await collectTargets(args, flags);
   const settings = commonSettings(flags, io);
   const timeoutMs = parseCount("--timeout", flags.timeout, 100, 600_000);
   const concurrency = parseCount("--concurrency", flags.concurrency, 1, 1024);
   const trust = await loadTrust(flags.caFile);
   const ca = trust.store.pems();
-  const progress = await startProgress(io, flags.format === "text" && !flags.quiet, targets.length);
-  let results: ChainResult[];
+  const live = await liveSettings(flags, settings, trust.anchors, io, targets);
+  const progress = await startProgress(io, flags.format === "text" && !flags.quiet && !flags.output, targets.length);
+  let checked: ChainResult[];
   try {
-    results = await mapConcurrent(targets, concurrency, async ({ spec, target }) => {
+    checked = await mapConcurrent(targets, concurrency, async ({ spec, target }) => {
       const servername = spec.servername ?? flags.servername;
-      const outcome = await probe(target, {
-        timeoutMs,
-        service: spec.service ?? flags.service,
-        ca,
-        ...(servername ? { servername } : {}),
-      });
+      const bound = timeoutMs + WATCHDOG_GRACE_MS;
+      const options = { timeoutMs, service: spec.service ?? flags.service, ca, ...(servername ? { servername } : {}) };
+      const outcome = await withWatchdog(bound, (signal) => probe(target, { ...options, signal }), () => watchdogOutcome(target, bound));
       progress.tick(spec.input);
-      return liveResult(outcome, {
-        host: servername ?? target.host,
-        anchors: trust.anchors,
-        at: settings.at,
-        partialChain: flags.partialChain === true,
-        warnDays: settings.warnDays,
-        targetOs: settings.targetOs,
-      });
+      return judgeLiveTarget(outcome, servername ?? target.host, options, live);
     });
   } finally {
     progress.stop();
   }
-  if (flags.saveAnchors) await saveAnchors(flags.saveAnchors, results, io);
-  if (flags.report) await writeSupportReport(flags.report, results, trust.store.source.description, io);
-  await emitResults(results, flags, io, VERSION);
+  const results = applyPolicies(checked, settings.policy);
+  // Loaded only when asked for: start-up time is a benchmark goal (the HTML report alone is ~20 ms of imports).
+  if (flags.saveAnchors) await (await import("./save-anchors.js")).saveAnchors(flags.saveAnchors, results, io);
+  if (flags.report) await (await import("./support-report.js")).writeSupportReport(flags.report, results, trust.store.source.description, io);
+  await emitResults(results, flags, io, VERSION, { origins: targets.map((t) => t.spec.origin) });
   return exitCodeFor(results, flags.failOn);
 }

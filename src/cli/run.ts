@@ -9,7 +9,8 @@ import { addCheckOptions, addOutputOptions, collect, type CheckFlags, type Verif
 import { executeVerify } from "./verify-command.js";
 import { executeProbe, type ProbeFlags } from "./probe-command.js";
 import { executeDemo } from "./demo-command.js";
-import { HELP } from "./help.js";
+import type { CredentialFlags } from "./live-settings.js";
+import { formatUsageError, HELP } from "./help.js";
 import { describeError } from "./errors.js";
 
 import { VERSION } from "./version.js";
@@ -25,7 +26,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .configureOutput({
       writeOut: io.stdout,
       writeErr: io.stderr,
-      outputError: (text, write) => write(`chaincheck: ${text.replace(/^error: /, "").trim()}\n`),
+      outputError: (text, write) => write(formatUsageError(text)),
     })
     .addHelpText("after", HELP.main);
 
@@ -45,7 +46,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .addHelpText("after", HELP.check);
   addCheckOptions(check);
   addOutputOptions(check);
-  check.action((targets: string[], flags: CheckFlags & ProbeFlags) => {
+  check.action((targets: string[], flags: CheckFlags & ProbeFlags & CredentialFlags) => {
     outcome = executeProbe(targets, flags, io);
   });
 
@@ -57,6 +58,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option("--host <name>", "the host name or IP Tableau connects to")
     .addOption(new Option("--service <service>", "judge as this server presents the file (rserve sends only the first certificate)").choices(["tabpy", "rserve"]))
     .option("--pfx-password-env <var>", "environment variable holding the PKCS#12 password (else a no-echo prompt on a TTY)")
+    .option("--report <file>", "write a self-contained support file (.html for a web page, else JSON)")
     .addHelpText("after", HELP.verify);
   addCheckOptions(verify);
   addOutputOptions(verify);
@@ -69,6 +71,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .description("run a private CA, a TabPy-like and an Rserve-like server on loopback, and diagnose both")
     .option("--no-color", "no colour")
     .option("--format <format>", "text or json", "text")
+    .addHelpText("after", HELP.demo)
     .action((flags: { color: boolean; format: string }) => {
       outcome = executeDemo(flags, io);
     });

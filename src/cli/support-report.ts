@@ -1,20 +1,37 @@
-/** I/O for `--report FILE`: a self-contained support file (JSON; HTML when FILE ends in .html). No secret is in a result. */
+/**
+ * I/O for `--report FILE`: a self-contained support file. FILE ending in .html (or .htm) gets the
+ * single-page HTML report (inline CSS, no script, opens offline); any other name gets JSON (the
+ * schemaVersion 1 document plus a `support` block). Results hold no secret, and nothing else that
+ * could (environment, credentials, private keys) is ever added here.
+ */
 import { writeFile } from "node:fs/promises";
 import type { ChainResult } from "../result.js";
 import { jsonReport } from "../report/json.js";
+import { renderHtmlReport } from "../report/html.js";
+import { escapeJsonInvisibles } from "../report/safe-text.js";
 import type { CliIo } from "./io.js";
+import { UsageError } from "./options.js";
 import { VERSION } from "./version.js";
 
+/** True when `path` names an HTML page. */
+export function isHtmlReportPath(path: string): boolean {
+  return /\.html?$/i.test(path);
+}
+
+/** The support file's content for `path` (pure apart from the facts passed in). */
+export function supportReportText(path: string, results: readonly ChainResult[], trustStore: string, facts: { generatedAt: string; node: string; platform: string }): string {
+  if (isHtmlReportPath(path)) return renderHtmlReport(results, { version: VERSION, ...facts });
+  const document = { ...jsonReport(results, VERSION), support: { ...facts, trustStore } };
+  return `${escapeJsonInvisibles(JSON.stringify(document, null, 2))}\n`;
+}
+
 export async function writeSupportReport(path: string, results: readonly ChainResult[], trustStore: string, io: CliIo): Promise<void> {
-  const document = {
-    ...jsonReport(results, VERSION),
-    support: {
-      generatedAt: io.now().toISOString(),
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-      trustStore,
-    },
-  };
-  await writeFile(path, `${JSON.stringify(document, null, 2)}\n`);
-  io.stderr(`chaincheck: support file written to ${path}\n`);
+  const facts = { generatedAt: io.now().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}` };
+  try {
+    await writeFile(path, supportReportText(path, results, trustStore, facts));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    throw new UsageError(`--report: cannot write ${path} (${code}); check that the directory exists and is writable`);
+  }
+  io.stderr(`chaincheck: ${isHtmlReportPath(path) ? "support page" : "support file"} written to ${path}\n`);
 }

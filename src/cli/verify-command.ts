@@ -1,15 +1,13 @@
-/** `chaincheck verify FILE`: flags -> request -> result -> report -> exit code. */
+/** `chaincheck verify FILE`: flags -> request -> result -> policies -> report -> exit code. */
 import type { TargetOs } from "../advise/platforms.js";
 import { detectTargetOs } from "../advise/detect-os.js";
-import { verifyBundle } from "../commands/verify.js";
 import { loadTrust } from "../commands/trust.js";
-import { promptSecret } from "../input/prompt.js";
+import { applyPolicies, type PolicyOptions } from "../policy/index.js";
 import { exitCodeFor } from "./exit-code.js";
 import type { CheckFlags, VerifyOnlyFlags } from "./flags.js";
 import type { CliIo } from "./io.js";
-import { parseAt, parseCount } from "./options.js";
+import { parseAt, parseCount, parseFingerprint, UsageError } from "./options.js";
 import { emitResults } from "./output.js";
-import { saveAnchors } from "./save-anchors.js";
 import { VERSION } from "./version.js";
 
 /** Option values shared by verify and check, parsed once. */
@@ -17,6 +15,19 @@ export interface CommonSettings {
   readonly at: Date;
   readonly warnDays: number;
   readonly targetOs: TargetOs;
+  readonly policy: PolicyOptions;
+}
+
+/** `--min-days`, `--expect-*`: parsed before any network or file work, so a typo is exit 2 at once. */
+export function policyOptions(flags: Pick<CheckFlags, "minDays" | "expectIssuer" | "expectFingerprint" | "expectSameChain">): PolicyOptions {
+  const issuer = flags.expectIssuer?.trim();
+  if (flags.expectIssuer !== undefined && !issuer) throw new UsageError("--expect-issuer: expected a subject such as \"CN=Corp Issuing CA, O=Corp\"");
+  return {
+    minDays: flags.minDays === undefined ? 0 : parseCount("--min-days", flags.minDays, 0, 36500),
+    issuer: issuer ?? null,
+    fingerprints: (flags.expectFingerprint ?? []).map(parseFingerprint),
+    expectSameChain: flags.expectSameChain === true,
+  };
 }
 
 export function commonSettings(flags: CheckFlags, io: CliIo): CommonSettings {
@@ -24,13 +35,16 @@ export function commonSettings(flags: CheckFlags, io: CliIo): CommonSettings {
     at: parseAt(flags.at, io.now),
     warnDays: parseCount("--warn-days", flags.warnDays, 0, 36500),
     targetOs: flags.targetOs === "auto" ? detectTargetOs() : (flags.targetOs as TargetOs),
+    policy: policyOptions(flags),
   };
 }
 
 export async function executeVerify(file: string, flags: CheckFlags & VerifyOnlyFlags, io: CliIo): Promise<number> {
   const settings = commonSettings(flags, io);
+  // Imported here, not at the top: the live check imports this module for commonSettings and needs none of it.
+  const [{ verifyBundle }, { promptSecret }] = await Promise.all([import("../commands/verify.js"), import("../input/prompt.js")]);
   const trust = await loadTrust(flags.caFile);
-  const result = await verifyBundle(
+  const checked = await verifyBundle(
     {
       file,
       chain: flags.chain,
@@ -41,6 +55,7 @@ export async function executeVerify(file: string, flags: CheckFlags & VerifyOnly
       partialChain: flags.partialChain === true,
       warnDays: settings.warnDays,
       targetOs: settings.targetOs,
+      aia: flags.aia === true,
       read: {
         ...(flags.pfxPasswordEnv ? { passwordEnv: flags.pfxPasswordEnv } : {}),
         env: io.env,
@@ -49,7 +64,9 @@ export async function executeVerify(file: string, flags: CheckFlags & VerifyOnly
     },
     trust,
   );
-  if (flags.saveAnchors) await saveAnchors(flags.saveAnchors, [result], io);
-  await emitResults([result], flags, io, VERSION);
-  return exitCodeFor([result], flags.failOn);
+  const results = applyPolicies([checked], settings.policy);
+  if (flags.saveAnchors) await (await import("./save-anchors.js")).saveAnchors(flags.saveAnchors, results, io);
+  if (flags.report) await (await import("./support-report.js")).writeSupportReport(flags.report, results, trust.store.source.description, io);
+  await emitResults(results, flags, io, VERSION);
+  return exitCodeFor(results, flags.failOn);
 }

@@ -41,8 +41,25 @@ export interface FindingContexts {
   TLS_HANDSHAKE_FAILED: ProbeErrorContext;
   // Live probe (the chain was obtained)
   LEGACY_TLS_VERSION: { protocol: string };
+  // TabPy credentials check (Tableau's Test Connection)
+  AUTH_OK: { user: string };
+  AUTH_FAILED: { user: string };
+  AUTH_NOT_ENABLED: { user: string };
+  AUTH_REQUIRED: Record<string, never>;
+  AUTH_NOT_CHECKED: { reason: string };
+  CREDENTIALS_SENT_UNTRUSTED: Record<string, never>;
   OPENSSL_DISAGREES: { ours: string; openssl: string };
+  // Policies (src/policy): rollout gates the user asked for
+  EXPIRES_TOO_SOON: { notAfter: string; days: number; minDays: number };
+  PIN_MISMATCH: PinMismatchContext;
+  /** `reference`: a target presenting the majority chain; `others`: how many do; `difference`: how this one differs. */
+  CHAIN_DIFFERS: { reference: string; others: number; difference: string };
 }
+
+/** `--expect-issuer` / `--expect-fingerprint` evidence: what was pinned, what was found. */
+export type PinMismatchContext =
+  | { readonly pin: "issuer"; readonly expected: string; readonly actual: string; readonly reversedOrder: boolean }
+  | { readonly pin: "fingerprint"; readonly expected: readonly string[]; readonly checked: number; readonly leaf: string };
 
 /** What the probe saw when no chain could be obtained. */
 export interface ProbeErrorContext {
@@ -213,6 +230,36 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
     message: (c, who) => `Certificate #${c.position} ${who} is the self-signed root; clients use their own copy, so sending it does not make it trusted.`,
     remediation: () => "Optional: remove the root from the server's file; it must be installed on the client either way.",
   },
+  AUTH_FAILED: {
+    severity: "error", rank: 265, title: "TabPy rejected the credentials",
+    message: (c) => `TabPy answered 401 to GET /info with the credentials of user "${c.user}": wrong user name or password.`,
+    remediation: () => "Check the user name and password configured in Tableau. TabPy reads its password file only at start-up: after `tabpy-user add` or `tabpy-user update`, restart TabPy.",
+  },
+  AUTH_NOT_ENABLED: {
+    severity: "error", rank: 264, title: "TabPy does not expect credentials",
+    message: (c) => `Credentials for user "${c.user}" were sent, but TabPy runs without a password file and answered 406.`,
+    remediation: () => "Turn off \"Sign in with username and password\" for this connection in Tableau, or start TabPy with TABPY_PWD_FILE set to a password file.",
+  },
+  AUTH_REQUIRED: {
+    severity: "warning", rank: 55, title: "TabPy requires credentials",
+    message: () => "TabPy answered 401 with its Basic realm: authentication is on, so Tableau must send a user name and password.",
+    remediation: () => "In Tableau, enable \"Sign in with username and password\" for this connection and enter a TabPy user; run chaincheck again with --user NAME to test them.",
+  },
+  CREDENTIALS_SENT_UNTRUSTED: {
+    severity: "warning", rank: 54, title: "Credentials sent over an untrusted connection",
+    message: () => "The credentials were sent although chaincheck did not trust the certificate chain (--send-credentials-untrusted).",
+    remediation: () => "Fix the certificate chain first; an untrusted connection may not be the real TabPy server.",
+  },
+  AUTH_NOT_CHECKED: {
+    severity: "info", rank: 8, title: "Credentials not sent",
+    message: (c) => `The credentials were not sent: ${c.reason}.`,
+    remediation: () => "Fix the certificate chain (see above), then test the credentials again; --send-credentials-untrusted overrides this.",
+  },
+  AUTH_OK: {
+    severity: "info", rank: 7, title: "TabPy accepted the credentials",
+    message: (c) => `TabPy accepted the credentials of user "${c.user}" (GET /info answered 200, as Tableau's Test Connection expects).`,
+    remediation: () => "Nothing to do.",
+  },
   LEGACY_TLS_VERSION: {
     severity: "error", rank: 270, title: "Outdated TLS version",
     message: (c) => `The server negotiated ${c.protocol}; current clients (and Tableau at default settings) refuse TLS below 1.2.`,
@@ -229,6 +276,26 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
   CONNECTION_RESET: probeError("Connection reset", 897, "The server closed the connection during the handshake: check its TLS configuration and logs."),
   NOT_TLS: probeError("Not a TLS port", 896, "Use the port that speaks TLS."),
   TLS_HANDSHAKE_FAILED: probeError("TLS handshake failed", 895, "Check the server's TLS configuration (protocol versions, cipher suites, certificate and key)."),
+  PIN_MISMATCH: {
+    // Above EXPIRED: in a rollout, "this is not the certificate you deployed" explains the other errors.
+    severity: "error", rank: 295, title: "Not the expected certificate",
+    message: (c, who) => c.pin === "issuer"
+      ? `${who} was issued by "${c.actual}", but --expect-issuer requires "${c.expected}"${c.reversedOrder ? " (the same names in reverse order: chaincheck writes names most specific first, CN=... first)" : ""}.`
+      : `No certificate of the path (${c.checked} checked, from the leaf "${c.leaf}") has the SHA-256 fingerprint --expect-fingerprint requires (${c.expected.map((f) => `${f.slice(0, 16)}…`).join(" or ")}).`,
+    remediation: (c) => c.pin === "issuer"
+      ? "Deploy the certificate issued by the expected CA (and restart the service so it loads it), or update the pin if the change of CA is intended."
+      : "The server does not present the certificate being rolled out: deploy the expected bundle (and restart the service so it loads it), or update the pin.",
+  },
+  CHAIN_DIFFERS: {
+    severity: "error", rank: 150, title: "Chain differs from the other targets",
+    message: (c, who) => `This target presents a different chain (leaf ${who}) than ${c.others} other target(s), e.g. ${c.reference}: ${c.difference}.`,
+    remediation: () => "Deploy the same certificate file (leaf and intermediates, in the same order) on every server of the fleet, then restart the ones that differ.",
+  },
+  EXPIRES_TOO_SOON: {
+    severity: "error", rank: 90, title: "Expires before the required minimum",
+    message: (c, who) => `${who} ${c.days < 0 ? `expired on ${c.notAfter}` : `expires on ${c.notAfter}, in ${c.days} day(s)`}; --min-days requires at least ${c.minDays} day(s) left.`,
+    remediation: () => "Renew this certificate (for an intermediate or root, get the CA's current one) and deploy it before rolling out.",
+  },
   HOSTNAME_NOT_CHECKED: {
     severity: "info", rank: 5, title: "Host name not checked",
     message: () => "No host name was given, so the certificate was not checked against the name Tableau will connect to.",

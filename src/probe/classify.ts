@@ -78,7 +78,7 @@ export function describeConnectError(target: ProbeTarget, error: NodeJS.ErrnoExc
     case "EAI_NONAME":
     case "EAI_NODATA":
     case "ENODATA":
-      return { code: "DNS_ERROR", message: `${target.host} does not resolve (${code})`, hint: "check the name, or use the IP address with --servername" };
+      return { code: "DNS_ERROR", message: `${target.host} does not resolve (${code})`, hint: "check the name, or probe the IP address and give the server name for SNI separately" };
     case "EAI_AGAIN":
     case "EAI_FAIL":
     case "ESERVFAIL":
@@ -108,7 +108,7 @@ const ALERT_HINTS: Record<number, string> = {
   40: "no TLS version or cipher suite in common, or the server requires a client certificate",
   70: "the server requires a TLS version this client does not offer",
   71: "the server requires stronger cipher suites than were offered",
-  112: "the server does not know the SNI name sent: try --servername with the name it serves",
+  112: "the server does not know the SNI name sent: give the name it serves as the server name",
   116: "the server requires a client certificate (mutual TLS)",
 };
 
@@ -161,4 +161,10 @@ export function describeStall(target: ProbeTarget, timeoutMs: number, stage: "re
 function oneLine(text: string): string {
   const line = text.split(/\r?\n/).find((l) => l.trim() !== "") ?? text;
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}
+
+/** Enough of a banner to name it: Rserve's 32 bytes, a full line, 256 bytes, or binary data (no line will come). */
+export function bannerComplete(bytes: Buffer): boolean {
+  if (bytes.subarray(0, 4).toString("latin1") === "Rsrv") return bytes.length >= 32;
+  return bytes.includes(0x0a) || bytes.length >= 256 || bytes.some((b) => (b < 0x20 && b !== 0x0d && b !== 0x09) || b >= 0x7f);
 }

@@ -3,20 +3,22 @@
  * Returns the presented chain and what was learnt; never validates, never throws for network conditions, and
  * destroys every socket on every path. All steps share one deadline. I/O module.
  */
+import { createHash } from "node:crypto";
 import { connect as netConnect, isIP, type Socket } from "node:net";
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
-import type { X509Certificate } from "node:crypto";
-import { describeConnectError, describeForeign, describeHandshakeFailure, describeStall } from "./classify.js";
+import { bannerComplete, describeConnectError, describeForeign, describeHandshakeFailure, describeStall, endpoint } from "./classify.js";
 import { probeContext } from "./context.js";
 import { RecordingStream } from "./recorder.js";
-import { detectService } from "./service.js";
-import { extractWireChain } from "./wire-chain.js";
+import { opensslVerdict, presentedChain, tlsDetails, walkPeerStack } from "./peer.js";
+import { detectService, serviceWaits } from "./service.js";
 import type { ProbeError, ProbeOptions, ProbeOutcome, ProbeSuccess, ProbeTarget, ServiceInfo } from "./types.js";
+
+function sha256Hex(der: Uint8Array): string {
+  return createHash("sha256").update(der).digest("hex");
+}
 
 /** After non-TLS bytes, wait this long (at most) for the rest of a banner line before reporting it. */
 const BANNER_WAIT_MS = 150;
-/** A walk of `.issuerCertificate` longer than this is a loop, not a chain. */
-const MAX_WALK = 64;
 
 /**
  * Probes `target`: connects, records the handshake, extracts the presented chain, detects the service.
@@ -96,7 +98,13 @@ class ProbeRun {
       socket: recorder,
       secureContext: probeContext(this.options.ca),
       rejectUnauthorized: false,
+      // `authorized` must be OpenSSL's chain verdict alone: Node's name check would otherwise fold in a hostname
+      // error (against "localhost" for IP targets). Names are checked by the validator. Also skips the costly
+      // getPeerCertificate(true) Node runs for that check.
+      checkServerIdentity: () => undefined,
       requestOCSP: true,
+      // Node refuses DHE groups under 1024 bits by default; a probe must still see such servers' chains.
+      minDHSize: 1,
       ...(servername ? { servername } : {}),
     };
     const secure = tlsConnect(connectOptions);
@@ -110,7 +118,9 @@ class ProbeRun {
     secure.on("OCSPResponse", (response: Buffer | null) => {
       this.ocsp = response && response.length > 0 ? response : null;
     });
-    secure.once("secureConnect", () => void this.onSecure(secure, raw));
+    secure.once("secureConnect", () => {
+      this.onSecure(secure, raw).catch((error: unknown) => this.succeed({ service: "tls", detail: `service detection failed: ${String(error)}` }));
+    });
     secure.on("error", (error: Error) => this.onTlsError(error));
     secure.on("close", () => this.onTlsError(undefined));
   }
@@ -126,44 +136,29 @@ class ProbeRun {
     if (this.stage !== "handshake" || !this.recorder) return;
     this.stage = "service";
     const crossCheck = walkPeerStack(secure.getPeerX509Certificate());
-    let presented: Uint8Array[] = crossCheck;
-    let order: ProbeSuccess["order"] = "reconstructed";
-    try {
-      const wire = extractWireChain(this.recorder.bytes(), this.serverSecret);
-      // The leaf OpenSSL verified must be the first certificate we parsed; anything else means a parse bug.
-      if (crossCheck.length === 0 || Buffer.from(wire.certificates[0]!).equals(crossCheck[0]!)) {
-        presented = wire.certificates;
-        order = "wire";
-      }
-    } catch {
-      // Fall back to Node's walk of the peer stack (never getPeerCertificate(true), which appends local roots).
-    }
+    const { presented, order } = presentedChain(this.recorder.bytes(), this.serverSecret, crossCheck);
     this.recorder.stop();
     this.serverSecret = undefined;
-    const cipher = secure.getCipher();
     this.partial = {
       ok: true,
       target: this.target,
       presented,
       order,
       crossCheck,
-      tls: {
-        protocol: secure.getProtocol() ?? "unknown",
-        cipher: cipher.standardName ?? cipher.name,
-        ocspStapled: this.ocsp !== null,
-        ...(this.ocsp ? { ocspResponse: new Uint8Array(this.ocsp) } : {}),
-        remoteAddress: raw.remoteAddress ?? "",
-        servername: this.servername(),
-      },
+      tls: tlsDetails(secure, raw, this.ocsp, this.servername()),
       ...(this.options.ca ? { openssl: opensslVerdict(secure) } : {}),
     };
     const rtt = Math.max(0, this.connectedAt - (this.resolvedAt ?? this.start));
+    // Credentials go only to the certificate the caller already judged (a second connection may reach another server).
+    const auth = this.options.tabpyAuth;
+    const sendAuth = auth !== undefined && (auth.onlyForLeafSha256 === undefined || (presented[0] !== undefined && sha256Hex(presented[0]) === auth.onlyForLeafSha256));
+    this.partial = { ...this.partial, credentialsSent: sendAuth };
     const service = await detectService(secure, {
       mode: this.options.service,
       target: this.target,
       deadline: this.deadline,
       ...serviceWaits(rtt),
-      ...(this.options.tabpyAuth ? { tabpyAuth: this.options.tabpyAuth } : {}),
+      ...(sendAuth ? { tabpyAuth: auth } : {}),
     });
     this.succeed(service);
   }
@@ -175,12 +170,9 @@ class ProbeRun {
     this.onForeignData();
   }
 
-  /** Enough of a banner: a full line, Rserve's 32 bytes, or 256 bytes. */
   private onForeignData(): void {
     const bytes = this.recorder?.bytes();
-    if (this.stage === "foreign" && bytes && (bytes.includes(0x0a) || bytes.length >= 256 || (bytes.length >= 32 && bytes.subarray(0, 4).toString() === "Rsrv"))) {
-      this.reportForeign();
-    }
+    if (this.stage === "foreign" && bytes && bannerComplete(bytes)) this.reportForeign();
   }
 
   private reportForeign(): void {
@@ -228,7 +220,11 @@ class ProbeRun {
   }
 
   private succeed(service: ServiceInfo): void {
-    if (this.stage === "done" || !this.partial) return;
+    if (this.stage === "done") return;
+    if (!this.partial) {
+      this.fail({ code: "TLS_HANDSHAKE_FAILED", message: `the handshake with ${endpoint(this.target)} completed but its result could not be read: ${service.detail}` });
+      return;
+    }
     const outcome: ProbeSuccess = { ...this.partial, service, elapsedMs: this.close() };
     this.resolve(outcome);
   }
@@ -250,41 +246,4 @@ class ProbeRun {
     this.raw?.destroy();
     return Math.round((performance.now() - this.start) * 10) / 10;
   }
-}
-
-/**
- * Waits of service detection, scaled by the TCP connect time (one round trip). Rserve sends its ID about one round
- * trip after the client's Finished, so a few round trips suffice; a miss costs nothing but an HTTP request Rserve
- * cannot parse (its ID still arrives first). A silent server costs `answerWaitMs` per probe: use service "tls" where
- * detection is not wanted.
- */
-function serviceWaits(rtt: number): { graceMs: number; answerWaitMs: number } {
-  return { graceMs: Math.min(400, 3 * rtt + 15), answerWaitMs: Math.min(3000, 8 * rtt + 250) };
-}
-
-/** One walk of the peer stack via `.issuerCertificate` (FACTS: wire order, extras kept; destructive, call once). */
-function walkPeerStack(first: X509Certificate | undefined): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  const seen = new Set<X509Certificate>();
-  for (let cert = first; cert && !seen.has(cert) && out.length < MAX_WALK; cert = cert.issuerCertificate) {
-    seen.add(cert);
-    out.push(new Uint8Array(cert.raw));
-  }
-  return out;
-}
-
-/** OpenSSL's verify result. The code may be UNSPECIFIED while the message is precise (FACTS): keep both. */
-function opensslVerdict(secure: TLSSocket): { authorized: boolean; reason: string | null } {
-  if (secure.authorized) return { authorized: true, reason: null };
-  const code = secure.authorizationError ? String(secure.authorizationError) : null;
-  // Node keeps only the code; its internal handle still has the full verify error.
-  const handle = (secure as unknown as { _handle?: { verifyError?: () => (Error & { code?: string }) | null } })._handle;
-  let message: string | undefined;
-  try {
-    message = handle?.verifyError?.()?.message;
-  } catch {
-    message = undefined;
-  }
-  if (message && code && code !== "UNSPECIFIED" && code !== message) return { authorized: false, reason: `${code}: ${message}` };
-  return { authorized: false, reason: message ?? code };
 }

@@ -7,6 +7,9 @@ import { Duplex } from "node:stream";
 import type { Socket } from "node:net";
 import { looksLikeTlsStart } from "./tls-wire.js";
 
+/** Upper bound on recorded bytes (certificate chains are rarely above 20 kB). */
+const MAX_RECORDED = 1 << 20;
+
 export interface RecorderHooks {
   /** The server's first bytes cannot start a TLS record: called once; later bytes are still recorded, never passed on. */
   onForeign(): void;
@@ -31,11 +34,6 @@ export class RecordingStream extends Duplex {
     socket.on("close", () => this.destroy());
   }
 
-  /** The first bytes did not look like TLS. */
-  get foreign(): boolean {
-    return this.verdict === "foreign";
-  }
-
   /** All recorded bytes in one buffer. */
   bytes(): Buffer {
     return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
@@ -49,7 +47,11 @@ export class RecordingStream extends Duplex {
 
   private onData(chunk: Buffer): void {
     this.received += chunk.length;
-    if (this.recording) this.chunks.push(chunk);
+    if (this.recording) {
+      this.chunks.push(chunk);
+      // A handshake is a few kB; a server streaming more is hostile. Give up the wire view, keep the connection.
+      if (this.received > MAX_RECORDED) this.stop();
+    }
     if (this.verdict === "unknown") this.judge();
     if (this.verdict === "foreign") {
       this.hooks.onForeignData?.();

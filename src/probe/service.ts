@@ -26,6 +26,8 @@ export interface DetectOptions {
 class Inbox {
   data: Buffer = Buffer.alloc(0);
   closed = false;
+  /** OpenSSL's reason when the connection ended in an error (e.g. a post-handshake alert). */
+  error: string | undefined;
   private wake: (() => void) | undefined;
 
   constructor(socket: TLSSocket) {
@@ -39,6 +41,18 @@ class Inbox {
     };
     socket.on("end", end);
     socket.on("close", end);
+    socket.on("error", (e: Error & { reason?: string }) => {
+      this.error ??= (e.reason ?? e.message).split("\n")[0];
+      end();
+    });
+  }
+
+  /** Why the connection ended, for details: "" when it simply closed. */
+  closeReason(): string {
+    if (!this.error) return "";
+    // TLS 1.3 servers check the client certificate after the client's Finished: the alert comes after secureConnect.
+    const mtls = /certificate required|alert number 116/i.test(this.error) ? " (the server requires a client certificate: mutual TLS)" : "";
+    return `: ${this.error}${mtls}`;
   }
 
   /** Resolves when `done(data)` holds, the connection closes, or `ms` pass. */
@@ -79,7 +93,7 @@ export async function detectService(socket: TLSSocket, options: DetectOptions): 
       return rserveInfo(inbox.data);
     }
     if (inbox.data.length > 0) return { service: "tls", detail: `the server spoke first: "${printableText(inbox.data)}"` };
-    if (inbox.closed) return { service: "tls", detail: "the server closed the connection after the handshake without a word" };
+    if (inbox.closed) return { service: "tls", detail: `the server closed the connection after the handshake${inbox.closeReason() || " without a word"}` };
   }
 
   if (socket.destroyed || !socket.writable) return { service: "tls", detail: "connection closed before GET /info could be sent" };
@@ -99,11 +113,11 @@ export async function detectService(socket: TLSSocket, options: DetectOptions): 
   }
   if (inbox.data.length > 0) return { service: "tls", detail: `answered GET /info with non-HTTP data "${printableText(inbox.data)}"` };
   const what = options.mode === "tabpy" ? "no TabPy answer" : "no TabPy or Rserve answer";
-  return { service: "tls", detail: inbox.closed ? `${what} (connection closed)` : `${what} within ${Math.round(wait)} ms` };
+  return { service: "tls", detail: inbox.closed ? `${what} (connection closed${inbox.closeReason()})` : `${what} within ${Math.round(wait)} ms` };
 }
 
 function notAsked(name: string, inbox: Inbox, why: string): ServiceInfo {
-  const seen = inbox.data.length > 0 ? `; it sent "${printableText(inbox.data)}"` : inbox.closed ? "; the connection was closed" : "";
+  const seen = inbox.data.length > 0 ? `; it sent "${printableText(inbox.data)}"` : inbox.closed ? `; the connection was closed${inbox.closeReason()}` : "";
   return { service: "tls", detail: `${why}${seen}: this does not look like ${name}` };
 }
 
@@ -119,4 +133,14 @@ function infoRequest(target: ProbeTarget, auth: DetectOptions["tabpyAuth"]): str
   ];
   if (auth) lines.push(`Authorization: Basic ${Buffer.from(`${auth.username}:${auth.password}`, "utf8").toString("base64")}`);
   return `${lines.join("\r\n")}\r\n\r\n`;
+}
+
+/**
+ * Waits of service detection, scaled by the TCP connect time (one round trip). Rserve sends its ID about one round
+ * trip after the client's Finished, so a few round trips suffice; a miss costs nothing but an HTTP request Rserve
+ * cannot parse (its ID still arrives first). A silent server costs `answerWaitMs` per probe: use service "tls" where
+ * detection is not wanted.
+ */
+export function serviceWaits(rtt: number): { graceMs: number; answerWaitMs: number } {
+  return { graceMs: Math.min(400, 3 * rtt + 15), answerWaitMs: Math.min(3000, 8 * rtt + 250) };
 }

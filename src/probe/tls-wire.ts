@@ -3,7 +3,9 @@
  * Only what the probe needs: record framing, handshake reassembly, ServerHello, Certificate, alerts.
  */
 
+/** TLS record content types (RFC 8446 §5.1). */
 export const CONTENT = { changeCipherSpec: 20, alert: 21, handshake: 22, applicationData: 23 } as const;
+/** Handshake message types the parser cares about (RFC 8446 §4, RFC 5246 §7.4). */
 export const HANDSHAKE = {
   serverHello: 2,
   encryptedExtensions: 8,

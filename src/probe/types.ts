@@ -70,6 +70,8 @@ export interface ProbeSuccess {
   crossCheck: Uint8Array[];
   tls: TlsDetails;
   service: ServiceInfo;
+  /** Whether `tabpyAuth` credentials were sent on this connection (false when the leaf did not match). */
+  credentialsSent?: boolean;
   /** OpenSSL's verdict from the same handshake against `ProbeOptions.ca`; absent when no `ca` was given. */
   openssl?: { authorized: boolean; reason: string | null };
   elapsedMs: number;
@@ -89,7 +91,12 @@ export interface ProbeOptions {
   /** PEM trust anchors for OpenSSL's verdict. Contexts are cached per distinct list. */
   ca?: readonly string[];
   /** Sent as HTTP Basic auth on GET /info. Never logged or stored in results. */
-  tabpyAuth?: { username: string; password: string };
+  tabpyAuth?: {
+    username: string;
+    password: string;
+    /** Send the credentials only when the presented leaf has this SHA-256 (the certificate already judged trusted). */
+    onlyForLeafSha256?: string;
+  };
   /** Aborting destroys the connection and rejects the probe's promise with the signal's reason. */
   signal?: AbortSignal;
 }

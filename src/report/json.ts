@@ -1,5 +1,6 @@
 /** The JSON report (schemaVersion 1): a stable document for scripts and CI (README "JSON report"). */
 import type { ChainResult } from "../result.js";
+import { escapeJsonInvisibles } from "./safe-text.js";
 
 export const SCHEMA_VERSION = 1;
 
@@ -15,5 +16,5 @@ export function jsonReport(results: readonly ChainResult[], version: string): Js
 
 /** JSON.stringify escapes control characters, so hostile certificate fields stay well-formed. */
 export function renderJson(results: readonly ChainResult[], version: string): string {
-  return `${JSON.stringify(jsonReport(results, version), null, 2)}\n`;
+  return `${escapeJsonInvisibles(JSON.stringify(jsonReport(results, version), null, 2))}\n`;
 }

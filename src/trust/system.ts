@@ -7,6 +7,7 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { decodeCertificates } from "../input/decode.js";
+import { toHex } from "../input/der.js";
 import { InputError, displayName } from "../input/errors.js";
 import { readCertificateFile } from "../input/read.js";
 import type { ReadOptions } from "../input/read.js";
@@ -67,12 +68,12 @@ export async function loadSystemTrustStore(deps: SystemStoreDeps = {}): Promise<
   if (certFile !== undefined || certDir !== undefined) return loadFromEnvironment(d, certFile, certDir);
   for (const path of SYSTEM_BUNDLES) {
     if (await d.fileExists(path)) {
-      const ders = uniqueCertificates(await readBundle(d, path));
+      const ders = uniqueCertificates(await readBundle(d, path, new SeenFiles()));
       if (ders.length === 0) throw new TrustStoreError("SYSTEM_STORE_EMPTY", `the system trust store ${path} holds no certificates; ${HELP}`);
       return new TrustStore(systemSource(`system store ${path}`, [path], ders.length), ders);
     }
   }
-  const dir = await readDirectories(d, [SYSTEM_DIRECTORY]);
+  const dir = await readDirectories(d, [SYSTEM_DIRECTORY], new SeenFiles());
   if (dir.found.length > 0 && dir.ders.length > 0) {
     return new TrustStore(systemSource(`system store directory ${SYSTEM_DIRECTORY}`, dir.found, dir.ders.length), dir.ders, dir.warnings);
   }
@@ -84,19 +85,20 @@ async function loadFromEnvironment(d: Deps, certFile: string | undefined, certDi
   const ders: Uint8Array[] = [];
   const paths: string[] = [];
   const named: string[] = [];
+  const seen = new SeenFiles();
   let warnings: string[] = [];
   if (certFile !== undefined) {
     named.push(`SSL_CERT_FILE=${displayName(certFile)}`);
     if (!(await d.fileExists(certFile))) {
       throw new TrustStoreError("SYSTEM_STORE_UNREADABLE", `SSL_CERT_FILE names ${displayName(certFile)}, which is not an existing file; fix the variable or ${HELP}`);
     }
-    ders.push(...(await readBundle(d, certFile)));
+    ders.push(...(await readBundle(d, certFile, seen)));
     paths.push(certFile);
   }
   if (certDir !== undefined) {
     named.push(`SSL_CERT_DIR=${displayName(certDir)}`);
     // OpenSSL: a colon-separated list; missing directories are skipped.
-    const dir = await readDirectories(d, certDir.split(":").filter((p) => p !== ""));
+    const dir = await readDirectories(d, certDir.split(":").filter((p) => p !== ""), seen);
     ders.push(...dir.ders);
     paths.push(...dir.found);
     warnings = dir.warnings;
@@ -113,10 +115,11 @@ function systemSource(label: string, paths: string[], count: number) {
 }
 
 /** A bundle file's certificates; a defect in the system store is fatal (and says so). */
-async function readBundle(d: Deps, path: string): Promise<Uint8Array[]> {
+async function readBundle(d: Deps, path: string, seen: SeenFiles): Promise<Uint8Array[]> {
   let bytes: Uint8Array;
   try {
     bytes = await d.readFile(path);
+    seen.isRepeat(bytes);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? "read error";
     throw new TrustStoreError("SYSTEM_STORE_UNREADABLE", `cannot read the system trust store ${displayName(path)} (${code}); ${HELP}`);
@@ -130,7 +133,7 @@ async function readBundle(d: Deps, path: string): Promise<Uint8Array[]> {
 }
 
 /** Certificates from directories of PEM/DER files; unreadable files are skipped with a warning. */
-async function readDirectories(d: Deps, dirs: string[]): Promise<{ ders: Uint8Array[]; found: string[]; warnings: string[] }> {
+async function readDirectories(d: Deps, dirs: string[], seen: SeenFiles): Promise<{ ders: Uint8Array[]; found: string[]; warnings: string[] }> {
   const ders: Uint8Array[] = [];
   const found: string[] = [];
   const warnings: string[] = [];
@@ -142,7 +145,9 @@ async function readDirectories(d: Deps, dirs: string[]): Promise<{ ders: Uint8Ar
       const path = join(dir, name);
       if (!(await d.fileExists(path))) continue;
       try {
-        ders.push(...(await decodeCertificates(await d.readFile(path), { name: path })).certificates);
+        const bytes = await d.readFile(path);
+        if (seen.isRepeat(bytes)) continue;
+        ders.push(...(await decodeCertificates(bytes, { name: path })).certificates);
       } catch (e) {
         const why = e instanceof InputError ? e.message : `${displayName(path)}: cannot be read`;
         warnings.push(`skipped ${why}`);
@@ -150,6 +155,23 @@ async function readDirectories(d: Deps, dirs: string[]): Promise<{ ders: Uint8Ar
     }
   }
   return { ders: uniqueCertificates(ders), found, warnings };
+}
+
+/**
+ * Files already read, by content: /etc/ssl/certs holds every root twice (hash link and *.pem)
+ * plus the whole bundle again as ca-certificates.crt; decoding each once halves the work.
+ */
+class SeenFiles {
+  readonly #byKey = new Map<string, Uint8Array[]>();
+  /** True when identical bytes were seen before; otherwise remembers them. */
+  isRepeat(bytes: Uint8Array): boolean {
+    const key = `${bytes.length}:${toHex(bytes.subarray(Math.max(0, bytes.length - 32)))}`;
+    const same = this.#byKey.get(key);
+    if (same?.some((other) => Buffer.compare(other, bytes) === 0)) return true;
+    if (same) same.push(bytes);
+    else this.#byKey.set(key, [bytes]);
+    return false;
+  }
 }
 
 /**

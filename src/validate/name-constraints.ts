@@ -12,7 +12,12 @@ export interface ConstraintViolation {
   readonly reason: string;
 }
 
-/** DNS constraint match: "example.com" covers itself and its subdomains; ".example.com" only subdomains. */
+/**
+ * DNS constraint match: "example.com" covers itself and its subdomains. ".example.com" is not a DNS
+ * name (RFC 5280 §4.2.1.10 gives the leading period to URI and e-mail constraints only); this
+ * function reads it as OpenSSL and Go do, subdomains only, which is how an *excluded* subtree is
+ * applied (fail closed). A *permitted* one permits nothing: see `permittedBy`.
+ */
 export function dnsWithinConstraint(name: string, constraint: string): boolean {
   const n = normalizeDnsName(name);
   const c = normalizeDnsName(constraint);
@@ -44,6 +49,33 @@ function directoryWithin(rdns: readonly string[], constraint: string): boolean {
   return rdns.join("").startsWith(constraint);
 }
 
+/**
+ * Name/constraint comparisons a check would need, summed over the certificates below the CA. Like
+ * rustls/webpki (250,000 comparisons) and pyca/cryptography, chaincheck refuses quadratic blow-ups
+ * (x509-limbo pathological::nc-dos-*: 2,048 names against 4,097 subtrees) instead of doing the work.
+ */
+export const MAX_NAME_CONSTRAINT_COMPARISONS = 250_000;
+
+export function comparisonCount(certs: readonly Certificate[], constraints: NameConstraints): number {
+  const size = (t: GeneralSubtrees | undefined) =>
+    t ? t.dns.length + t.ip.length + t.email.length + t.uri.length + t.directoryNames.length + t.unsupported : 0;
+  const subtrees = size(constraints.permitted) + size(constraints.excluded);
+  let names = 0;
+  for (const cert of certs) {
+    const san = cert.san;
+    names += 1 + (san ? san.dns.length + san.ip.length + san.email.length + san.uri.length + san.directoryNames.length + san.other : 0);
+  }
+  return names * subtrees;
+}
+
+function permittedReason(kind: "dns" | "ip" | "dir", value: string, permitted: GeneralSubtrees): string {
+  const dotted = kind === "dns" ? permitted.dns.find((c) => c.startsWith(".") && dnsWithinConstraint(value, c)) : undefined;
+  if (dotted) {
+    return `the CA permits "${dotted}", which is not a DNS name: RFC 5280 §4.2.1.10 allows a leading period only in URI and e-mail constraints, so it permits nothing (OpenSSL and Go read it as "subdomains of ${dotted.slice(1)}"; strict verifiers such as pyca/cryptography do not)`;
+  }
+  return `not within the permitted ${kind === "dir" ? "directory names" : kind.toUpperCase() + " subtrees"}`;
+}
+
 /** Every violation of `constraints` by `cert` (its SANs, and its subject for directoryName). */
 export function checkNameConstraints(cert: Certificate, constraints: NameConstraints): ConstraintViolation[] {
   const out: ConstraintViolation[] = [];
@@ -54,7 +86,12 @@ export function checkNameConstraints(cert: Certificate, constraints: NameConstra
 
   const inSet = (set: GeneralSubtrees | undefined, kind: "dns" | "ip" | "dir", value: string, rdns?: readonly string[]) => {
     if (!set) return { has: false, hit: false };
-    if (kind === "dns") return { has: set.dns.length > 0, hit: set.dns.some((c) => dnsWithinConstraint(value, c)) };
+    if (kind === "dns") {
+      // A permitted ".example.com" is malformed and permits nothing (pyca/cryptography; x509-limbo
+      // rfc5280::nc::invalid-dnsname-leading-period); an excluded one still excludes its subdomains.
+      const usable = set === permitted ? set.dns.filter((c) => !c.startsWith(".")) : set.dns;
+      return { has: set.dns.length > 0, hit: usable.some((c) => dnsWithinConstraint(value, c)) };
+    }
     if (kind === "ip") {
       const bytes = parseIp(value);
       return { has: set.ip.length > 0, hit: bytes !== null && set.ip.some((s) => ipWithin(bytes, s)) };
@@ -64,7 +101,7 @@ export function checkNameConstraints(cert: Certificate, constraints: NameConstra
 
   const judge = (kind: "dns" | "ip" | "dir", value: string, rdns?: readonly string[]) => {
     const p = inSet(permitted, kind, value, rdns);
-    if (p.has && !p.hit) out.push({ name: value, reason: `not within the permitted ${kind === "dir" ? "directory names" : kind.toUpperCase() + " subtrees"}` });
+    if (p.has && !p.hit) out.push({ name: value, reason: permittedReason(kind, value, permitted!) });
     const e = inSet(excluded, kind, value, rdns);
     const overlap = kind === "dns" && (excluded?.dns ?? []).some((c) => wildcardOverlaps(value, c));
     if (e.hit || overlap) out.push({ name: value, reason: `within an excluded ${kind === "dir" ? "directory name" : kind.toUpperCase() + " subtree"}` });

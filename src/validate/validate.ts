@@ -103,23 +103,26 @@ function terminationFinding(attempt: PathAttempt | null, leaf: Certificate, anch
 export function validateChain(presented: readonly Certificate[], anchors: TrustAnchors, options: ValidateOptions): Validation {
   const leaf = presented[0];
   if (!leaf) throw new Error("validateChain: no certificate");
+  // Certificate times have one-second granularity (RFC 5280 §4.1.2.5): compare at that granularity,
+  // so a certificate is valid during the whole second of its notAfter (x509-limbo notafter-fractional).
+  const at = new Date(Math.floor(options.at.getTime() / 1000) * 1000);
   const pool = uniqueBySha([...presented.slice(1), ...(options.extraIntermediates ?? [])]).filter((c) => c.sha256 !== leaf.sha256);
   const source = issuerSource(pool, anchors);
   const signatureValid = signatureCache();
-  const linkContext = { at: options.at, isTrusted: source.isTrusted, signatureValid };
+  const linkContext = { at, isTrusted: source.isTrusted, signatureValid };
   const search = buildPaths({
     leaf,
     source,
     partialChain: options.partialChain,
     checkLink: (path, issuer) => checkLink(path, issuer, linkContext),
     // Prefer candidates valid now: an expired cross-sign twin is tried after the current one.
-    preference: (_child, c) => (options.at >= c.notBefore && options.at <= c.notAfter ? 1 : 0),
+    preference: (_child, c) => (at >= c.notBefore && at <= c.notAfter ? 1 : 0),
     ...(options.budget ? { budget: options.budget } : {}),
   });
   const best = search.valid ?? bestAttempt(search.attempts);
   const path = best?.termination === "anchored" || best?.termination === "partial-anchor" ? best.certs : null;
 
-  const findings: Finding[] = [...checkLeaf(leaf, options.host, options.at), ...(best?.findings ?? [])];
+  const findings: Finding[] = [...checkLeaf(leaf, options.host, at), ...(best?.findings ?? [])];
   const termination = terminationFinding(best, leaf, anchors);
   if (termination) findings.push(termination);
   if (!search.valid && !options.partialChain) {
@@ -129,7 +132,7 @@ export function validateChain(presented: readonly Certificate[], anchors: TrustA
   }
   if (search.budgetExceeded && !search.valid) findings.push(makeFinding("PATH_BUDGET_EXCEEDED", null, { reason: search.budgetExceeded }));
   findings.push(...presentationFindings(presented, best?.certs ?? [leaf], best?.termination !== "budget"));
-  for (const cert of best?.certs ?? [leaf]) findings.push(...checkExpiringSoon(cert, options.at, options.warnDays));
+  for (const cert of best?.certs ?? [leaf]) findings.push(...checkExpiringSoon(cert, at, options.warnDays));
 
   const all = sortFindings(dedupeFindings(findings));
   const trusted = search.valid !== null && !all.some((f) => f.severity === "error");

@@ -122,7 +122,10 @@ async function launch(binary: string, dir: string, port: number, withCa: boolean
   const log = await readFile(logPath, "utf8").catch(() => "");
   if (code !== 0) return { kind: /address already in use/i.test(log) ? "clash" : "failed", log };
   const pid = Number.parseInt(await readFile(pidFile, "utf8").catch(() => ""), 10);
-  if (!Number.isInteger(pid) || pid <= 1 || !(await isOurRserve(pid, conf))) return { kind: "failed", log };
+  // The daemon forks before it binds: when the free port was taken meanwhile (other test runs on the
+  // machine), it exits without writing its pid file. Try another port.
+  if (!Number.isInteger(pid) || pid <= 1) return { kind: "clash", log: `${log}\nno pid file: the daemon exited (port ${port} taken?)` };
+  if (!(await isOurRserve(pid, conf))) return { kind: "failed", log };
   running.add(pid);
   if (!(await waitForPort(port))) {
     await stop(pid);

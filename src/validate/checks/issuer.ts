@@ -2,12 +2,13 @@
  * Checks of one link: `issuer` certifying the top of `path` (RFC 5280 §6.1.3 and §6.1.4).
  * Signature, CA status, key usage, path length, EKU, name constraints, dates and key strength.
  */
-import type { Certificate, Finding } from "../../types.js";
+import type { Certificate, Finding, NameConstraints } from "../../types.js";
 import { makeFinding } from "../../findings/finding.js";
 import { EKU_NAMES, OID } from "../../cert/oids.js";
-import { checkNameConstraints } from "../name-constraints.js";
+import { checkNameConstraints, comparisonCount, MAX_NAME_CONSTRAINT_COMPARISONS } from "../name-constraints.js";
 import { checkValidity } from "./dates.js";
 import { checkWellFormed } from "./extensions.js";
+import { checkIssued } from "./issued.js";
 import { checkKeyStrength, checkSignatureStrength } from "./strength.js";
 
 export interface LinkContext {
@@ -36,6 +37,17 @@ function intermediatesBelow(path: readonly Certificate[]): number {
   return path.slice(1).filter((c) => !c.selfIssued).length;
 }
 
+/** Constraints apply to every certificate below, except self-issued intermediates (§6.1.3 (b)). */
+function nameConstraintFindings(path: readonly Certificate[], issuer: Certificate, constraints: NameConstraints): Finding[] {
+  const subjects = path.filter((cert, index) => index === 0 || !cert.selfIssued);
+  const work = comparisonCount(subjects, constraints);
+  if (work > MAX_NAME_CONSTRAINT_COMPARISONS) {
+    const reason = `the name constraints of "${issuer.subject}" would need ${work} name comparisons, more than the ${MAX_NAME_CONSTRAINT_COMPARISONS} allowed`;
+    return [makeFinding("PATH_BUDGET_EXCEEDED", null, { reason })];
+  }
+  return subjects.flatMap((cert) => checkNameConstraints(cert, constraints).map((v) => makeFinding("NAME_CONSTRAINTS_VIOLATION", issuer, v)));
+}
+
 export function checkLink(path: readonly Certificate[], issuer: Certificate, ctx: LinkContext): Finding[] {
   const child = path[path.length - 1]!;
   const out: Finding[] = [];
@@ -54,15 +66,7 @@ export function checkLink(path: readonly Certificate[], issuer: Certificate, ctx
   if (!allowsServerAuth(issuer)) {
     out.push(makeFinding("EKU_NOT_SERVER_AUTH", issuer, { role: "issuer", eku: ekuNames(issuer.extKeyUsage ?? []) }));
   }
-  if (issuer.nameConstraints) {
-    // Constraints apply to every certificate below, except self-issued intermediates (§6.1.3 (b)).
-    path.forEach((cert, index) => {
-      if (index > 0 && cert.selfIssued) return;
-      for (const v of checkNameConstraints(cert, issuer.nameConstraints!)) {
-        out.push(makeFinding("NAME_CONSTRAINTS_VIOLATION", issuer, v));
-      }
-    });
-  }
-  out.push(...checkValidity(issuer, ctx.at), ...checkWellFormed(issuer), ...checkKeyStrength(issuer));
+  if (issuer.nameConstraints) out.push(...nameConstraintFindings(path, issuer, issuer.nameConstraints));
+  out.push(...checkIssued(child, path.length === 1), ...checkValidity(issuer, ctx.at), ...checkWellFormed(issuer), ...checkKeyStrength(issuer));
   return out;
 }

@@ -12,12 +12,15 @@ export function checkSignatureStrength(cert: Certificate): Finding[] {
     : [];
 }
 
-/** RSA/DSA below 2048 bits, EC below 256 bits. */
+/**
+ * RSA below 2048 bits, EC below 256 bits, and DSA of any size: TLS 1.3 has no DSA (RFC 8446 §4.2.3),
+ * Go, rustls and browsers do not verify it, and the CA/B Forum BR 6.1.5 allows only RSA and ECDSA.
+ */
 export function checkKeyStrength(cert: Certificate): Finding[] {
   const { type, bits, curve } = cert.publicKey;
+  if (type === "dsa") return [makeFinding("WEAK_KEY", cert, { key: bits === undefined ? "DSA" : `DSA ${bits}-bit` })];
   if (bits === undefined) return [];
-  const weak =
-    ((type === "rsa" || type === "rsa-pss" || type === "dsa") && bits < 2048) || (type === "ec" && bits < 256);
+  const weak = ((type === "rsa" || type === "rsa-pss") && bits < 2048) || (type === "ec" && bits < 256);
   if (!weak) return [];
   const key = type === "ec" ? `EC ${curve ?? ""} (${bits}-bit)`.replace("  ", " ") : `${type.toUpperCase()} ${bits}-bit`;
   return [makeFinding("WEAK_KEY", cert, { key })];

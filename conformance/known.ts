@@ -1,0 +1,23 @@
+/** conformance/known-failures.json: every testcase chaincheck is known to get wrong, with the reason. */
+import { readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { KnownFailure } from "./summary.js";
+
+/** The repository root, from this module's place (conformance/ in the source tree, dist/conformance/ built). */
+export function repoRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return basename(dirname(here)) === "dist" ? join(here, "..", "..") : join(here, "..");
+}
+
+export const KNOWN_FAILURES_FILE = (): string => join(repoRoot(), "conformance", "known-failures.json");
+export const DEFAULT_LIMBO = (): string => join(repoRoot(), "..", "shared", "x509-limbo", "limbo.json.gz");
+
+export function loadKnownFailures(path = KNOWN_FAILURES_FILE()): KnownFailure[] {
+  const data = JSON.parse(readFileSync(path, "utf8")) as KnownFailure[];
+  if (!Array.isArray(data)) throw new Error(`${path}: expected an array of { id, expected, actual, reason }`);
+  for (const k of data) {
+    if (typeof k.id !== "string" || typeof k.reason !== "string" || k.reason.length < 10) throw new Error(`${path}: entry ${JSON.stringify(k.id)} needs an id and a reason`);
+  }
+  return data;
+}

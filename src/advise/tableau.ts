@@ -1,0 +1,43 @@
+/** The Tableau side of the setup, from what was detected (pure data; src/report renders it). */
+import type { ChainResult } from "../result.js";
+
+export interface TableauSetup {
+  /** What to pick in Tableau: "TabPy/External API" or "RServe". */
+  readonly connectionType: "TabPy/External API" | "RServe";
+  /** The host to enter: the name checked, when the certificate is valid for it, else its first DNS name. */
+  readonly host: string;
+  readonly port: number;
+  readonly requireSsl: true;
+  /** "Sign in with username and password": on when TabPy requires it or a user was tested. */
+  readonly signIn: boolean;
+  readonly username: string | null;
+  /** Names the certificate is valid for: the host configured in Tableau must be one of them. */
+  readonly validNames: readonly string[];
+}
+
+export function tableauSetup(result: ChainResult, port: number, username: string | null): TableauSetup | null {
+  if (result.service !== "tabpy" && result.service !== "rserve") return null;
+  const leaf = result.presented[0];
+  const validNames = (leaf?.subjectAltNames ?? []).filter((n) => n.startsWith("DNS:") || n.startsWith("IP:")).map((n) => n.slice(n.indexOf(":") + 1));
+  const hostOk = !result.findings.some((f) => f.code === "HOSTNAME_MISMATCH");
+  const host = hostOk && result.host ? result.host : validNames.find((n) => !n.startsWith("*")) ?? result.host ?? "";
+  const signIn = username !== null || result.findings.some((f) => f.code === "AUTH_REQUIRED" || f.code === "AUTH_OK" || f.code === "AUTH_FAILED");
+  return {
+    connectionType: result.service === "tabpy" ? "TabPy/External API" : "RServe",
+    host, port, requireSsl: true, signIn, username, validNames,
+  };
+}
+
+/** Plain lines for the text report. */
+export function tableauSetupLines(setup: TableauSetup): string[] {
+  const type = setup.connectionType === "RServe" ? "rserve" : "tabpy";
+  const auth = setup.signIn ? ` --extsvc-username ${setup.username ?? "USER"} --extsvc-password …` : "";
+  const signIn = setup.signIn ? `on (user ${setup.username ?? "your TabPy user"})` : "off";
+  return [
+    `Tableau side of the setup (the host must be a name the certificate is valid for: ${setup.validNames.join(", ") || "none"}):`,
+    `  Tableau Server 2020.2 and later: Settings > Extensions on the site: connection type ${setup.connectionType}, Host ${setup.host}, Port ${setup.port}, Require SSL on, Sign in with username and password ${signIn}.`,
+    `  Older Tableau Server: tsm security vizql-extsvc-ssl enable --connection-type ${type} --extsvc-host ${setup.host} --extsvc-port ${setup.port}${auth}`,
+    "    then: tsm pending-changes apply",
+    "  Tableau Desktop: Help > Settings and Performance > Manage Analytics Extension Connection: the same fields, then Test Connection.",
+  ];
+}

@@ -1,0 +1,31 @@
+/**
+ * `--min-days N`: every certificate of the built path (leaf, intermediates, the trust-store certificate that ends
+ * it) must stay valid at least N more days after the validation time. Pure.
+ */
+import { makeFinding } from "../findings/finding.js";
+import type { ChainResult } from "../result.js";
+import { withPolicyFindings } from "./apply.js";
+
+const DAY_MS = 86_400_000;
+
+/** Whole days from `at` until `notAfter` (0 on the last day), as the EXPIRING_SOON check counts them. */
+export function daysUntil(notAfter: string, at: string): number {
+  return Math.floor((Date.parse(notAfter) - Date.parse(at)) / DAY_MS);
+}
+
+/**
+ * Adds EXPIRES_TOO_SOON (an error) for each certificate of `result.builtPath` with fewer than `minDays` days left,
+ * replacing that certificate's EXPIRING_SOON warning. Certificates already reported EXPIRED are left to that finding.
+ * `minDays` 0 disables the check.
+ */
+export function checkMinDays(result: ChainResult, minDays: number): ChainResult {
+  if (minDays <= 0 || !result.builtPath) return result;
+  const expired = new Set(result.findings.filter((f) => f.code === "EXPIRED").map((f) => f.certificate));
+  const added = result.builtPath.certificates
+    .filter((cert, i, all) => all.findIndex((c) => c.sha256 === cert.sha256) === i && !expired.has(cert.sha256))
+    .map((cert) => ({ cert, days: daysUntil(cert.notAfter, result.checkedAt) }))
+    .filter(({ days }) => days < minDays)
+    .map(({ cert, days }) => makeFinding("EXPIRES_TOO_SOON", cert, { notAfter: cert.notAfter, days, minDays }));
+  const flagged = new Set(added.map((f) => f.certificate));
+  return withPolicyFindings(result, added, (f) => f.code === "EXPIRING_SOON" && flagged.has(f.certificate));
+}

@@ -1,0 +1,73 @@
+/**
+ * What Node knows about the peer after the handshake: its certificate stack and OpenSSL's verify result.
+ * Reads a connected TLSSocket; no network I/O of its own.
+ */
+import type { X509Certificate } from "node:crypto";
+import type { Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
+import type { ProbeSuccess, TlsDetails } from "./types.js";
+import { extractWireChain } from "./wire-chain.js";
+
+/** A walk of `.issuerCertificate` longer than this is a loop, not a chain. */
+const MAX_WALK = 64;
+
+/** One walk of the peer stack via `.issuerCertificate` (FACTS: wire order, extras kept; destructive, call once). */
+export function walkPeerStack(first: X509Certificate | undefined): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const seen = new Set<X509Certificate>();
+  for (let cert = first; cert && !seen.has(cert) && out.length < MAX_WALK; cert = cert.issuerCertificate) {
+    seen.add(cert);
+    out.push(new Uint8Array(cert.raw));
+  }
+  return out;
+}
+
+/** OpenSSL's verify result. The code may be UNSPECIFIED while the message is precise (FACTS): keep both. */
+export function opensslVerdict(secure: TLSSocket): { authorized: boolean; reason: string | null } {
+  if (secure.authorized) return { authorized: true, reason: null };
+  const code = secure.authorizationError ? String(secure.authorizationError) : null;
+  // Node keeps only the code; its internal handle still has the full verify error.
+  const handle = (secure as unknown as { _handle?: { verifyError?: () => (Error & { code?: string }) | null } })._handle;
+  let message: string | undefined;
+  try {
+    message = handle?.verifyError?.()?.message;
+  } catch {
+    message = undefined;
+  }
+  if (message && code && code !== "UNSPECIFIED" && code !== message) return { authorized: false, reason: `${code}: ${message}` };
+  return { authorized: false, reason: message ?? code };
+}
+
+/**
+ * The presented chain: parsed from the recorded handshake when possible ("wire"), else Node's walk of the peer stack
+ * ("reconstructed"; never getPeerCertificate(true), which appends the client's own roots).
+ */
+export function presentedChain(
+  recorded: Buffer,
+  serverHandshakeSecret: Buffer | undefined,
+  crossCheck: Uint8Array[],
+): Pick<ProbeSuccess, "presented" | "order"> {
+  try {
+    const wire = extractWireChain(recorded, serverHandshakeSecret);
+    // The leaf OpenSSL saw must be the first certificate parsed; anything else would be a parser bug.
+    if (crossCheck.length === 0 || Buffer.from(wire.certificates[0]!).equals(crossCheck[0]!)) {
+      return { presented: wire.certificates, order: "wire" };
+    }
+  } catch {
+    // Unreadable handshake (resumed, unknown suite, no keylog secret, over the recording cap): fall back.
+  }
+  return { presented: [...crossCheck], order: "reconstructed" };
+}
+
+/** Protocol, cipher (IANA name), OCSP staple, address and SNI of an established connection. */
+export function tlsDetails(secure: TLSSocket, raw: Socket, ocsp: Buffer | null, servername: string | null): TlsDetails {
+  const cipher = secure.getCipher();
+  return {
+    protocol: secure.getProtocol() ?? "unknown",
+    cipher: cipher.standardName ?? cipher.name,
+    ocspStapled: ocsp !== null,
+    ...(ocsp ? { ocspResponse: new Uint8Array(ocsp) } : {}),
+    remoteAddress: raw.remoteAddress ?? "",
+    servername,
+  };
+}

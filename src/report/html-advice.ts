@@ -1,0 +1,65 @@
+/** HTML for findings and advice of one result (what is wrong, what to install where, the proof). Pure. */
+import type { InstallItem } from "../types.js";
+import type { ChainResult } from "../result.js";
+import { PLATFORMS, type TargetOs } from "../advise/platforms.js";
+import { esc, escLines } from "./html-escape.js";
+import { SEVERITY_WORD, orderedFindings, titleOf } from "./words.js";
+
+const SEVERITY_CLASS = { error: "fail", warning: "warn", info: "info" } as const;
+
+/** Findings ordered by rank, each with its severity word, title, message and fix. */
+export function findingsHtml(result: ChainResult): string {
+  if (result.findings.length === 0) return `<h3>Findings</h3><p>None.</p>`;
+  const items = orderedFindings(result.findings).map((f) => `<li><div><span class="badge ${SEVERITY_CLASS[f.severity]}">${SEVERITY_WORD[f.severity]}</span></div>
+<div><p><b>${esc(titleOf(f.code))}</b> <code>${esc(f.code)}</code></p><p>${esc(f.message)}</p>${f.severity === "info" ? "" : `<p class="fix">${esc(f.remediation)}</p>`}</div></li>`);
+  return `<h3>Findings (most specific first)</h3><ol class="findings">${items.join("\n")}</ol>`;
+}
+
+function itemHtml(item: InstallItem): string {
+  const id = item.sha256
+    ? `SHA-256 <span class="mono">${esc(item.sha256)}</span>`
+    : `not held by chaincheck: obtain it${item.keyId ? ` (key id <span class="mono">${esc(item.keyId)}</span>)` : ""} from ${esc(item.obtainFrom ?? "your CA administrator")}`;
+  const pem = item.pem ? `<pre class="pem">${escLines(item.pem.trimEnd())}</pre>` : "";
+  return `<li><b>${esc(item.role)}</b> ${esc(item.subject)}<br>${id}${pem}</li>`;
+}
+
+/** Advisor steps: lines starting with two spaces are commands (grouped in a `<pre>`), the rest prose. */
+function stepsHtml(steps: readonly string[]): string {
+  const out: string[] = [];
+  let commands: string[] = [];
+  const flush = () => {
+    if (commands.length) out.push(`<pre>${escLines(commands.join("\n"))}</pre>`);
+    commands = [];
+  };
+  for (const s of steps) {
+    if (s.startsWith("  ")) commands.push(s.trim());
+    else {
+      flush();
+      out.push(`<p>${esc(s)}</p>`);
+    }
+  }
+  flush();
+  return `<div class="steps">${out.join("\n")}</div>`;
+}
+
+function platformLabel(targetOs: string): string {
+  return (PLATFORMS as Record<string, { label: string } | undefined>)[targetOs as TargetOs]?.label ?? targetOs;
+}
+
+/** "What to do": the client-side install set with roles, commands, the server-side alternative, what no anchor fixes, proof. */
+export function adviceHtml(result: ChainResult): string {
+  const r = result.remediation;
+  const parts: string[] = [];
+  if (r.install.length > 0) {
+    parts.push(`<p>Install these on the Tableau machine, in this order; this works for every client. Commands are for <b>${esc(platformLabel(r.targetOs))}</b>.</p>`);
+    parts.push(`<ol class="install">${r.install.map(itemHtml).join("\n")}</ol>`, stepsHtml(r.steps));
+  }
+  if (r.serverSide.length > 0) parts.push(`<p><b>Or fix it on the server</b> (every client then only needs the root):</p>`, stepsHtml(r.serverSide));
+  if (r.cannotFix.length > 0) {
+    parts.push(`<p><b>No certificate you install fixes these</b>; the certificate or the server must change:</p><ul>${r.cannotFix.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>`);
+  }
+  if (r.proof) {
+    parts.push(`<p class="proof ${r.verifiedAfterInstall ? "ok" : "no"}">${r.verifiedAfterInstall ? "Proof (verified): " : "Proof (not verified): "}${esc(r.proof)}</p>`);
+  }
+  return parts.length ? `<h3>What to do</h3>${parts.join("\n")}` : "";
+}

@@ -1,0 +1,238 @@
+/**
+ * The plain words every human view shares (text report, HTML page): verdicts, roles, markers and the
+ * "in short" sentences a senior engineer would tell a support customer. Pure. The strings returned
+ * here still hold raw certificate fields: each renderer neutralises them for its medium.
+ */
+import type { Finding, InstallItem, Severity, Status } from "../types.js";
+import type { ChainResult, PathCertificate, PresentedCertificate } from "../result.js";
+import { FINDINGS } from "../findings/catalog.js";
+import { sortFindings } from "../findings/finding.js";
+import { hasUnsafeText } from "./safe-text.js";
+
+const DAY_MS = 86_400_000;
+
+export const STATUS_WORD: Readonly<Record<Status, string>> = { pass: "PASS", warn: "WARN", fail: "FAIL", error: "ERROR" };
+export const SEVERITY_WORD: Readonly<Record<Severity, string>> = { error: "ERROR", warning: "WARN", info: "INFO" };
+
+export const END_WORDS = {
+  anchored: "ends at a trust anchor",
+  "partial-anchor": "ends at a trusted certificate that is not a root (enough for partial-chain clients only)",
+  "untrusted-root": "ends at a root that is not in the trust store",
+  "issuer-not-found": "stops: the next issuer is neither sent nor in the trust store",
+  budget: "stops: search limit reached",
+} as const;
+
+export const MODEL_WORDS = {
+  strict: "strict: the path must end at a trusted root (OpenSSL's default, Node, Python)",
+  "partial-chain": "partial-chain: any trusted certificate may end the path (curl, Go, Java, GnuTLS)",
+} as const;
+
+/** The catalog title of a finding code ("Issuer not found"), or the code itself when unknown. */
+export function titleOf(code: string): string {
+  return (FINDINGS as Record<string, { title: string } | undefined>)[code]?.title ?? code;
+}
+
+/** Errors first, then warnings, then information; within a severity the most specific (highest rank) first. */
+export function orderedFindings(findings: readonly Finding[]): Finding[] {
+  return sortFindings(findings);
+}
+
+/** "TabPy", "Rserve", "TLS", or null when no service was detected or given. */
+export function serviceLabel(service: ChainResult["service"]): string | null {
+  return service === "tabpy" ? "TabPy" : service === "rserve" ? "Rserve" : service === "tls" ? "TLS" : null;
+}
+
+/** The verdict's reason, e.g. "not trusted: Issuer not found (ISSUER_NOT_FOUND)". Codes and titles only: safe as is. */
+export function verdictReason(result: ChainResult): string {
+  const head = result.findings.find((f) => f.code === result.headline);
+  const named = (f: Finding | undefined) => (f ? `${titleOf(f.code)} (${f.code})` : "");
+  if (result.status === "error") return `not checked: ${named(head) || "the chain could not be obtained"}`;
+  if (result.status === "fail") return head ? `not trusted: ${named(head)}` : "not trusted";
+  const warnings = orderedFindings(result.findings).filter((f) => f.severity === "warning");
+  if (warnings.length === 0) return "trusted";
+  return `trusted, ${plural(warnings.length, "warning")}: ${named(warnings[0])}`;
+}
+
+/** "1 day", "2 days". */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** Whole days from `checkedAt` to `notAfter` (negative once expired). */
+export function daysLeft(notAfter: string, checkedAt: string): number {
+  return Math.floor((Date.parse(notAfter) - Date.parse(checkedAt)) / DAY_MS);
+}
+
+/** "2025-01-01 to 2049-12-31, 7304 days left" / "…, expired 185 days ago" / "…, not valid for 3 more days". */
+export function validityWords(cert: { notBefore?: string; notAfter: string }, checkedAt: string): string {
+  const days = daysLeft(cert.notAfter, checkedAt);
+  const range = cert.notBefore ? `${cert.notBefore.slice(0, 10)} to ${cert.notAfter.slice(0, 10)}` : `until ${cert.notAfter.slice(0, 10)}`;
+  if (cert.notBefore && Date.parse(cert.notBefore) > Date.parse(checkedAt)) {
+    return `${range}, not valid for ${plural(Math.ceil((Date.parse(cert.notBefore) - Date.parse(checkedAt)) / DAY_MS), "more day")}`;
+  }
+  return `${range}, ${days >= 0 ? `${plural(days, "day")} left` : `expired ${plural(-days, "day")} ago`}`;
+}
+
+function onPath(result: ChainResult, sha256: string): boolean {
+  return result.builtPath?.certificates.some((c) => c.sha256 === sha256) ?? false;
+}
+
+function isDuplicate(result: ChainResult, index: number): boolean {
+  return result.presented.findIndex((c) => c.sha256 === result.presented[index]!.sha256) < index;
+}
+
+/** The role a presented certificate plays, in words. */
+export function roleOf(cert: PresentedCertificate, index: number): string {
+  if (index === 0) return "leaf";
+  return cert.selfSigned ? "root" : cert.isCA ? "intermediate" : "certificate (not a CA)";
+}
+
+export type Tone = "bad" | "warn" | "good" | "info";
+export interface Marker {
+  readonly word: string;
+  readonly tone: Tone;
+}
+
+/** Codes shown by their own marker, not repeated as a code marker. */
+const MARKED: ReadonlySet<string> = new Set(["EXPIRED", "NOT_YET_VALID", "EXTRA_CERTIFICATE", "DUPLICATE_CERTIFICATE", "EXPIRING_SOON", "ROOT_PRESENTED", "LEAF_ONLY"]);
+
+/** Word markers for a presented certificate: meaning in words, colour only as a second channel. */
+export function markersOf(cert: PresentedCertificate, index: number, result: ChainResult): Marker[] {
+  const marks: Marker[] = [];
+  const about = result.findings.filter((f) => f.certificate === cert.sha256);
+  if (cert.selfSigned) marks.push({ word: "self-signed", tone: "info" });
+  if (result.path && result.path[result.path.length - 1] === cert.sha256) marks.push({ word: "trust anchor", tone: "good" });
+  if (Date.parse(cert.notAfter) < Date.parse(result.checkedAt)) marks.push({ word: "EXPIRED", tone: "bad" });
+  else if (Date.parse(cert.notBefore) > Date.parse(result.checkedAt)) marks.push({ word: "NOT YET VALID", tone: "bad" });
+  else if (about.some((f) => f.code === "EXPIRING_SOON")) marks.push({ word: "expires soon", tone: "warn" });
+  if (index > 0 && isDuplicate(result, index)) marks.push({ word: "duplicate", tone: "warn" });
+  else if (index > 0 && result.builtPath && !onPath(result, cert.sha256)) marks.push({ word: "not on the path", tone: "warn" });
+  for (const f of about) {
+    if (f.severity !== "info" && !MARKED.has(f.code)) marks.push({ word: f.code, tone: f.severity === "error" ? "bad" : "warn" });
+  }
+  if (hasUnsafeText(cert.subject) || hasUnsafeText(cert.issuer) || cert.subjectAltNames.some(hasUnsafeText)) {
+    marks.push({ word: "control characters in its names (shown escaped)", tone: "bad" });
+  }
+  return marks;
+}
+
+/** Where a certificate of the built path came from. */
+export function sourceWords(cert: PathCertificate, result: ChainResult): string {
+  if (cert.source === "store") return "trust store";
+  if (cert.source === "held") return "held by you (--intermediates / Rserve file / AIA), not sent";
+  const position = result.presented.findIndex((c) => c.sha256 === cert.sha256);
+  return position >= 0 ? `sent as #${position + 1}` : "sent";
+}
+
+function sender(result: ChainResult): string {
+  if (result.connection) return "The server sent";
+  if (result.service === "rserve") return "Rserve sends only the first certificate of its tls.cert file, so it will send";
+  return `${result.service === "tabpy" ? "TabPy" : "The server"} will send`;
+}
+
+/** What the server sends: leaf only, or leaf + N intermediates, root included or not. */
+export function sentSentence(result: ChainResult): string | null {
+  const n = result.presented.length;
+  if (n === 0) return null;
+  if (result.chainKind === "self-signed") return `${sender(result)} a single self-signed certificate.`;
+  if (n === 1) return `${sender(result)} the leaf only: no intermediate and no root.`;
+  let intermediates = 0, roots = 0, stray = 0, duplicates = 0;
+  result.presented.forEach((c, i) => {
+    if (i === 0) return;
+    if (isDuplicate(result, i)) duplicates++;
+    else if (c.selfSigned) roots++;
+    else if (result.builtPath && !onPath(result, c.sha256)) stray++;
+    else intermediates++;
+  });
+  const parts = ["the leaf"];
+  if (intermediates) parts.push(plural(intermediates, "intermediate"));
+  if (roots) parts.push(roots === 1 ? "a root" : plural(roots, "root"));
+  if (stray) parts.push(`${stray} not on the path`);
+  if (duplicates) parts.push(plural(duplicates, "duplicate"));
+  const list = `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+  const rootNote = roots ? " (clients ignore a sent root and use their own copy)" : "; no root (normal: clients use their own copy)";
+  return `${sender(result)} ${n} certificates: ${list}${rootNote}.`;
+}
+
+function quoted(s: string): string {
+  return `"${s}"`;
+}
+
+/** Why the client does or does not trust the chain, in one or two sentences. */
+export function whySentence(result: ChainResult): string {
+  const head = result.findings.find((f) => f.code === result.headline);
+  if (result.status === "error") return `chaincheck could not check it: ${head?.message ?? "no chain was obtained"}`;
+  const certs = result.builtPath?.certificates ?? [];
+  const top = certs[certs.length - 1];
+  if (result.trusted) {
+    const anchor = top ? ` the path ends at ${quoted(top.subject)}, which is in the trust store` : "";
+    return `It is trusted:${anchor || " a valid path was found"}.`;
+  }
+  const more = result.findings.filter((f) => f.severity === "error").length - 1;
+  const also = more > 0 ? ` (${plural(more, "more error")} below)` : "";
+  const moreSentence = more > 0 ? ` ${more === 1 ? "1 more error is" : `${more} more errors are`} listed below.` : "";
+  if (!head || !top) return `It is not trusted${also}.`;
+  switch (head.code) {
+    case "ISSUER_NOT_FOUND": {
+      const issuer = missingIssuer(result)?.subject;
+      if (missingIssuer(result)?.loop) {
+        return `It is not trusted: the certificates sent only certify each other in a loop (${quoted(top.subject)} is issued by ${quoted(issuer!)}, already on the path), so no path reaches a root${also}.`;
+      }
+      return `It is not trusted: the issuer of ${quoted(top.subject)}${issuer ? `, ${quoted(issuer)},` : ""} is neither sent by the server nor in the trust store, so no path reaches a root${also}.`;
+    }
+    case "UNTRUSTED_ROOT":
+      return `It is not trusted: the path ends at the root ${quoted(top.subject)}, which is not in the trust store${also}.`;
+    case "SELF_SIGNED":
+      return `It is not trusted: the certificate is self-signed and is not in the trust store${also}.`;
+    case "PARTIAL_CHAIN_ANCHOR":
+      return `Strict clients (OpenSSL's default, Node, Python) reject it: the path ends at ${quoted(top.subject)}, which is in the trust store but is not a root; only partial-chain clients (curl, Go, Java, GnuTLS) accept that${also}.`;
+    default:
+      return `It is not trusted: ${head.message}${moreSentence}`;
+  }
+}
+
+const SERVER_FIX = {
+  rserve: "make Rserve send the chain (tls.ca in Rserv.conf)",
+  tabpy: "make TabPy send its intermediates (TABPY_CERTIFICATE_FILE)",
+  tls: "make the server send its intermediates",
+} as const;
+
+function itemWords(item: InstallItem): string {
+  // The advisor describes an unknown root above a loop in words ("the self-signed root CA above …").
+  return item.sha256 === null && item.subject.startsWith("the ") ? item.subject : `the ${item.role} ${quoted(item.subject)}`;
+}
+
+/** How the built path ends, in words (a loop of cross-certifying CAs is named as such). */
+export function pathEndWords(result: ChainResult): string {
+  if (!result.builtPath) return "no path";
+  return missingIssuer(result)?.loop ? "stops: the certificates loop back on themselves and no root is above them" : END_WORDS[result.builtPath.end];
+}
+
+/** When the built path stops at a missing issuer: its name, and whether it is already on the path (a loop). */
+export function missingIssuer(result: ChainResult): { readonly subject: string | null; readonly loop: boolean } | null {
+  const built = result.builtPath;
+  const top = built?.certificates[built.certificates.length - 1];
+  if (built?.end !== "issuer-not-found" || !top) return null;
+  const subject = result.presented.find((c) => c.sha256 === top.sha256)?.issuer ?? null;
+  return { subject, loop: subject !== null && built.certificates.some((c) => c.subject === subject) };
+}
+
+/** The fix in one sentence, pointing at "What to do"; null when there is nothing to fix. */
+export function fixSentence(result: ChainResult): string | null {
+  const r = result.remediation;
+  if (result.status === "error") return result.findings[0]?.remediation ?? null;
+  if (result.status === "pass") return null;
+  if (result.status === "warn") return "Nothing blocks Tableau now; the warnings below say what to tidy up.";
+  const sentences: string[] = [];
+  if (r.install.length > 0) {
+    const items = r.install.map(itemWords);
+    const list = items.length > 1 ? `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}` : items[0]!;
+    const server = r.serverSide.length > 0 ? `, or ${SERVER_FIX[result.service ?? "tls"]}` : "";
+    sentences.push(`To fix it, install ${list} on the Tableau machine${server}.`);
+  }
+  if (r.cannotFix.length > 0) {
+    const codes = [...new Set(r.cannotFix.map((s) => /^([A-Z_]+):/.exec(s)?.[1] ?? "this"))];
+    sentences.push(`${r.install.length > 0 ? "Also, no" : "No"} certificate you install fixes ${codes.join(", ")}: the certificate or the server must change.`);
+  }
+  return sentences.length ? `${sentences.join(" ")} See "What to do".` : null;
+}
