@@ -60,7 +60,7 @@ export async function verifyChain(options: VerifyChainOptions): Promise<ChainRes
   } else {
     store = await loadSystemTrustStore();
   }
-  const anchors = trustAnchors({ description: store.source.description, candidatesBySubject: (k) => store.candidatesBySubject(k), contains: (d) => store.contains(d) });
+  const anchors = trustAnchors(store);
   return checkChain({
     target: "chain",
     service: options.service ?? null,

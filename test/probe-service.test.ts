@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { TLSSocket } from "node:tls";
 import { parseTarget, probe, type ProbeOptions, type ProbeOutcome, type ProbeSuccess } from "../src/probe/index.js";
 import { tlsServer, type TestServer } from "./support/hostile-servers.js";
-import { makeProbePki, pemChain, type ProbePki } from "./support/probe-pki.js";
+import { makeOpensslPki, pemChain, type OpensslPki } from "./support/openssl-pki.js";
 import { skipUnlessRserve, startRealRserve } from "./support/rserve.js";
 
 const TIMEOUT = 1500;
@@ -42,10 +42,10 @@ const TABPY_INFO = JSON.stringify({
 
 describe("probe: service detection", function () {
   this.timeout(20000);
-  let pki: ProbePki;
+  let pki: OpensslPki;
   let server: TestServer | undefined;
   before(() => {
-    pki = makeProbePki();
+    pki = makeOpensslPki();
   });
   after(() => pki?.cleanup());
   afterEach(async () => {
@@ -163,10 +163,10 @@ describe("probe: service detection", function () {
 
 describe("probe: the real Rserve (Debian r-cran-rserve), when installed", function () {
   this.timeout(60000);
-  let pki: ProbePki;
+  let pki: OpensslPki;
   before(async function () {
     await skipUnlessRserve(this);
-    pki = makeProbePki();
+    pki = makeOpensslPki();
   });
   after(() => pki?.cleanup());
 

@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import type { TlsOptions, TLSSocket } from "node:tls";
 import { parseTarget, probe, type ProbeOptions, type ProbeOutcome, type ProbeSuccess } from "../src/probe/index.js";
 import { tlsServer } from "./support/hostile-servers.js";
-import { hexList, makeProbePki, pemChain, type ProbePki, type TestCert } from "./support/probe-pki.js";
+import { hexList, makeOpensslPki, pemChain, type OpensslPki, type TestCert } from "./support/openssl-pki.js";
 
 const TIMEOUT = 1500;
 const base: ProbeOptions = { timeoutMs: TIMEOUT, service: "tls" };
@@ -36,13 +36,13 @@ async function ipv6Available(): Promise<boolean> {
 
 describe("probe: presented chain from the wire", function () {
   this.timeout(20000);
-  let pki: ProbePki;
+  let pki: OpensslPki;
   before(() => {
-    pki = makeProbePki();
+    pki = makeOpensslPki();
   });
   after(() => pki?.cleanup());
 
-  const chains: [string, (p: ProbePki) => TestCert[]][] = [
+  const chains: [string, (p: OpensslPki) => TestCert[]][] = [
     ["[leaf]", (p) => [p.leaf]],
     ["[leaf, intermediate]", (p) => [p.leaf, p.intermediate]],
     ["[leaf, root, intermediate] (wrong order)", (p) => [p.leaf, p.root, p.intermediate]],

@@ -5,8 +5,7 @@ import { connect as netConnect } from "node:net";
 import type { Socket } from "node:net";
 import { networkInterfaces } from "node:os";
 import { RSERVE_ID_STRING, TABPY_REALM, startRserveLikeServer, startTabpyLikeServer } from "../src/demo/servers.js";
-import { makeTestPki } from "./support/openssl-pki.js";
-import type { TestPki } from "./support/openssl-pki.js";
+import { makeOpensslPki, type OpensslPki } from "./support/openssl-pki.js";
 import { skipUnlessRserve, startRealRserve } from "./support/rserve.js";
 import { closedWithin, fingerprint, plainGreeting, tlsGreeting, withTimeout } from "./support/tls-client.js";
 
@@ -17,20 +16,20 @@ interface HttpResult { status: number; headers: IncomingHttpHeaders; body: strin
 
 describe("demo servers and the real Rserve launcher", function () {
   this.timeout(20_000);
-  let pki: TestPki;
+  let pki: OpensslPki;
   let fp: { leaf: string; int: string; root: string };
   const toClose: { close(): Promise<void> }[] = [];
   const sockets: Socket[] = [];
   const track = <T extends { close(): Promise<void> }>(server: T): T => { toClose.push(server); return server; };
   const keep = <T extends { socket: Socket }>(result: T): T => { sockets.push(result.socket); return result; };
   const chainPem = (...parts: ("leaf" | "int" | "root")[]): string =>
-    parts.map((p) => (p === "leaf" ? pki.leaf : p === "int" ? pki.intermediate : pki.root).certPem).join("");
+    parts.map((p) => (p === "leaf" ? pki.leaf : p === "int" ? pki.intermediate : pki.root).pem).join("");
 
   before(async () => {
-    pki = await makeTestPki();
-    fp = { leaf: fingerprint(pki.leaf.certPem), int: fingerprint(pki.intermediate.certPem), root: fingerprint(pki.root.certPem) };
+    pki = makeOpensslPki();
+    fp = { leaf: fingerprint(pki.leaf.pem), int: fingerprint(pki.intermediate.pem), root: fingerprint(pki.root.pem) };
   });
-  after(async () => { await pki?.cleanup(); });
+  after(() => pki?.cleanup());
   afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.destroy();
     await Promise.all(toClose.splice(0).map((s) => s.close()));
@@ -45,7 +44,7 @@ describe("demo servers and the real Rserve launcher", function () {
 
   describe("startRserveLikeServer", () => {
     it("sends the 32-byte ID string right after the TLS handshake, presenting only the given leaf", async () => {
-      const server = track(await startRserveLikeServer({ certPem: pki.leaf.certPem, keyPem: pki.leaf.keyPem }));
+      const server = track(await startRserveLikeServer({ certPem: pki.leaf.pem, keyPem: pki.leaf.key }));
       const got = keep(await tlsGreeting(server.port, 32));
       expectRserveId(got.greeting);
       expect(got.greeting.toString("latin1")).to.equal(RSERVE_ID_STRING);
@@ -53,12 +52,12 @@ describe("demo servers and the real Rserve launcher", function () {
     });
 
     it("presents exactly the PEM given, in its order", async () => {
-      const server = track(await startRserveLikeServer({ certPem: chainPem("leaf", "root", "int"), keyPem: pki.leaf.keyPem }));
+      const server = track(await startRserveLikeServer({ certPem: chainPem("leaf", "root", "int"), keyPem: pki.leaf.key }));
       expect(keep(await tlsGreeting(server.port, 0)).chain).to.deep.equal([fp.leaf, fp.root, fp.int]);
     });
 
     it("stays silent on its TLS port until the client's ClientHello", async () => {
-      const server = track(await startRserveLikeServer({ certPem: pki.leaf.certPem, keyPem: pki.leaf.keyPem }));
+      const server = track(await startRserveLikeServer({ certPem: pki.leaf.pem, keyPem: pki.leaf.key }));
       const socket = netConnect({ host: "127.0.0.1", port: server.port });
       sockets.push(socket);
       const received = await new Promise<number>((resolve) => {
@@ -75,7 +74,7 @@ describe("demo servers and the real Rserve launcher", function () {
     });
 
     it("closes the connection on a QAP1 command it does not handle, sending nothing more", async () => {
-      const server = track(await startRserveLikeServer({ certPem: pki.leaf.certPem, keyPem: pki.leaf.keyPem }));
+      const server = track(await startRserveLikeServer({ certPem: pki.leaf.pem, keyPem: pki.leaf.key }));
       const { socket } = keep(await tlsGreeting(server.port, 32));
       const extra: Buffer[] = [];
       socket.on("data", (chunk: Buffer) => extra.push(chunk));
@@ -94,7 +93,7 @@ describe("demo servers and the real Rserve launcher", function () {
     const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
     const get = (port: number, path: string, headers: Record<string, string> = {}): Promise<HttpResult> =>
       withTimeout(5_000, `GET ${path}`, (resolve, reject, onCleanup) => {
-        const req = request({ host: "127.0.0.1", port, path, headers, ca: pki.root.certPem, agent: false }, (res) => {
+        const req = request({ host: "127.0.0.1", port, path, headers, ca: pki.root.pem, agent: false }, (res) => {
           let body = "";
           res.setEncoding("utf8");
           res.on("data", (chunk: string) => { body += chunk; });
@@ -105,7 +104,7 @@ describe("demo servers and the real Rserve launcher", function () {
         req.end();
       });
     const start = (extra: { auth?: { users: Record<string, string> }; version?: string } = {}) =>
-      startTabpyLikeServer({ certPem: chainPem("leaf", "int"), keyPem: pki.leaf.keyPem, ...extra }).then(track);
+      startTabpyLikeServer({ certPem: chainPem("leaf", "int"), keyPem: pki.leaf.key, ...extra }).then(track);
 
     it("answers GET /info with TabPy's JSON fields", async () => {
       const server = await start({ version: "2.9.0" });
@@ -154,7 +153,7 @@ describe("demo servers and the real Rserve launcher", function () {
     });
 
     it("presents exactly the chain given, in its order", async () => {
-      const server = track(await startTabpyLikeServer({ certPem: chainPem("leaf", "root", "int"), keyPem: pki.leaf.keyPem }));
+      const server = track(await startTabpyLikeServer({ certPem: chainPem("leaf", "root", "int"), keyPem: pki.leaf.key }));
       expect(keep(await tlsGreeting(server.port, 0)).chain).to.deep.equal([fp.leaf, fp.root, fp.int]);
     });
 
@@ -169,8 +168,8 @@ describe("demo servers and the real Rserve launcher", function () {
 
   describe("both like-servers", () => {
     it("close() destroys open and half-open connections, promptly and idempotently", async () => {
-      const tabpy = track(await startTabpyLikeServer({ certPem: pki.leaf.certPem, keyPem: pki.leaf.keyPem }));
-      const rserve = track(await startRserveLikeServer({ certPem: pki.leaf.certPem, keyPem: pki.leaf.keyPem }));
+      const tabpy = track(await startTabpyLikeServer({ certPem: pki.leaf.pem, keyPem: pki.leaf.key }));
+      const rserve = track(await startRserveLikeServer({ certPem: pki.leaf.pem, keyPem: pki.leaf.key }));
       const open = [keep(await tlsGreeting(tabpy.port, 0)).socket, keep(await tlsGreeting(rserve.port, 32)).socket];
       const halfOpen = [tabpy.port, rserve.port].map((port) => netConnect({ host: "127.0.0.1", port }));
       sockets.push(...halfOpen);
@@ -204,26 +203,26 @@ describe("demo servers and the real Rserve launcher", function () {
     before(async function () { await skipUnlessRserve(this); });
 
     it("with a full-chain tls.cert sends 1 certificate, then the 32-byte ID string", async () => {
-      const rserve = track(await startRealRserve({ certPem: chainPem("leaf", "int", "root"), keyPem: pki.leaf.keyPem }));
+      const rserve = track(await startRealRserve({ certPem: chainPem("leaf", "int", "root"), keyPem: pki.leaf.key }));
       const got = keep(await tlsGreeting(rserve.port, 32));
       expect(got.chain).to.deep.equal([fp.leaf]);
       expectRserveId(got.greeting);
     });
 
     it("with tls.ca = intermediate + root sends the whole chain (3 certificates)", async () => {
-      const rserve = track(await startRealRserve({ certPem: pki.leaf.certPem, keyPem: pki.leaf.keyPem, caPem: chainPem("int", "root") }));
+      const rserve = track(await startRealRserve({ certPem: pki.leaf.pem, keyPem: pki.leaf.key, caPem: chainPem("int", "root") }));
       const got = keep(await tlsGreeting(rserve.port, 32));
       expect(got.chain).to.deep.equal([fp.leaf, fp.int, fp.root]);
       expectRserveId(got.greeting);
     });
 
     it("with tls.ca = intermediate only sends 2 certificates", async () => {
-      const rserve = track(await startRealRserve({ certPem: pki.leaf.certPem, keyPem: pki.leaf.keyPem, caPem: chainPem("int") }));
+      const rserve = track(await startRealRserve({ certPem: pki.leaf.pem, keyPem: pki.leaf.key, caPem: chainPem("int") }));
       expect(keep(await tlsGreeting(rserve.port, 0)).chain).to.deep.equal([fp.leaf, fp.int]);
     });
 
     it("close() stops the daemon: the port refuses connections afterwards", async () => {
-      const rserve = await startRealRserve({ certPem: pki.leaf.certPem, keyPem: pki.leaf.keyPem });
+      const rserve = await startRealRserve({ certPem: pki.leaf.pem, keyPem: pki.leaf.key });
       await rserve.close();
       await rserve.close();
       const code = await new Promise<string>((resolve) => {

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import type { Certificate, KeyUsageName, NameConstraints, PublicKeyInfo, SignatureAlgorithm, SubjectAltNames } from "../types.js";
 import {
   DerError, TAG, children, content, contextTag, encoding, expectTag, readBitString, readBoolean, readIntegerBytes,
-  readOid, readRoot, readSmallInteger, readTime, readTlv, sequence, toHex, type Tlv,
+  readOid, readRoot, readSmallInteger, readTime, sequence, toHex, type Tlv,
 } from "./der.js";
 import {
   decodeAuthorityInfoAccess, decodeAuthorityKeyId, decodeBasicConstraints, decodeExtKeyUsage, decodeKeyUsage,
@@ -221,14 +221,4 @@ function parseStrict(der: Uint8Array): Certificate {
   };
   defects.push(...profileDefects(certificate, ext.aki));
   return { ...certificate, defects };
-}
-
-/** Reads only the subject Name DER (hex) of a certificate: how the trust store indexes without parsing. */
-export function subjectKeyOf(der: Uint8Array): string {
-  const tbs = readTlv(der, readTlv(der, 0).contentStart);
-  let pos = tbs.contentStart;
-  let field = readTlv(der, pos, tbs.end);
-  if (field.tag === contextTag(0, true)) field = readTlv(der, (pos = field.end), tbs.end);
-  for (let skip = 0; skip < 4; skip++) field = readTlv(der, (pos = field.end), tbs.end); // serial, sig, issuer, validity
-  return toHex(encoding(field));
 }

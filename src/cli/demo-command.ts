@@ -29,7 +29,7 @@ export async function executeDemo(flags: { color: boolean; format: string }, io:
   const intermediate = await parsePem(pki.intermediatePem);
   const description = "temporary store holding only the demo root (1 certificate)";
   const store = new TrustStore({ kind: "files", description, paths: [] }, [root.der]);
-  const anchors = trustAnchors({ description, candidatesBySubject: (k) => store.candidatesBySubject(k), contains: (d) => store.contains(d) });
+  const anchors = trustAnchors(store);
   const servers: RunningServer[] = [];
   try {
     const tabpy = await startTabpyLikeServer({ certPem: pki.leafPem + pki.intermediatePem, keyPem: pki.leafKeyPem });

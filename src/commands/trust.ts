@@ -11,5 +11,5 @@ export interface LoadedTrust {
 
 export async function loadTrust(caFiles: readonly string[]): Promise<LoadedTrust> {
   const store = caFiles.length > 0 ? await loadCaFiles(caFiles) : await loadSystemTrustStore();
-  return { store, anchors: trustAnchors({ description: store.source.description, candidatesBySubject: (k) => store.candidatesBySubject(k), contains: (d) => store.contains(d) }) };
+  return { store, anchors: trustAnchors(store) };
 }

@@ -3,9 +3,9 @@ import type { Certificate } from "../types.js";
 import { parseCertificate } from "../cert/parse.js";
 import type { TrustAnchors } from "./validate.js";
 
-/** What the validator needs of a trust store: lookup by subject Name DER (hex) and exact membership. */
+/** What the validator needs of a trust store (src/trust/store.ts): lookup by subject Name DER (hex) and exact membership. */
 export interface AnchorDerSource {
-  readonly description: string;
+  readonly source: { readonly description: string };
   candidatesBySubject(subjectKey: string): readonly Uint8Array[];
   contains(der: Uint8Array): boolean;
 }
@@ -14,7 +14,7 @@ export interface AnchorDerSource {
 export function trustAnchors(store: AnchorDerSource): TrustAnchors {
   const parsed = new Map<string, Certificate[]>();
   return {
-    description: store.description,
+    description: store.source.description,
     named(subjectKey) {
       let certs = parsed.get(subjectKey);
       if (!certs) {

@@ -1,84 +1,77 @@
 /**
- * Test-time PKI made with the system's OpenSSL: root -> intermediate -> leaf for 127.0.0.1 and
- * localhost (P-256, valid from now for two days). Everything lives in one temp dir, removed by
- * `cleanup()`. Independent of chaincheck's own issuing code, so server tests do not rely on it.
+ * Throwaway PKI for the probe and server tests (independent of chaincheck's own issuing code), made with /usr/bin/openssl in a temp dir: a root, an intermediate, a leaf for
+ * localhost / 127.0.0.1 / ::1, an unrelated self-signed certificate, and a legacy RSA-1024 / SHA-1 pair.
+ * Validity dates do not matter here (the probe never validates), so they are relative to now.
  */
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { X509Certificate } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 
-const run = promisify(execFile);
+export interface TestCert {
+  pem: string;
+  key: string;
+  der: Uint8Array;
+}
+
+export interface OpensslPki {
+  dir: string;
+  root: TestCert;
+  intermediate: TestCert;
+  leaf: TestCert;
+  unrelated: TestCert;
+  /** RSA-1024 leaf signed with SHA-1 by an RSA-1024 SHA-1 root (for TLS 1.0 / security level 0). */
+  legacyRoot: TestCert;
+  legacyLeaf: TestCert;
+  /** Removes the temp dir. */
+  cleanup(): void;
+}
+
 const OPENSSL = "/usr/bin/openssl";
 
-/** A certificate and its private key, PEM. */
-export interface Issued {
-  readonly certPem: string;
-  readonly keyPem: string;
+export function makeOpensslPki(): OpensslPki {
+  const dir = mkdtempSync(join(tmpdir(), "chaincheck-pki-"));
+  const run = (...args: string[]) => execFileSync(OPENSSL, args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+  const file = (name: string, text: string) => writeFileSync(join(dir, name), text);
+  file("ca.ext", "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n");
+  file("leaf.ext", "basicConstraints=CA:false\nsubjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth\n");
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+
+  run("req", "-x509", ...ec, "-keyout", "root.key", "-out", "root.pem", "-subj", "/CN=Probe Test Root", "-days", "30", "-addext", "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+  run("req", ...ec, "-keyout", "int.key", "-out", "int.csr", "-subj", "/CN=Probe Test Intermediate");
+  run("x509", "-req", "-in", "int.csr", "-CA", "root.pem", "-CAkey", "root.key", "-set_serial", "2", "-out", "int.pem", "-days", "30", "-extfile", "ca.ext");
+  run("req", ...ec, "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=localhost");
+  run("x509", "-req", "-in", "leaf.csr", "-CA", "int.pem", "-CAkey", "int.key", "-set_serial", "3", "-out", "leaf.pem", "-days", "30", "-extfile", "leaf.ext");
+  run("req", "-x509", ...ec, "-keyout", "unrelated.key", "-out", "unrelated.pem", "-subj", "/CN=Unrelated Test CA", "-days", "30");
+
+  const rsa1024 = ["-newkey", "rsa:1024", "-nodes", "-sha1"];
+  run("req", "-x509", ...rsa1024, "-keyout", "legacy-root.key", "-out", "legacy-root.pem", "-subj", "/CN=Legacy Root", "-days", "30", "-addext", "basicConstraints=critical,CA:true");
+  run("req", ...rsa1024, "-keyout", "legacy-leaf.key", "-out", "legacy-leaf.csr", "-subj", "/CN=localhost");
+  run("x509", "-req", "-sha1", "-in", "legacy-leaf.csr", "-CA", "legacy-root.pem", "-CAkey", "legacy-root.key", "-set_serial", "5", "-out", "legacy-leaf.pem", "-days", "30", "-extfile", "leaf.ext");
+
+  const load = (name: string): TestCert => {
+    const pem = readFileSync(join(dir, `${name}.pem`), "utf8");
+    return { pem, key: readFileSync(join(dir, `${name}.key`), "utf8"), der: new Uint8Array(new X509Certificate(pem).raw) };
+  };
+  return {
+    dir,
+    root: load("root"),
+    intermediate: load("int"),
+    leaf: load("leaf"),
+    unrelated: load("unrelated"),
+    legacyRoot: load("legacy-root"),
+    legacyLeaf: load("legacy-leaf"),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
-export interface TestPki {
-  readonly root: Issued;
-  readonly intermediate: Issued;
-  readonly leaf: Issued;
-  /** Removes the temp dir. */
-  cleanup(): Promise<void>;
+/** Concatenated PEM, the way a server's certificate file lists what it presents. */
+export function pemChain(...certs: TestCert[]): string {
+  return certs.map((c) => c.pem.trim()).join("\n") + "\n";
 }
 
-const CONFIG = `[req]
-distinguished_name = dn
-[dn]
-[x_root]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-[x_int]
-basicConstraints = critical,CA:TRUE,pathlen:0
-keyUsage = critical,keyCertSign,cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-[x_leaf]
-basicConstraints = critical,CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = serverAuth
-subjectAltName = IP:127.0.0.1,DNS:localhost
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid
-`;
-
-const NEW_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-noenc"];
-
-/** Generates root, intermediate and leaf with /usr/bin/openssl (about 50 ms). */
-export async function makeTestPki(prefix = "chaincheck"): Promise<TestPki> {
-  const dir = await mkdtemp(join(tmpdir(), "chaincheck-pki-"));
-  const f = (name: string): string => join(dir, name);
-  try {
-    await writeFile(f("openssl.cnf"), CONFIG);
-    const cfg = ["-config", f("openssl.cnf")];
-    await run(OPENSSL, ["req", "-x509", ...NEW_KEY, "-keyout", f("root.key"), "-out", f("root.pem"),
-      "-subj", `/CN=${prefix} Test Root`, "-days", "2", ...cfg, "-extensions", "x_root"]);
-    await issue(f, "int", `/CN=${prefix} Test Intermediate`, "root", "x_int", "2", cfg);
-    await issue(f, "leaf", "/CN=localhost", "int", "x_leaf", "3", cfg);
-    const load = async (name: string): Promise<Issued> => ({
-      certPem: await readFile(f(`${name}.pem`), "utf8"),
-      keyPem: await readFile(f(`${name}.key`), "utf8"),
-    });
-    const [root, intermediate, leaf] = await Promise.all([load("root"), load("int"), load("leaf")]);
-    return { root, intermediate, leaf, cleanup: () => rm(dir, { recursive: true, force: true }) };
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-}
-
-async function issue(
-  f: (name: string) => string, name: string, subject: string, issuer: string, section: string,
-  serial: string, cfg: readonly string[],
-): Promise<void> {
-  await run(OPENSSL, ["req", "-new", ...NEW_KEY, "-keyout", f(`${name}.key`), "-out", f(`${name}.csr`),
-    "-subj", subject, ...cfg]);
-  await run(OPENSSL, ["x509", "-req", "-in", f(`${name}.csr`), "-CA", f(`${issuer}.pem`),
-    "-CAkey", f(`${issuer}.key`), "-set_serial", serial, "-days", "2", "-out", f(`${name}.pem`),
-    "-extfile", f("openssl.cnf"), "-extensions", section]);
+/** Hex of each DER, for readable deep-equal failures. */
+export function hexList(ders: readonly Uint8Array[]): string[] {
+  return ders.map((d) => Buffer.from(d).toString("hex"));
 }

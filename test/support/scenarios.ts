@@ -68,5 +68,5 @@ export function loadScenario(name: string): Scenario {
 
 export function anchorsOf(certs: readonly Certificate[], description = "fixture trust store"): TrustAnchors {
   const store = new TrustStore({ kind: "files", description, paths: [] }, certs.map((c) => c.der));
-  return trustAnchors({ description, candidatesBySubject: (k) => store.candidatesBySubject(k), contains: (d) => store.contains(d) });
+  return trustAnchors(store);
 }
