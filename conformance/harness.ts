@@ -10,6 +10,7 @@ import { verifyChain } from "../src/index.js";
 import type { LimboActual, LimboOutcome, LimboTestcase } from "./limbo.js";
 import { skipReason } from "./profile.js";
 
+/** What one testcase gave, for the table, the LimboResult file and the known-failures check. */
 export interface CaseOutcome {
   readonly id: string;
   readonly expected: LimboOutcome;
@@ -27,6 +28,7 @@ function hostOf(tc: LimboTestcase): string | undefined {
   return peer && (peer.kind === "DNS" || peer.kind === "IP") ? peer.value : undefined;
 }
 
+/** One testcase's outcome; a skipped testcase is not run (its reason is the context). */
 export async function runTestcase(tc: LimboTestcase, now: Date = new Date()): Promise<CaseOutcome> {
   const base = { id: tc.id, expected: tc.expected_result };
   const skip = skipReason(tc);
@@ -55,6 +57,7 @@ export async function runTestcase(tc: LimboTestcase, now: Date = new Date()): Pr
   }
 }
 
+/** Every outcome in file order, and the wall time of the whole run. */
 export interface SuiteRun {
   readonly outcomes: CaseOutcome[];
   readonly totalMs: number;

@@ -10,9 +10,12 @@ export function repoRoot(): string {
   return basename(dirname(here)) === "dist" ? join(here, "..", "..") : join(here, "..");
 }
 
+/** conformance/known-failures.json of this tree. */
 export const KNOWN_FAILURES_FILE = (): string => join(repoRoot(), "conformance", "known-failures.json");
+/** The default testsuite: ../shared/x509-limbo/limbo.json.gz, relative to the repository root. */
 export const DEFAULT_LIMBO = (): string => join(repoRoot(), "..", "shared", "x509-limbo", "limbo.json.gz");
 
+/** Reads and checks known-failures.json: an array of { id, expected, actual, reason }, each with a reason. */
 export function loadKnownFailures(path = KNOWN_FAILURES_FILE()): KnownFailure[] {
   const data = JSON.parse(readFileSync(path, "utf8")) as KnownFailure[];
   if (!Array.isArray(data)) throw new Error(`${path}: expected an array of { id, expected, actual, reason }`);

@@ -56,12 +56,14 @@ export function readJsonMaybeGzip(path: string): unknown {
   return JSON.parse(bytes.toString("utf8"));
 }
 
+/** The testsuite document; throws when it is not limbo version 1. */
 export function loadLimbo(path: string): Limbo {
   const data = readJsonMaybeGzip(path) as Partial<Limbo>;
   if (data?.version !== 1 || !Array.isArray(data.testcases)) throw new Error(`${path}: not a limbo testsuite (version 1)`);
   return data as Limbo;
 }
 
+/** A LimboResult file of another harness (for `--compare`). */
 export function loadResults(path: string): LimboResult {
   const data = readJsonMaybeGzip(path) as Partial<LimboResult>;
   if (data?.version !== 1 || !Array.isArray(data.results)) throw new Error(`${path}: not a LimboResult file (version 1)`);

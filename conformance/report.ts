@@ -7,6 +7,7 @@ function table(rows: readonly (readonly (string | number)[])[]): string[] {
   return rows.map((r) => r.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]!) : String(cell).padStart(widths[i]!))).join("  "));
 }
 
+/** The per-namespace table with a total row. */
 export function renderTable(outcomes: readonly CaseOutcome[]): string[] {
   const rows = byNamespace(outcomes);
   const t = totals(outcomes);
@@ -17,6 +18,7 @@ export function renderTable(outcomes: readonly CaseOutcome[]): string[] {
   ]);
 }
 
+/** One line per failing testcase: kind, id, verdicts, headline code, and whether it is listed as known. */
 export function renderFailures(outcomes: readonly CaseOutcome[], known: readonly KnownFailure[]): string[] {
   const listed = new Set(known.map((k) => k.id));
   return outcomes.filter(isFailure).map((o) => {
@@ -25,10 +27,12 @@ export function renderFailures(outcomes: readonly CaseOutcome[], known: readonly
   });
 }
 
+/** The `count` slowest testcases with their time. */
 export function renderSlowest(outcomes: readonly CaseOutcome[], count = 5): string[] {
   return [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, count).map((o) => `  ${o.ms.toFixed(1).padStart(8)} ms  ${o.id}`);
 }
 
+/** Unlisted failures and stale entries of known-failures.json. */
 export function renderKnownCheck(outcomes: readonly CaseOutcome[], known: readonly KnownFailure[]): string[] {
   const check = checkKnown(outcomes, known);
   return [
@@ -37,6 +41,7 @@ export function renderKnownCheck(outcomes: readonly CaseOutcome[], known: readon
   ];
 }
 
+/** The id-by-id differences from another harness, each marked right or wrong against the expectation. */
 export function renderComparison(diffs: readonly Difference[], harness: string): string[] {
   const lines = [`Differences from ${harness}: ${diffs.length}`];
   for (const d of diffs) {

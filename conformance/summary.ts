@@ -24,9 +24,12 @@ export interface Totals {
   readonly falseRejects: number;
 }
 
+/** A run testcase whose verdict differs from the expected one. */
 export const isFailure = (o: CaseOutcome): boolean => o.actual !== "SKIPPED" && o.actual !== o.expected;
+/** Expected FAILURE, got SUCCESS: the one kind of failure that is never acceptable. */
 export const isFalseAccept = (o: CaseOutcome): boolean => o.expected === "FAILURE" && o.actual === "SUCCESS";
 
+/** Counts per namespace (`namespaceOf`), sorted by name. */
 export function byNamespace(outcomes: readonly CaseOutcome[]): NamespaceRow[] {
   const rows = new Map<string, NamespaceRow>();
   for (const o of outcomes) {
@@ -44,6 +47,7 @@ export function byNamespace(outcomes: readonly CaseOutcome[]): NamespaceRow[] {
   return [...rows.values()].sort((a, b) => a.namespace.localeCompare(b.namespace));
 }
 
+/** The counts over every namespace. */
 export function totals(outcomes: readonly CaseOutcome[]): Totals {
   const rows = byNamespace(outcomes);
   const sum = (k: keyof Omit<NamespaceRow, "namespace">) => rows.reduce((n, r) => n + r[k], 0);
@@ -67,6 +71,7 @@ export interface KnownCheck {
   readonly falseAccepts: CaseOutcome[];
 }
 
+/** Compares a run with conformance/known-failures.json (listed ids absent from the run are not judged). */
 export function checkKnown(outcomes: readonly CaseOutcome[], known: readonly KnownFailure[]): KnownCheck {
   const listed = new Map(known.map((k) => [k.id, k]));
   const byId = new Map(outcomes.map((o) => [o.id, o]));
@@ -75,10 +80,12 @@ export function checkKnown(outcomes: readonly CaseOutcome[], known: readonly Kno
   return { unexpected, stale, falseAccepts: outcomes.filter(isFalseAccept) };
 }
 
+/** Upstream's LimboResult shape (limbo/models.py), for `--output`. */
 export function toLimboResult(outcomes: readonly CaseOutcome[], harness = "chaincheck"): LimboResult {
   return { version: 1, harness, results: outcomes.map((o) => ({ id: o.id, actual_result: o.actual, context: o.context })) };
 }
 
+/** One id where two harnesses disagree. */
 export interface Difference {
   readonly id: string;
   readonly expected: string;
