@@ -149,7 +149,7 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
   },
   MALFORMED_CERTIFICATE: {
     severity: "error", rank: 224, title: "Malformed certificate",
-    message: (c, who) => `${who} breaks X.509 encoding rules: ${list(c.defects)}.`,
+    message: (c, who) => `${who} breaks X.509 encoding or profile rules (RFC 5280) that strict clients enforce: ${list(c.defects)}.`,
     remediation: () => "Reissue the certificate with a standards-conforming tool (OpenSSL, a CA product).",
   },
   PATH_LENGTH_EXCEEDED: {

@@ -43,7 +43,7 @@ function detectContentInfo(bytes: Uint8Array, start: number): DerKind {
     if (value.length === PKCS7_ARC.length + 1 && PKCS7_ARC.every((b, i) => value[i] === b)) {
       const type = value[PKCS7_ARC.length]!;
       if (type === SIGNED_DATA) return { kind: "pkcs7" };
-      return { kind: "other", what: `a PKCS#7 ${PKCS7_TYPES[type] ?? "message"}, not a certificate bundle (signedData)` };
+      return { kind: "other", what: `a PKCS#7 ${PKCS7_TYPES[type] ?? "other"} message, not a certificate bundle (signedData)` };
     }
   } catch (e) {
     if (!(e instanceof DerError)) throw e;

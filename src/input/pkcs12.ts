@@ -33,9 +33,9 @@ class Malformed extends Error {}
  */
 export async function pkcs12Certificates(der: Uint8Array, source: string, password: string | undefined): Promise<Pkcs12Certificates> {
   const fail = (code: "PKCS12_UNSUPPORTED" | "PKCS12_MALFORMED", detail: string) => new InputError(code, source, detail);
-  const wrongPassword = () => password === undefined
+  const wrongPassword = (evidence: string) => password === undefined
     ? new InputError("PKCS12_PASSWORD_REQUIRED", source, "is a password-protected PKCS#12 file and no password was given")
-    : new InputError("PKCS12_BAD_PASSWORD", source, "the PKCS#12 password is wrong (the file's integrity check failed)");
+    : new InputError("PKCS12_BAD_PASSWORD", source, `the PKCS#12 password is wrong (${evidence})`);
   const unsupported = (e: UnsupportedAlgorithm, what: string) => fail("PKCS12_UNSUPPORTED",
     `${what} ${e.algorithm}, which chaincheck does not support; export the certificates as PEM instead (openssl pkcs12 -in FILE -nokeys -out certs.pem)`);
   try {
@@ -57,7 +57,7 @@ export async function pkcs12Certificates(der: Uint8Array, source: string, passwo
       warnings.push("the PKCS#12 file has no integrity MAC; its integrity was not verified");
     } else {
       try {
-        if (!verifyMac(macData, content, pw)) throw wrongPassword();
+        if (!verifyMac(macData, content, pw)) throw wrongPassword("the file's integrity check failed");
         integrity = true;
       } catch (e) {
         if (!(e instanceof UnsupportedAlgorithm)) throw e;
@@ -80,12 +80,12 @@ export async function pkcs12Certificates(der: Uint8Array, source: string, passwo
           if (e instanceof UnsupportedAlgorithm) throw unsupported(e, "encrypts its certificates with");
           throw e;
         }
-        if (!plain) throw wrongPassword();
+        if (!plain) throw wrongPassword("the certificates do not decrypt");
         try {
           collectCertificates(fromBer(plain), blobs, warnings, 0);
         } catch (e) {
           // Wrong keys pass the padding check about once in 256 tries: garbage, not a malformed file.
-          if (e instanceof Malformed && !integrity) throw wrongPassword();
+          if (e instanceof Malformed && !integrity) throw wrongPassword("the certificates do not decrypt");
           throw e;
         }
       } else if (info.contentType === ENVELOPED_DATA) {

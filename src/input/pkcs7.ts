@@ -22,7 +22,13 @@ export interface Pkcs7Certificates {
 export async function pkcs7Certificates(der: Uint8Array, source: string, context: string | undefined): Promise<Pkcs7Certificates> {
   const what = context ? `${context} ` : "";
   const malformed = (why: string) => new InputError("PKCS7_MALFORMED", source, `${what}is not a valid PKCS#7 bundle (${why})`);
-  const parsed = asn1js.fromBER(der);
+  let parsed: ReturnType<typeof asn1js.fromBER>;
+  try {
+    parsed = asn1js.fromBER(der);
+  } catch {
+    // asn1js throws plain Errors on some malformed values (e.g. a broken GeneralizedTime).
+    throw malformed("broken BER encoding");
+  }
   if (parsed.offset === -1) throw malformed("broken BER encoding");
   if (parsed.offset !== der.length) throw malformed(`${der.length - parsed.offset} bytes of trailing data`);
   const contentInfo = parsed.result;

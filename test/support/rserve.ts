@@ -8,7 +8,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,6 +35,8 @@ export interface RealRserve {
 export const REQUIRE_RSERVE_ENV = "CHAINCHECK_REQUIRE_RSERVE";
 
 const START_ATTEMPTS = 5;
+/** How long to wait for the daemon's pid file after `R CMD` returns. */
+const DAEMON_WAIT_MS = 2000;
 const START_TIMEOUT_MS = 20_000;
 const PORT_WAIT_MS = 10_000;
 const STOP_WAIT_MS = 5_000;
@@ -87,6 +89,8 @@ export async function startRealRserve(options: RealRserveOptions): Promise<RealR
       return handle(started.pid, port, dir);
     }
   } catch (error) {
+    // Never leave a daemon behind, whatever failed.
+    for (const pid of await daemonsWith(join(dir, "rserve.conf"))) killGroup(pid, "SIGKILL");
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
@@ -121,11 +125,10 @@ async function launch(binary: string, dir: string, port: number, withCa: boolean
   const code = await runToExit("R", ["CMD", binary, "--RS-conf", conf, "--no-save"], logPath);
   const log = await readFile(logPath, "utf8").catch(() => "");
   if (code !== 0) return { kind: /address already in use/i.test(log) ? "clash" : "failed", log };
-  const pid = Number.parseInt(await readFile(pidFile, "utf8").catch(() => ""), 10);
+  const pid = await findDaemon(pidFile, conf);
   // The daemon forks before it binds: when the free port was taken meanwhile (other test runs on the
   // machine), it exits without writing its pid file. Try another port.
-  if (!Number.isInteger(pid) || pid <= 1) return { kind: "clash", log: `${log}\nno pid file: the daemon exited (port ${port} taken?)` };
-  if (!(await isOurRserve(pid, conf))) return { kind: "failed", log };
+  if (pid === null) return { kind: "clash", log: `${log}\nno daemon running with ${conf} (port ${port} taken?)` };
   running.add(pid);
   if (!(await waitForPort(port))) {
     await stop(pid);
@@ -144,6 +147,30 @@ function runToExit(command: string, args: readonly string[], logPath: string): P
     child.once("exit", (code) => resolve(code));
     child.once("exit", () => clearTimeout(timer));
   }).finally(() => closeSync(fd));
+}
+
+/**
+ * The daemon's pid: the pid file, which the daemon may write a little after `R CMD` returns, else a
+ * scan of /proc for a live Rserve started with our config file (so no daemon is ever left behind).
+ */
+async function findDaemon(pidFile: string, conf: string): Promise<number | null> {
+  const deadline = Date.now() + DAEMON_WAIT_MS;
+  for (;;) {
+    const fromFile = Number.parseInt(await readFile(pidFile, "utf8").catch(() => ""), 10);
+    if (Number.isInteger(fromFile) && fromFile > 1 && (await isOurRserve(fromFile, conf))) return fromFile;
+    const scanned = await daemonsWith(conf);
+    if (scanned.length > 0 && Date.now() + 200 >= deadline) return Math.min(...scanned);
+    if (Date.now() >= deadline) return null;
+    await sleep(50);
+  }
+}
+
+/** Live Rserve processes whose command line names `conf`. */
+async function daemonsWith(conf: string): Promise<number[]> {
+  const pids = (await readdir("/proc").catch(() => [] as string[])).filter((name) => /^\d+$/.test(name)).map(Number);
+  const ours: number[] = [];
+  for (const pid of pids) if ((await isOurRserve(pid, conf)) && (await alive(pid))) ours.push(pid);
+  return ours;
 }
 
 /** Guards against a recycled pid: the process must be Rserve started with our config file. */
