@@ -13,6 +13,7 @@ import { checkChain } from "../src/check.js";
 import { TARGET_OSES, type TargetOs } from "../src/advise/platforms.js";
 import { platformFromOsRelease } from "../src/advise/platforms.js";
 import { decodeCertificates } from "../src/input/decode.js";
+import { encodePem } from "../src/cert/pem.js";
 import type { ChainResult } from "../src/result.js";
 import { anchorsOf, FIXTURES, loadScenario, readPemCerts, scenarioNames, type Scenario } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";
@@ -197,7 +198,7 @@ describe("anchor advisor", () => {
         const dir = mkdtempSync(join(tmpdir(), "chaincheck-openssl-"));
         try {
           const presented = s.service === "rserve" ? s.presented.slice(0, 1) : s.presented;
-          const pem = (certs: readonly Certificate[]) => certs.map((x) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(x.der).toString("base64").match(/.{1,64}/g)!.join("\n")}\n-----END CERTIFICATE-----\n`).join("");
+          const pem = (certs: readonly Certificate[]) => certs.map((x) => encodePem(x.der)).join("");
           writeFileSync(join(dir, "leaf.pem"), pem(presented.slice(0, 1)));
           writeFileSync(join(dir, "untrusted.pem"), pem(presented.slice(1)));
           writeFileSync(join(dir, "before.pem"), pem(c.trust ?? s.trust));

@@ -190,7 +190,4 @@ export function issuerNameDer(der: Uint8Array): Uint8Array {
   return der.subarray(issuer.start, issuer.end);
 }
 
-/** Lowercase hex of some bytes (the identity key for Names, as in `Certificate.subjectKey`). */
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
-}
+export { toHex } from "../cert/der.js";

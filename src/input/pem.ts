@@ -146,11 +146,4 @@ export function decodeBareBase64(text: string): Uint8Array | undefined {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Encode DER as PEM: 64-column base64 lines, LF line ends, a final LF (RFC 7468 section 2). */
-export function encodePem(der: Uint8Array, label = "CERTIFICATE"): string {
-  const b64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("base64");
-  const lines: string[] = [`-----BEGIN ${label}-----`];
-  for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
-  lines.push(`-----END ${label}-----`, "");
-  return lines.join("\n");
-}
+export { encodePem } from "../cert/pem.js";

@@ -5,7 +5,7 @@
  * Pure.
  */
 import { subjectNameDer, toHex } from "../input/der.js";
-import { encodePem } from "../input/pem.js";
+import { encodePem } from "../cert/pem.js";
 
 /** Where a trust store came from, for reports. */
 export interface TrustSourceInfo {
