@@ -47,7 +47,7 @@ export function verdictReason(result: ChainResult): string {
   const head = result.findings.find((f) => f.code === result.headline);
   const named = (f: Finding | undefined) => (f ? `${titleOf(f.code)} (${f.code})` : "");
   if (result.status === "error") return `not checked: ${named(head) || "the chain could not be obtained"}`;
-  if (result.status === "fail") return head ? `not trusted: ${named(head)}` : "not trusted";
+  if (result.status === "fail") return head ? `${result.trusted ? "trusted, but failed" : "not trusted"}: ${named(head)}` : "not trusted";
   const warnings = orderedFindings(result.findings).filter((f) => f.severity === "warning");
   if (warnings.length === 0) return "trusted";
   return `trusted, ${plural(warnings.length, "warning")}: ${named(warnings[0])}`;
@@ -166,7 +166,8 @@ export function whySentence(result: ChainResult): string {
   const top = certs[certs.length - 1];
   if (result.trusted) {
     const anchor = top ? ` the path ends at ${quoted(top.subject)}, which is in the trust store` : "";
-    return `It is trusted:${anchor || " a valid path was found"}.`;
+    const but = result.status === "fail" && head ? ` It fails another check, though: ${head.message}` : "";
+    return `It is trusted:${anchor || " a valid path was found"}.${but}`;
   }
   const more = result.findings.filter((f) => f.severity === "error").length - 1;
   const also = more > 0 ? ` (${plural(more, "more error")} below)` : "";
