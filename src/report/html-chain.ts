@@ -6,7 +6,7 @@
 import type { ChainResult, PathCertificate, PresentedCertificate } from "../result.js";
 import { certificateDetails } from "./cert-details.js";
 import { esc, escLines } from "./html-escape.js";
-import { markersOf, missingIssuer, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
+import { markersOf, missingIssuer, pathMarkers, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
 
 function marks(list: readonly Marker[]): string {
   return list.length ? `<div class="marks">${list.map((m) => `<span class="mark ${m.tone}">${esc(m.word)}</span>`).join("")}</div>` : "";
@@ -37,14 +37,7 @@ export function presentedHtml(result: ChainResult): string {
 }
 
 function pathCard(cert: PathCertificate, index: number, result: ChainResult): string {
-  const built = result.builtPath!;
-  const list: Marker[] = [];
-  if (Date.parse(cert.notAfter) < Date.parse(result.checkedAt)) list.push({ word: "EXPIRED", tone: "bad" });
-  if (index === built.certificates.length - 1) {
-    if (built.end === "anchored") list.push({ word: "trust anchor", tone: "good" });
-    if (built.end === "partial-anchor") list.push({ word: "trusted, but not a root", tone: "warn" });
-    if (built.end === "untrusted-root") list.push({ word: "root not in the trust store", tone: "bad" });
-  }
+  const list = pathMarkers(cert, index, result);
   return `<div class="card${list.some((m) => m.tone === "bad") ? " bad" : ""}">
 <div class="role">${esc(sourceWords(cert, result))}</div>
 <div class="subject">${esc(cert.subject)}</div>${marks(list)}

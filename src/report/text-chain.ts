@@ -9,7 +9,7 @@ import { toneColour } from "./palette.js";
 import { certificateDetails } from "./cert-details.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";
-import { END_WORDS, MODEL_WORDS, markersOf, missingIssuer, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
+import { END_WORDS, MODEL_WORDS, markersOf, missingIssuer, pathMarkers, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
 
 /** SANs shown in the default view; --verbose shows all. */
 const NAMES_SHOWN = 12;
@@ -96,14 +96,7 @@ export function presentedLines(result: ChainResult, p: Palette, verbose: boolean
 }
 
 function pathMark(cert: PathCertificate, index: number, result: ChainResult, p: Palette): string {
-  const built = result.builtPath!;
-  const marks: Marker[] = [];
-  if (Date.parse(cert.notAfter) < Date.parse(result.checkedAt)) marks.push({ word: "EXPIRED", tone: "bad" });
-  if (index === built.certificates.length - 1) {
-    if (built.end === "anchored") marks.push({ word: "trust anchor", tone: "good" });
-    if (built.end === "partial-anchor") marks.push({ word: "trusted, but not a root", tone: "warn" });
-    if (built.end === "untrusted-root") marks.push({ word: "root not in the trust store", tone: "bad" });
-  }
+  const marks = pathMarkers(cert, index, result);
   return markerText(marks, p);
 }
 

@@ -93,6 +93,19 @@ export interface Marker {
   readonly tone: Tone;
 }
 
+/** Markers of a certificate on the built path: expired, and how the path ends at its last certificate. */
+export function pathMarkers(cert: PathCertificate, index: number, result: ChainResult): Marker[] {
+  const built = result.builtPath!;
+  const marks: Marker[] = [];
+  if (Date.parse(cert.notAfter) < Date.parse(result.checkedAt)) marks.push({ word: "EXPIRED", tone: "bad" });
+  if (index === built.certificates.length - 1) {
+    if (built.end === "anchored") marks.push({ word: "trust anchor", tone: "good" });
+    if (built.end === "partial-anchor") marks.push({ word: "trusted, but not a root", tone: "warn" });
+    if (built.end === "untrusted-root") marks.push({ word: "root not in the trust store", tone: "bad" });
+  }
+  return marks;
+}
+
 /** Codes shown by their own marker, not repeated as a code marker. */
 const MARKED: ReadonlySet<string> = new Set(["EXPIRED", "NOT_YET_VALID", "EXTRA_CERTIFICATE", "DUPLICATE_CERTIFICATE", "EXPIRING_SOON", "ROOT_PRESENTED", "LEAF_ONLY"]);
 
