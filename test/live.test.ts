@@ -73,6 +73,21 @@ describe("live check through the CLI (chaincheck HOST:PORT)", () => {
     }
   });
 
+  it("OPENSSL_DISAGREES names both verdicts when OpenSSL accepts what chaincheck rejects (a 100-certificate chain)", async () => {
+    const s = loadScenario("long-chain");
+    const json = JSON.parse(readFileSync(join(s.dir, "scenario.json"), "utf8")) as { leafKey: string };
+    const server = await tlsServer({ cert: readFileSync(join(s.dir, "presented.pem"), "utf8"), key: readFileSync(join(s.dir, json.leafKey), "utf8") });
+    try {
+      const { result } = await probeJson([`127.0.0.1:${server.port}`, "--servername", s.host!, "--ca-file", join(s.dir, "trust.pem"), "--service", "tls"]);
+      expect(result.connection.openssl?.authorized).to.equal(true);
+      expect(result.headline).to.equal("PATH_BUDGET_EXCEEDED");
+      const disagreement = result.findings.find((f) => f.code === "OPENSSL_DISAGREES") as { message: string } | undefined;
+      expect(disagreement?.message).to.match(/chaincheck says: not trusted \(PATH_BUDGET_EXCEEDED\).*OpenSSL.*says: trusted/);
+    } finally {
+      await server.close();
+    }
+  });
+
   describe("TabPy-like and Rserve-like servers (service detection)", () => {
     const leaf = readFileSync(join(FIXTURES, "ca/leaf.pem"), "utf8");
     const intermediate = readFileSync(join(FIXTURES, "ca/intermediate.pem"), "utf8");
