@@ -91,6 +91,22 @@ describe("hostile certificate fields", () => {
     expect(JSON.parse(escaped)).to.deep.equal(doc);
   });
 
+  it("JUnit XML is well-formed: no raw control character, no raw <script>, the value escaped", async () => {
+    const out = await verify("--ca-file", otherCa, "--host", "tabpy.example", "--format", "junit");
+    expect(out.stdout.startsWith("<?xml")).to.equal(true);
+    expect(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(out.stdout)).to.equal(false);
+    expect(out.stdout).to.not.include("<script>").and.not.include("<img");
+    expect(out.stdout).to.include("\\&lt;script\\&gt;").and.include("&lt;img src=x onerror=alert(2)&gt;").and.include("\\u{001b}[2J");
+  });
+
+  it("SARIF parses and keeps the value, with controls and bidi characters escaped", async () => {
+    const out = await verify("--ca-file", otherCa, "--host", "tabpy.example", "--format", "sarif");
+    expect(RAW_UNSAFE.test(out.stdout)).to.equal(false);
+    const log = JSON.parse(out.stdout) as { runs: { results: { message: { text: string } }[] }[] };
+    const messages = log.runs[0]!.results.map((r) => r.message.text).join("\n");
+    expect(messages).to.include("\\<script\\>alert(1)").and.include("<img src=x onerror=alert(2)>.example").and.include("\u001b[2J");
+  });
+
   describe("HTML page", () => {
     let html: string;
     before(async () => {
