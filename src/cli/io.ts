@@ -8,6 +8,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The clock, for runs without --at. */
   readonly now: () => Date;
+  /** Where the progress spinner draws (stderr); absent = no spinner. */
+  readonly progressStream?: NodeJS.WritableStream;
 }
 
 export function processIo(): CliIo {
@@ -19,6 +21,7 @@ export function processIo(): CliIo {
     stdinIsTTY: process.stdin.isTTY === true,
     env: process.env,
     now: () => new Date(),
+    progressStream: process.stderr,
   };
 }
 

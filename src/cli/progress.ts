@@ -9,10 +9,10 @@ export interface Progress {
 const SILENT: Progress = { tick: () => undefined, stop: () => undefined };
 
 export async function startProgress(io: CliIo, textFormat: boolean, total: number): Promise<Progress> {
-  if (!io.stderrIsTTY || !textFormat) return SILENT;
+  if (!io.stderrIsTTY || !textFormat || !io.progressStream) return SILENT;
   const { default: ora } = await import("ora");
   let done = 0;
-  const spinner = ora({ text: `checking ${total} target(s)`, stream: process.stderr }).start();
+  const spinner = ora({ text: `checking ${total} target(s)`, stream: io.progressStream, isEnabled: true }).start();
   return {
     tick(label) {
       done++;
