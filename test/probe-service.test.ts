@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { TLSSocket } from "node:tls";
 import { parseTarget, probe, type ProbeOptions, type ProbeOutcome, type ProbeSuccess } from "../src/probe/index.js";
 import { tlsServer, type TestServer } from "./support/hostile-servers.js";
-import { makeOpensslPki, pemChain, type OpensslPki } from "./support/openssl-pki.js";
+import { makeOpensslPki, skipUnlessOpenssl, pemChain, type OpensslPki } from "./support/openssl-pki.js";
 import { skipUnlessRserve, startRealRserve } from "./support/rserve.js";
 
 const TIMEOUT = 1500;
@@ -44,7 +44,8 @@ describe("probe: service detection", function () {
   this.timeout(20000);
   let pki: OpensslPki;
   let server: TestServer | undefined;
-  before(() => {
+  before(function () {
+    skipUnlessOpenssl(this);
     pki = makeOpensslPki();
   });
   after(() => pki?.cleanup());
@@ -166,6 +167,7 @@ describe("probe: the real Rserve (Debian r-cran-rserve), when installed", functi
   let pki: OpensslPki;
   before(async function () {
     await skipUnlessRserve(this);
+    skipUnlessOpenssl(this);
     pki = makeOpensslPki();
   });
   after(() => pki?.cleanup());

@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import type { TlsOptions, TLSSocket } from "node:tls";
 import { parseTarget, probe, type ProbeOptions, type ProbeOutcome, type ProbeSuccess } from "../src/probe/index.js";
 import { tlsServer } from "./support/hostile-servers.js";
-import { hexList, makeOpensslPki, pemChain, type OpensslPki, type TestCert } from "./support/openssl-pki.js";
+import { hexList, makeOpensslPki, skipUnlessOpenssl, pemChain, type OpensslPki, type TestCert } from "./support/openssl-pki.js";
 
 const TIMEOUT = 1500;
 const base: ProbeOptions = { timeoutMs: TIMEOUT, service: "tls" };
@@ -37,7 +37,8 @@ async function ipv6Available(): Promise<boolean> {
 describe("probe: presented chain from the wire", function () {
   this.timeout(20000);
   let pki: OpensslPki;
-  before(() => {
+  before(function () {
+    skipUnlessOpenssl(this);
     pki = makeOpensslPki();
   });
   after(() => pki?.cleanup());

@@ -5,7 +5,7 @@ import { connect as netConnect } from "node:net";
 import type { Socket } from "node:net";
 import { networkInterfaces } from "node:os";
 import { RSERVE_ID_STRING, TABPY_REALM, startRserveLikeServer, startTabpyLikeServer } from "../src/demo/servers.js";
-import { makeOpensslPki, type OpensslPki } from "./support/openssl-pki.js";
+import { makeOpensslPki, skipUnlessOpenssl, type OpensslPki } from "./support/openssl-pki.js";
 import { skipUnlessRserve, startRealRserve } from "./support/rserve.js";
 import { closedWithin, fingerprint, plainGreeting, tlsGreeting, withTimeout } from "./support/tls-client.js";
 
@@ -25,7 +25,8 @@ describe("demo servers and the real Rserve launcher", function () {
   const chainPem = (...parts: ("leaf" | "int" | "root")[]): string =>
     parts.map((p) => (p === "leaf" ? pki.leaf : p === "int" ? pki.intermediate : pki.root).pem).join("");
 
-  before(async () => {
+  before(function () {
+    skipUnlessOpenssl(this);
     pki = makeOpensslPki();
     fp = { leaf: fingerprint(pki.leaf.pem), int: fingerprint(pki.intermediate.pem), root: fingerprint(pki.root.pem) };
   });

@@ -8,7 +8,7 @@ import { decryptRecord, deriveTrafficKeys, hkdfExpandLabel, TLS13_SUITES, type T
 import { findPlaintextAlert, HandshakeReassembler, looksLikeTlsStart, parseCertificateMessage, parseServerHello, WireFormatError } from "../src/probe/tls-wire.js";
 import { extractWireChain } from "../src/probe/wire-chain.js";
 import { tlsServer } from "./support/hostile-servers.js";
-import { hexList, makeOpensslPki, pemChain } from "./support/openssl-pki.js";
+import { hexList, makeOpensslPki, skipUnlessOpenssl, pemChain } from "./support/openssl-pki.js";
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ""), "hex");
 const u16 = (n: number) => Buffer.from([n >> 8, n & 0xff]);
@@ -150,6 +150,7 @@ describe("tls wire: extracting the Certificate message", () => {
 
   it("captures a real HelloRetryRequest handshake through the recorder", async function () {
     this.timeout(10000);
+    skipUnlessOpenssl(this);
     const pki = makeOpensslPki();
     const server = await tlsServer({ key: pki.leaf.key, cert: pemChain(pki.leaf, pki.intermediate), minVersion: "TLSv1.3", ecdhCurve: "P-384" });
     try {

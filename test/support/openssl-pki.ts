@@ -5,7 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -74,4 +74,11 @@ export function pemChain(...certs: TestCert[]): string {
 /** Hex of each DER, for readable deep-equal failures. */
 export function hexList(ders: readonly Uint8Array[]): string[] {
   return ders.map((d) => Buffer.from(d).toString("hex"));
+}
+
+/** Skips the calling suite with a visible message when the OpenSSL command line is absent. */
+export function skipUnlessOpenssl(ctx: Mocha.Context): void {
+  if (existsSync(OPENSSL)) return;
+  console.log(`      skipping: ${OPENSSL} is not installed (apt-get install openssl; see scripts/ci-deps.sh)`);
+  ctx.skip();
 }
