@@ -53,9 +53,10 @@ describe("TabPy credentials check (--user, Tableau's Test Connection)", () => {
     expect(codes(out)).to.include("AUTH_OK");
     expect(out.code).to.equal(0);
     const text = await check(() => withAuth, "--user", "alice", "--password-env", "TABPY_PASSWORD", "--no-color", "--report", html);
-    expect(text.stdout).to.include("Settings > Extensions").and.include("connection type TabPy/External API");
+    const flat = text.stdout.replace(/\s+/g, " ");
+    expect(flat).to.include("Settings > Extensions").and.include("connection type TabPy/External API");
     expect(text.stdout).to.match(/tsm security vizql-extsvc-ssl enable --connection-type tabpy --extsvc-host 127\.0\.0\.1 --extsvc-port \d+ --extsvc-username alice --extsvc-password …/);
-    expect(text.stdout).to.include("Manage Analytics Extension Connection");
+    expect(flat).to.include("Manage Analytics Extension Connection");
     for (const format of ["junit", "sarif"]) {
       const machine = await check(() => withAuth, "--user", "alice", "--password-env", "TABPY_PASSWORD", "--format", format);
       expectNoSecret(machine);

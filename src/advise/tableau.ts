@@ -28,7 +28,7 @@ export function tableauSetup(result: ChainResult, port: number, username: string
   };
 }
 
-/** Plain lines for the text report. */
+/** Plain lines for the text report; lines indented by four spaces are commands (never wrapped). */
 export function tableauSetupLines(setup: TableauSetup): string[] {
   const type = setup.connectionType === "RServe" ? "rserve" : "tabpy";
   const auth = setup.signIn ? ` --extsvc-username ${setup.username ?? "USER"} --extsvc-password …` : "";
@@ -36,8 +36,9 @@ export function tableauSetupLines(setup: TableauSetup): string[] {
   return [
     `Tableau side of the setup (the host must be a name the certificate is valid for: ${setup.validNames.join(", ") || "none"}):`,
     `  Tableau Server 2020.2 and later: Settings > Extensions on the site: connection type ${setup.connectionType}, Host ${setup.host}, Port ${setup.port}, Require SSL on, Sign in with username and password ${signIn}.`,
-    `  Older Tableau Server: tsm security vizql-extsvc-ssl enable --connection-type ${type} --extsvc-host ${setup.host} --extsvc-port ${setup.port}${auth}`,
-    "    then: tsm pending-changes apply",
+    "  Older Tableau Server (commands):",
+    `    tsm security vizql-extsvc-ssl enable --connection-type ${type} --extsvc-host ${setup.host} --extsvc-port ${setup.port}${auth}`,
+    "    tsm pending-changes apply",
     "  Tableau Desktop: Help > Settings and Performance > Manage Analytics Extension Connection: the same fields, then Test Connection.",
   ];
 }

@@ -60,7 +60,11 @@ export function renderResultText(result: ChainResult, options: TextOptions): str
     findingsSection(result, p),
     adviceSection(result, p, verbose),
     proofLines(result, p),
-    result.tableau ? tableauSetupLines(result.tableau).map(safeText) : [],
+    result.tableau ? tableauSetupLines(result.tableau).flatMap((line) => {
+      const indent = /^ */.exec(line)![0];
+      // Commands stay on one line so they can be copied.
+      return indent.length >= 4 ? [safeText(line)] : wrap(safeText(line.trim()), indent, `${indent}  `);
+    }) : [],
   ];
   return `${sections.filter((s) => s.length > 0).map((s) => s.join("\n")).join("\n\n")}\n`;
 }
