@@ -29,8 +29,20 @@ function endpointOf(outcome: ProbeOutcome): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-export function liveResult(outcome: ProbeOutcome, input: LiveCheckInput): ChainResult {
-  return outcome.ok ? successResult(outcome, input) : errorResult(outcome, input);
+/** The certificates of a probe outcome, parsed; a string says why they cannot be (empty list for a failed probe). */
+export function presentedOf(outcome: ProbeOutcome): Certificate[] | string {
+  if (!outcome.ok) return [];
+  try {
+    return outcome.presented.map((der) => parseCertificate(der));
+  } catch (err) {
+    if (err instanceof CertificateParseError) return err.message;
+    throw err;
+  }
+}
+
+/** `presented`: the outcome's certificates when the caller parsed them already (see `presentedOf`). */
+export function liveResult(outcome: ProbeOutcome, input: LiveCheckInput, presented = presentedOf(outcome)): ChainResult {
+  return outcome.ok ? successResult(outcome, input, presented) : errorResult(outcome, input);
 }
 
 function errorResult(outcome: Extract<ProbeOutcome, { ok: false }>, input: LiveCheckInput): ChainResult {
@@ -69,14 +81,8 @@ function noChainResult(outcome: ProbeOutcome, input: LiveCheckInput, finding: Fi
   };
 }
 
-function successResult(outcome: ProbeSuccess, input: LiveCheckInput): ChainResult {
-  let presented: Certificate[];
-  try {
-    presented = outcome.presented.map((der) => parseCertificate(der));
-  } catch (err) {
-    if (!(err instanceof CertificateParseError)) throw err;
-    return unparseableResult(outcome, input, err.message);
-  }
+function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: Certificate[] | string): ChainResult {
+  if (typeof presented === "string") return unparseableResult(outcome, input, presented);
   const base = checkChain({ ...input, target: endpointOf(outcome), service: outcome.service.service, presented });
   const extra: Finding[] = [];
   if (LEGACY_PROTOCOLS.has(outcome.tls.protocol)) extra.push(makeFinding("LEGACY_TLS_VERSION", null, { protocol: outcome.tls.protocol }));
