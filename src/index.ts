@@ -5,7 +5,7 @@
  */
 import type { Certificate } from "./types.js";
 import { checkChain } from "./check.js";
-import { parseCertificate } from "./cert/parse.js";
+import { parseAll } from "./commands/certificates.js";
 import { decodeCertificates } from "./input/decode.js";
 import { TrustStore } from "./trust/store.js";
 import { loadSystemTrustStore } from "./trust/system.js";
@@ -40,7 +40,7 @@ export interface VerifyChainOptions {
 async function toCertificates(input: CertificateInput): Promise<Certificate[]> {
   const bytes = typeof input === "string" ? Buffer.from(input, "utf8") : input;
   const decoded = await decodeCertificates(bytes, { name: "input" });
-  return decoded.certificates.map((der) => parseCertificate(der));
+  return parseAll(decoded.certificates, "input");
 }
 
 async function toAll(inputs: readonly CertificateInput[]): Promise<Certificate[]> {
