@@ -25,12 +25,6 @@ export function parseCount(option: string, value: string, min: number, max: numb
   return Number(value);
 }
 
-export function parseChoice<T extends string>(option: string, value: string, choices: readonly T[]): T {
-  if (!(choices as readonly string[]).includes(value)) {
-    throw new UsageError(`${option}: expected one of ${choices.join(", ")}, got "${value}"`);
-  }
-  return value as T;
-}
 
 export type TargetOsChoice = TargetOs | "auto";
 export const TARGET_OS_CHOICES: readonly TargetOsChoice[] = ["auto", ...TARGET_OSES];

@@ -5,6 +5,7 @@
  */
 import type { Certificate, GeneralSubtrees } from "../types.js";
 import { parseCertificate } from "../cert/parse.js";
+import { pemToDer } from "../cert/pem.js";
 import { formatIp } from "../cert/ip.js";
 import { EKU_NAMES, OID } from "../cert/oids.js";
 
@@ -12,12 +13,6 @@ import { EKU_NAMES, OID } from "../cert/oids.js";
 export interface Detail {
   readonly label: string;
   readonly value: string;
-}
-
-/** DER bytes of the first PEM block in `pem`. */
-export function pemToDer(pem: string): Uint8Array {
-  const body = pem.replace(/-----(BEGIN|END) [^-]+-----/g, "").replace(/\s+/g, "");
-  return new Uint8Array(Buffer.from(body, "base64"));
 }
 
 function criticality(cert: Certificate, oid: string): string {
