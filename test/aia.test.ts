@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fetchMissingIssuers, issuerAvailable } from "../src/advise/aia.js";
+import { aiaFindings, fetchMissingIssuers, issuerAvailable } from "../src/advise/aia.js";
 import { checkChain } from "../src/check.js";
 import { parseCertificate } from "../src/cert/parse.js";
 import { generateKey, issueCertificate } from "../src/pki/issue.js";
@@ -73,15 +73,17 @@ describe("AIA caIssuers fetching (--aia)", () => {
   it("gives up on an oversized answer, a stall and a 404, with one line each", async () => {
     routes.set("/int.p7c", (res) => res.writeHead(200).end(Buffer.alloc(200_000, 0x41)));
     const big = await fetchMissingIssuers([leaf], { hasIssuer: () => false, maxBytes: 64 * 1024 });
-    expect(big.errors[0]).to.match(/larger than 65536 bytes/);
+    expect(big.errors[0]!.reason).to.match(/larger than 65536 bytes/);
+    expect(aiaFindings(big)[0]!.code).to.equal("AIA_FETCH_FAILED");
+    expect(aiaFindings(big)[0]!.message).to.include(`${base}/int.p7c`);
     routes.set("/int.p7c", () => undefined); // never answers
     const started = Date.now();
     const stalled = await fetchMissingIssuers([leaf], { hasIssuer: () => false, timeoutMs: 300 });
     expect(Date.now() - started).to.be.lessThan(5000);
-    expect(stalled.errors[0]).to.match(/int\.p7c: /);
+    expect(stalled.errors[0]!.url).to.match(/int\.p7c$/);
     routes.delete("/int.p7c");
     const missing = await fetchMissingIssuers([leaf], { hasIssuer: () => false });
-    expect(missing.errors[0]).to.match(/HTTP 404/);
+    expect(missing.errors[0]!.reason).to.match(/HTTP 404/);
     expect(missing.certificates).to.deep.equal([]);
   });
 });

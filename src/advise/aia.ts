@@ -3,7 +3,8 @@
  * over HTTP(S) with a short timeout and a size limit, up to a few levels. What comes back is only
  * ever used as "held" certificates (advice and what-if), never as presented or trusted.
  */
-import type { Certificate } from "../types.js";
+import type { Certificate, Finding } from "../types.js";
+import { makeFinding } from "../findings/finding.js";
 import { parseCertificate } from "../cert/parse.js";
 import { decodeCertificates } from "../input/decode.js";
 
@@ -20,8 +21,8 @@ export interface AiaOptions {
 
 export interface AiaFetch {
   readonly certificates: Certificate[];
-  /** One line per URL that failed, for the report's notes. */
-  readonly errors: string[];
+  /** Every URL that failed, with a one-line reason. */
+  readonly errors: { readonly url: string; readonly reason: string }[];
 }
 
 async function download(url: string, options: AiaOptions): Promise<Uint8Array> {
@@ -42,7 +43,7 @@ async function download(url: string, options: AiaOptions): Promise<Uint8Array> {
 export async function fetchMissingIssuers(start: readonly Certificate[], options: AiaOptions): Promise<AiaFetch> {
   const known = [...start];
   const fetched: Certificate[] = [];
-  const errors: string[] = [];
+  const errors: { url: string; reason: string }[] = [];
   const tried = new Set<string>();
   for (let round = 0; round < (options.maxRounds ?? 4); round++) {
     const wanting = known.filter((c) => !c.selfSigned && !options.hasIssuer(c, known));
@@ -61,7 +62,7 @@ export async function fetchMissingIssuers(start: readonly Certificate[], options
           }
         }
       } catch (err) {
-        errors.push(`${url}: ${(err as Error).message.split("\n")[0]}`);
+        errors.push({ url, reason: (err as Error).message.split("\n")[0] ?? "error" });
       }
     }
   }
@@ -72,4 +73,9 @@ export async function fetchMissingIssuers(start: readonly Certificate[], options
 export function issuerAvailable(anchors: { named(subjectKey: string): readonly Certificate[] }) {
   return (cert: Certificate, known: readonly Certificate[]): boolean =>
     anchors.named(cert.issuerKey).length > 0 || known.some((k) => k !== cert && k.subjectKey === cert.issuerKey);
+}
+
+/** AIA_FETCH_FAILED findings (info) for the downloads that failed. */
+export function aiaFindings(fetch: AiaFetch): Finding[] {
+  return fetch.errors.map((e) => makeFinding("AIA_FETCH_FAILED", null, e));
 }

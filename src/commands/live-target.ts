@@ -2,11 +2,12 @@
  * One live target after its probe: optional AIA downloads, validation and advice (`liveResult`),
  * the TabPy credentials check, and the Tableau settings to use. I/O (AIA, the credentials connection).
  */
-import { fetchMissingIssuers, issuerAvailable } from "../advise/aia.js";
+import type { Finding } from "../types.js";
+import { aiaFindings, fetchMissingIssuers, issuerAvailable } from "../advise/aia.js";
 import { tableauSetup } from "../advise/tableau.js";
 import { liveResult, presentedOf, type LiveCheckInput } from "../live.js";
 import type { ProbeOptions, ProbeOutcome } from "../probe/types.js";
-import type { ChainResult } from "../result.js";
+import { withFindings, type ChainResult } from "../result.js";
 import { checkCredentials, type Credentials } from "./credentials.js";
 
 export interface LiveTargetSettings extends Omit<LiveCheckInput, "host" | "authUser"> {
@@ -21,12 +22,14 @@ export async function judgeLiveTarget(
 ): Promise<ChainResult> {
   const presented = presentedOf(outcome);
   let held = settings.heldIntermediates ?? [];
+  let aiaFailures: Finding[] = [];
   if (settings.aia && typeof presented !== "string") {
     const fetched = await fetchMissingIssuers([...presented, ...held], { hasIssuer: issuerAvailable(settings.anchors) });
     held = [...held, ...fetched.certificates];
+    aiaFailures = aiaFindings(fetched);
   }
   const user = settings.credentials?.username;
-  let result = liveResult(outcome, { ...settings, host, heldIntermediates: held, ...(user ? { authUser: user } : {}) }, presented);
+  let result = withFindings(liveResult(outcome, { ...settings, host, heldIntermediates: held, ...(user ? { authUser: user } : {}) }, presented), aiaFailures);
   if (settings.credentials && outcome.ok) {
     result = await checkCredentials(result, outcome.target, probeOptions, settings.credentials, settings.sendCredentialsUntrusted);
   }

@@ -2,10 +2,10 @@
  * `chaincheck verify FILE`: the offline check of the bundle a server will present (a rollout gate).
  * I/O orchestration only: read files, load trust, then the pure `checkChain`.
  */
-import { fetchMissingIssuers, issuerAvailable } from "../advise/aia.js";
+import { aiaFindings, fetchMissingIssuers, issuerAvailable } from "../advise/aia.js";
 import type { TargetOs } from "../advise/platforms.js";
 import { checkChain } from "../check.js";
-import type { ChainResult } from "../result.js";
+import { withFindings, type ChainResult } from "../result.js";
 import type { ReadOptions } from "../input/read.js";
 import { loadCertificates, loadMany } from "./certificates.js";
 import type { LoadedTrust } from "./trust.js";
@@ -34,9 +34,9 @@ export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): 
   const unsent = request.service === "rserve" ? bundle.slice(1) : [];
   const known = [...unsent, ...held];
   const fetched = request.aia
-    ? (await fetchMissingIssuers([...presented, ...known], { hasIssuer: issuerAvailable(trust.anchors) })).certificates
-    : [];
-  return checkChain({
+    ? await fetchMissingIssuers([...presented, ...known], { hasIssuer: issuerAvailable(trust.anchors) })
+    : { certificates: [], errors: [] };
+  const result = checkChain({
     target: request.file,
     service: request.service,
     presented,
@@ -45,8 +45,9 @@ export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): 
     at: request.at,
     partialChain: request.partialChain,
     warnDays: request.warnDays,
-    heldIntermediates: [...known, ...fetched],
+    heldIntermediates: [...known, ...fetched.certificates],
     targetOs: request.targetOs,
     inputWasDer: main.format === "der",
   });
+  return withFindings(result, aiaFindings(fetched));
 }

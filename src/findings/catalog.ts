@@ -48,6 +48,8 @@ export interface FindingContexts {
   AUTH_REQUIRED: Record<string, never>;
   AUTH_NOT_CHECKED: { reason: string };
   CREDENTIALS_SENT_UNTRUSTED: Record<string, never>;
+  // --aia downloads
+  AIA_FETCH_FAILED: { url: string; reason: string };
   OPENSSL_DISAGREES: { ours: string; openssl: string };
   // Policies (src/policy): rollout gates the user asked for
   EXPIRES_TOO_SOON: { notAfter: string; days: number; minDays: number };
@@ -254,6 +256,11 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
     severity: "info", rank: 8, title: "Credentials not sent",
     message: (c) => `The credentials were not sent: ${c.reason}.`,
     remediation: () => "Fix the certificate chain (see above), then test the credentials again; --send-credentials-untrusted overrides this.",
+  },
+  AIA_FETCH_FAILED: {
+    severity: "info", rank: 6, title: "Issuer download failed",
+    message: (c) => `Downloading an issuer from its caIssuers URL ${c.url} (--aia) failed: ${c.reason}.`,
+    remediation: () => "Get the certificate from your CA administrator and pass it with --intermediates FILE, or check that this machine can reach the URL.",
   },
   AUTH_OK: {
     severity: "info", rank: 7, title: "TabPy accepted the credentials",
