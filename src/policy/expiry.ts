@@ -2,16 +2,11 @@
  * `--min-days N`: every certificate of the built path (leaf, intermediates, the trust-store certificate that ends
  * it) must stay valid at least N more days after the validation time. Pure.
  */
+import { wholeDays } from "../days.js";
 import { makeFinding } from "../findings/finding.js";
 import type { ChainResult } from "../result.js";
 import { withPolicyFindings } from "./apply.js";
 
-const DAY_MS = 86_400_000;
-
-/** Whole days from `at` until `notAfter` (0 on the last day), as the EXPIRING_SOON check counts them. */
-export function daysUntil(notAfter: string, at: string): number {
-  return Math.floor((Date.parse(notAfter) - Date.parse(at)) / DAY_MS);
-}
 
 /**
  * Adds EXPIRES_TOO_SOON (an error) for each certificate of `result.builtPath` with fewer than `minDays` days left,
@@ -23,7 +18,7 @@ export function checkMinDays(result: ChainResult, minDays: number): ChainResult 
   const expired = new Set(result.findings.filter((f) => f.code === "EXPIRED").map((f) => f.certificate));
   const added = result.builtPath.certificates
     .filter((cert, i, all) => all.findIndex((c) => c.sha256 === cert.sha256) === i && !expired.has(cert.sha256))
-    .map((cert) => ({ cert, days: daysUntil(cert.notAfter, result.checkedAt) }))
+    .map((cert) => ({ cert, days: wholeDays(result.checkedAt, cert.notAfter) }))
     .filter(({ days }) => days < minDays)
     .map(({ cert, days }) => makeFinding("EXPIRES_TOO_SOON", cert, { notAfter: cert.notAfter, days, minDays }));
   const flagged = new Set(added.map((f) => f.certificate));

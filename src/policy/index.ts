@@ -23,6 +23,6 @@ export function applyPolicies(results: readonly ChainResult[], options: PolicyOp
 }
 
 export { withPolicyFindings, type Policy } from "./apply.js";
-export { checkMinDays, daysUntil } from "./expiry.js";
+export { checkMinDays } from "./expiry.js";
 export { checkPins, canonicalRdns, sameDistinguishedName, type Pins } from "./pins.js";
 export { checkSameChain, describeChainDifference } from "./same-chain.js";

@@ -8,8 +8,8 @@ import type { ChainResult, PathCertificate, PresentedCertificate } from "../resu
 import { FINDINGS } from "../findings/catalog.js";
 import { sortFindings } from "../findings/finding.js";
 import { hasUnsafeText } from "./safe-text.js";
+import { wholeDays } from "../days.js";
 
-const DAY_MS = 86_400_000;
 
 export const STATUS_WORD: Readonly<Record<Status, string>> = { pass: "PASS", warn: "WARN", fail: "FAIL", error: "ERROR" };
 export const SEVERITY_WORD: Readonly<Record<Severity, string>> = { error: "ERROR", warning: "WARN", info: "INFO" };
@@ -58,17 +58,12 @@ export function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
-/** Whole days from `checkedAt` to `notAfter` (negative once expired). */
-export function daysLeft(notAfter: string, checkedAt: string): number {
-  return Math.floor((Date.parse(notAfter) - Date.parse(checkedAt)) / DAY_MS);
-}
-
 /** "2025-01-01 to 2049-12-31, 7304 days left" / "…, expired 185 days ago" / "…, not valid for 3 more days". */
 export function validityWords(cert: { notBefore?: string; notAfter: string }, checkedAt: string): string {
-  const days = daysLeft(cert.notAfter, checkedAt);
+  const days = wholeDays(checkedAt, cert.notAfter);
   const range = cert.notBefore ? `${cert.notBefore.slice(0, 10)} to ${cert.notAfter.slice(0, 10)}` : `until ${cert.notAfter.slice(0, 10)}`;
   if (cert.notBefore && Date.parse(cert.notBefore) > Date.parse(checkedAt)) {
-    return `${range}, not valid for ${plural(Math.ceil((Date.parse(cert.notBefore) - Date.parse(checkedAt)) / DAY_MS), "more day")}`;
+    return `${range}, not valid for ${plural(-wholeDays(cert.notBefore, checkedAt), "more day")}`;
   }
   return `${range}, ${days >= 0 ? `${plural(days, "day")} left` : `expired ${plural(-days, "day")} ago`}`;
 }

@@ -2,7 +2,7 @@
 import type { Certificate, Finding } from "../../types.js";
 import { makeFinding } from "../../findings/finding.js";
 
-const DAY_MS = 86_400_000;
+import { wholeDays } from "../../days.js";
 
 export function checkValidity(cert: Certificate, at: Date): Finding[] {
   if (at < cert.notBefore) {
@@ -14,15 +14,10 @@ export function checkValidity(cert: Certificate, at: Date): Finding[] {
   return [];
 }
 
-/** Whole days from `at` until `cert` expires (0 on its last day). */
-export function daysLeft(cert: Certificate, at: Date): number {
-  return Math.floor((cert.notAfter.getTime() - at.getTime()) / DAY_MS);
-}
-
 /** EXPIRING_SOON for a currently valid certificate that expires within `warnDays`. */
 export function checkExpiringSoon(cert: Certificate, at: Date, warnDays: number): Finding[] {
   if (at < cert.notBefore || at > cert.notAfter) return [];
-  const days = daysLeft(cert, at);
+  const days = wholeDays(at, cert.notAfter);
   if (days >= warnDays) return [];
   return [makeFinding("EXPIRING_SOON", cert, { notAfter: cert.notAfter.toISOString(), days, warnDays })];
 }
