@@ -14,7 +14,7 @@ import type { ChainResult } from "../src/result.js";
 import { escapeJsonInvisibles } from "../src/report/safe-text.js";
 import { supportReportText } from "../src/cli/support-report.js";
 import { HOSTILE_CN, makeHostileCertificate, type HostileCertificate } from "./support/hostile-cert.js";
-import { dumpDom, findChromium } from "./support/chromium.js";
+import { dumpDom, chromiumOrSkip } from "./support/chromium.js";
 import { runCli } from "./support/cli.js";
 
 /** picocolors' SGR codes (bold, dim, red, green, yellow, cyan and their resets): the only escapes chaincheck writes. */
@@ -128,12 +128,7 @@ describe("hostile certificate fields", () => {
     });
 
     it("Chromium parses it into the expected DOM: no script or img element, the text escaped", function () {
-      const chromium = findChromium();
-      if (!chromium) {
-        if (process.env.CHAINCHECK_REQUIRE_CHROMIUM === "1") expect.fail("Chromium is required (CHAINCHECK_REQUIRE_CHROMIUM=1) but was not found");
-        console.log("      [skipped] Chromium not found: apt-get install -y --no-install-recommends chromium");
-        this.skip();
-      }
+      const chromium = chromiumOrSkip(this);
       this.timeout(90_000);
       const file = join(dir, "hostile.html");
       writeFileSync(file, html);

@@ -12,7 +12,7 @@ import type { ChainResult } from "../src/result.js";
 import { renderHtmlReport } from "../src/report/html.js";
 import { startRserveLikeServer } from "../src/demo/servers.js";
 import { anchorsOf, FIXTURES, loadScenario } from "./support/scenarios.js";
-import { dumpDom, findChromium, screenshot } from "./support/chromium.js";
+import { dumpDom, screenshot, chromiumOrSkip } from "./support/chromium.js";
 import { runCli } from "./support/cli.js";
 
 const META = { version: "9.9.9-test", generatedAt: "2030-01-01T00:00:00.000Z", node: "v20.0.0", platform: "linux x64" };
@@ -121,12 +121,7 @@ describe("HTML report", () => {
   });
 
   it("headless Chromium renders it to a screenshot", function () {
-    const chromium = findChromium();
-    if (!chromium) {
-      if (process.env.CHAINCHECK_REQUIRE_CHROMIUM === "1") expect.fail("Chromium is required (CHAINCHECK_REQUIRE_CHROMIUM=1) but was not found");
-      console.log("      [skipped] Chromium not found: apt-get install -y --no-install-recommends chromium");
-      this.skip();
-    }
+    const chromium = chromiumOrSkip(this);
     this.timeout(120_000);
     const dir = join(tmpdir(), `chaincheck-html-screenshot-${process.pid}`);
     rmSync(dir, { recursive: true, force: true });

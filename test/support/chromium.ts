@@ -31,6 +31,18 @@ function run(bin: string, extra: readonly string[], file: string, timeout: numbe
   }
 }
 
+/**
+ * The Chromium binary for a test, or a visible skip when there is none; with CHAINCHECK_REQUIRE_CHROMIUM=1
+ * (CI) a missing Chromium fails the test instead.
+ */
+export function chromiumOrSkip(ctx: Mocha.Context): string {
+  const chromium = findChromium();
+  if (chromium) return chromium;
+  if (process.env.CHAINCHECK_REQUIRE_CHROMIUM === "1") throw new Error("Chromium is required (CHAINCHECK_REQUIRE_CHROMIUM=1) but was not found");
+  console.log("      [skipped] Chromium not found: apt-get install -y --no-install-recommends chromium");
+  ctx.skip();
+}
+
 /** Renders `file` to a PNG screenshot at `png` (1280 x height). */
 export function screenshot(bin: string, file: string, png: string, height = 2000, timeout = 60_000): void {
   run(bin, [`--screenshot=${png}`, `--window-size=1280,${height}`], file, timeout);
