@@ -90,6 +90,11 @@ function unreadableFindings(presented: readonly Certificate[], held: readonly Ce
   ];
 }
 
+/** UNREADABLE_CERTIFICATE for each certificate the user holds (never presented) that cannot be decoded. */
+export function unreadableHeldFindings(held: readonly Certificate[]): Finding[] {
+  return unreadableFindings([], held, []);
+}
+
 /**
  * What a certificate tells on its own when its issuer link is missing (issuer not found): the rules a link
  * would have checked on it as the child (its signature algorithm, the issued-certificate profile), so a
