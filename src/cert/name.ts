@@ -3,7 +3,7 @@
  * directoryName constraints compare (RFC 5280 §7.1, as OpenSSL's X509_NAME_cmp does it).
  */
 import { ATTRIBUTE_NAMES, OID } from "./oids.js";
-import { DerError, TAG, concatBytes, content, encoding, readOid, readRoot, sequence, tlv, toHex, type Tlv } from "./der.js";
+import { DerError, TAG, content, encoding, readOid, readRoot, sequence, toHex, type Tlv } from "./der.js";
 
 export interface ParsedName {
   /** RFC 4514 string: last RDN first, e.g. "CN=leaf, O=Example". */
@@ -96,12 +96,77 @@ export function normaliseValue(text: string): string {
     .replace(/[A-Z]/g, (ch) => ch.toLowerCase());
 }
 
-/** The normalised DER of one attribute: SEQUENCE { type, UTF8String normalised value } (other types as encoded). */
-function normalisedAttribute(typeTlv: Tlv, valueTlv: Tlv, text: string | undefined): Uint8Array {
-  const value = text !== undefined && NORMALISED_TAGS.has(valueTlv.tag)
-    ? tlv(TAG.UTF8_STRING, new TextEncoder().encode(normaliseValue(text)))
-    : encoding(valueTlv);
-  return tlv(TAG.SEQUENCE, concatBytes([encoding(typeTlv), value]));
+const SINGLE_BYTE_TAGS: ReadonlySet<number> = new Set([TAG.PRINTABLE_STRING, TAG.TELETEX_STRING, TAG.IA5_STRING, TAG.VISIBLE_STRING]);
+
+// Keys are built as hex text directly: the trust store computes one per certificate (10,000 in a corporate bundle).
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+function hexOf(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let out = "";
+  for (let i = start; i < end; i++) out += HEX[bytes[i]!]!;
+  return out;
+}
+
+/** A whole DER TLV as hex, from the tag and the content's hex. */
+function tlvHex(tag: number, contentHex: string): string {
+  const n = contentHex.length / 2;
+  let length = "";
+  for (let rest = n; rest > 0; rest = Math.floor(rest / 256)) length = HEX[rest % 256]! + length;
+  return HEX[tag]! + (n < 0x80 ? HEX[n]! : HEX[0x80 | (length.length / 2)]! + length) + contentHex;
+}
+
+/**
+ * {@link normaliseValue} on the bytes of a plain-ASCII value (the common case), as hex; undefined when a byte is
+ * not ASCII, so the caller decodes the string instead.
+ */
+function normaliseAsciiHex(bytes: Uint8Array): string | undefined {
+  let out = "";
+  let space = false;
+  for (const b of bytes) {
+    if (b >= 0x80) return undefined;
+    if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) {
+      space = out.length > 0;
+      continue;
+    }
+    if (space) out += "20";
+    space = false;
+    out += HEX[b >= 0x41 && b <= 0x5a ? b + 0x20 : b]!;
+  }
+  return out;
+}
+
+/**
+ * The normalised DER of one attribute, hex: SEQUENCE { type, UTF8String normalised value } (other types, and a
+ * value `strict: false` could not decode, as encoded). `text` is the decoded value when the caller has it;
+ * otherwise it is decoded here (and validated, naming `what`).
+ */
+function normalisedAttribute(typeTlv: Tlv, valueTlv: Tlv, text: string | undefined, what: string, strict = true): string {
+  let value: string | undefined;
+  if (NORMALISED_TAGS.has(valueTlv.tag)) {
+    const ascii = SINGLE_BYTE_TAGS.has(valueTlv.tag) || valueTlv.tag === TAG.UTF8_STRING ? normaliseAsciiHex(content(valueTlv)) : undefined;
+    const decoded = ascii === undefined && (strict || text !== undefined) ? (text ?? decodeDirectoryString(valueTlv, what)) : undefined;
+    if (ascii !== undefined) value = tlvHex(TAG.UTF8_STRING, ascii);
+    else if (decoded !== undefined) value = tlvHex(TAG.UTF8_STRING, hexOf(new TextEncoder().encode(normaliseValue(decoded))));
+  }
+  value ??= hexOf(valueTlv.buf, valueTlv.start, valueTlv.end);
+  return tlvHex(TAG.SEQUENCE, hexOf(typeTlv.buf, typeTlv.start, typeTlv.end) + value);
+}
+
+/** An RDN's normalised form, hex: a SET OF compares as a set, so its attributes in DER order (X.690 §11.6), as OpenSSL re-encodes them. */
+function normalisedRdn(attributes: string[]): string {
+  if (attributes.length > 1) attributes.sort();
+  return tlvHex(TAG.SET, attributes.join(""));
+}
+
+/** The attributes of one RDN as (type, value) pairs, checked for shape. */
+function rdnAttributes(rdn: Tlv, what: string): [Tlv, Tlv][] {
+  const attributes = sequence(rdn, `${what} RDN`, TAG.SET);
+  if (attributes.length === 0) throw new DerError(`${what}: empty RDN`);
+  return attributes.map((attribute) => {
+    const [typeTlv, valueTlv, ...rest] = sequence(attribute, `${what} attribute`);
+    if (!typeTlv || !valueTlv || rest.length > 0) throw new DerError(`${what}: malformed attribute`);
+    return [typeTlv, valueTlv];
+  });
 }
 
 /**
@@ -114,13 +179,9 @@ export function parseName(nameTlv: Tlv, what: string, strict = true): ParsedName
   const rdns: string[] = [];
   const commonNames: string[] = [];
   for (const rdn of rdnTlvs) {
-    const attributes = sequence(rdn, `${what} RDN`, TAG.SET);
-    if (attributes.length === 0) throw new DerError(`${what}: empty RDN`);
     const parts: string[] = [];
-    const normalised: Uint8Array[] = [];
-    for (const attribute of attributes) {
-      const [typeTlv, valueTlv, ...rest] = sequence(attribute, `${what} attribute`);
-      if (!typeTlv || !valueTlv || rest.length > 0) throw new DerError(`${what}: malformed attribute`);
+    const normalised: string[] = [];
+    for (const [typeTlv, valueTlv] of rdnAttributes(rdn, what)) {
       const oid = readOid(typeTlv, `${what} attribute type`);
       const label = ATTRIBUTE_NAMES[oid] ?? oid;
       let text: string | undefined;
@@ -132,11 +193,10 @@ export function parseName(nameTlv: Tlv, what: string, strict = true): ParsedName
       const shown = text === undefined ? `#${toHex(encoding(valueTlv))}` : escapeValue(text);
       parts.push(`${label}=${shown}`);
       if (oid === OID.commonName && text !== undefined) commonNames.push(text);
-      normalised.push(normalisedAttribute(typeTlv, valueTlv, text));
+      normalised.push(normalisedAttribute(typeTlv, valueTlv, text, `${what} ${label}`, strict));
     }
     rdnDisplays.push(parts.join("+"));
-    // A SET OF is compared as a set: the attributes in DER order (X.690 §11.6), as OpenSSL re-encodes them.
-    rdns.push(toHex(tlv(TAG.SET, concatBytes(normalised.sort((a, b) => Buffer.compare(a, b))))));
+    rdns.push(normalisedRdn(normalised));
   }
   return {
     display: rdnDisplays.reverse().join(", "),
@@ -147,7 +207,12 @@ export function parseName(nameTlv: Tlv, what: string, strict = true): ParsedName
   };
 }
 
-/** The normalised key ({@link ParsedName.key}) of a Name given as DER; throws `DerError` as `parseName` does. */
+/**
+ * The normalised key ({@link ParsedName.key}) of a Name given as DER, without the display work (the trust store
+ * indexes every certificate by it); throws `DerError` as `parseName` does.
+ */
 export function nameKey(nameDer: Uint8Array, what = "name"): string {
-  return parseName(readRoot(nameDer), what).key;
+  return sequence(readRoot(nameDer), what)
+    .map((rdn) => normalisedRdn(rdnAttributes(rdn, what).map(([typeTlv, valueTlv]) => normalisedAttribute(typeTlv, valueTlv, undefined, `${what} attribute`))))
+    .join("");
 }
