@@ -4,8 +4,8 @@
  */
 import type { Certificate, Service } from "./types.js";
 import { advise, type TargetOs } from "./advise/advise.js";
-import { describeCertificate, statusOf, type ChainResult, type PathCertificate } from "./result.js";
-import { validateChain, type TrustAnchors } from "./validate/validate.js";
+import { describeCertificate, statusOf, withFindings, type ChainResult, type PathCertificate } from "./result.js";
+import { unreadableHeldFindings, validateChain, type TrustAnchors } from "./validate/validate.js";
 
 export interface CheckInput {
   readonly target: string;
@@ -44,7 +44,8 @@ export function checkChain(input: CheckInput): ChainResult {
     notAfter: c.notAfter.toISOString(),
     source: presentedShas.has(c.sha256) ? "presented" : input.anchors.contains(c) ? "store" : "held",
   });
-  return {
+  // Held certificates do not decide the verdict, but one that cannot be read is named (a finding on it).
+  return withFindings({
     target: input.target,
     service: input.service,
     host: input.host,
@@ -65,5 +66,5 @@ export function checkChain(input: CheckInput): ChainResult {
     headline: validation.headline?.code ?? null,
     findings: validation.findings,
     remediation,
-  };
+  }, unreadableHeldFindings(input.heldIntermediates ?? []));
 }

@@ -5,7 +5,7 @@
  */
 import type { Certificate } from "./types.js";
 import { checkChain } from "./check.js";
-import { parseAll } from "./commands/certificates.js";
+import { readAll } from "./commands/certificates.js";
 import { decodeCertificates } from "./input/decode.js";
 import { TrustStore } from "./trust/store.js";
 import { loadSystemTrustStore } from "./trust/system.js";
@@ -40,7 +40,7 @@ export interface VerifyChainOptions {
 async function toCertificates(input: CertificateInput): Promise<Certificate[]> {
   const bytes = typeof input === "string" ? Buffer.from(input, "utf8") : input;
   const decoded = await decodeCertificates(bytes, { name: "input" });
-  return parseAll(decoded.certificates, "input");
+  return readAll(decoded.certificates);
 }
 
 async function toAll(inputs: readonly CertificateInput[]): Promise<Certificate[]> {
@@ -48,8 +48,10 @@ async function toAll(inputs: readonly CertificateInput[]): Promise<Certificate[]
 }
 
 /**
- * Validates a presented chain.
- * @throws InputError for malformed input; TrustStoreError when no system store exists and no anchors are given.
+ * Validates a presented chain. A certificate that cannot be decoded (presented, intermediate or anchor) does not
+ * throw: it is named in a finding (MALFORMED_CERTIFICATE for a presented one, which makes the result untrusted).
+ * @throws InputError for input that is no certificate container (not PEM, DER, PKCS#7 or PKCS#12);
+ *   TrustStoreError when no system store exists and no anchors are given.
  */
 export async function verifyChain(options: VerifyChainOptions): Promise<ChainResult> {
   const presented = [...(await toCertificates(options.leaf)), ...(await toAll(options.intermediates ?? []))];
@@ -74,7 +76,7 @@ export async function verifyChain(options: VerifyChainOptions): Promise<ChainRes
   });
 }
 
-export { parseCertificate, CertificateParseError } from "./cert/parse.js";
+export { parseCertificate, readCertificate, CertificateParseError } from "./cert/parse.js";
 export { validateChain } from "./validate/validate.js";
 export type { TrustAnchors, ValidateOptions, Validation } from "./validate/validate.js";
 export { InputError } from "./input/errors.js";

@@ -4,7 +4,7 @@
  */
 import type { Finding } from "./types.js";
 import { checkChain, type CheckInput } from "./check.js";
-import { CertificateParseError, parseCertificate } from "./cert/parse.js";
+import { readCertificate } from "./cert/parse.js";
 import type { Certificate } from "./types.js";
 import { makeFinding } from "./findings/finding.js";
 import { emptyRemediation } from "./advise/advise.js";
@@ -29,15 +29,12 @@ function endpointOf(outcome: ProbeOutcome): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** The certificates of a probe outcome, parsed; a string says why they cannot be (empty list for a failed probe). */
-export function presentedOf(outcome: ProbeOutcome): Certificate[] | string {
-  if (!outcome.ok) return [];
-  try {
-    return outcome.presented.map((der) => parseCertificate(der));
-  } catch (err) {
-    if (err instanceof CertificateParseError) return err.message;
-    throw err;
-  }
+/**
+ * The certificates of a probe outcome, parsed (empty list for a failed probe). One that cannot be decoded is
+ * kept, marked `unreadable`: validation reports it as MALFORMED_CERTIFICATE and the rest of the report renders.
+ */
+export function presentedOf(outcome: ProbeOutcome): Certificate[] {
+  return outcome.ok ? outcome.presented.map((der) => readCertificate(der)) : [];
 }
 
 /** `presented`: the outcome's certificates when the caller parsed them already (see `presentedOf`). */
@@ -50,13 +47,7 @@ function errorResult(outcome: Extract<ProbeOutcome, { ok: false }>, input: LiveC
   return noChainResult(outcome, input, makeFinding(code, null, { message, ...(hint ? { hint } : {}) }), "error");
 }
 
-/** The server sent a certificate chaincheck cannot parse: clients reject it too (status fail, not error). */
-function unparseableResult(outcome: ProbeSuccess, input: LiveCheckInput, reason: string): ChainResult {
-  const finding = makeFinding("MALFORMED_CERTIFICATE", null, { defects: [`a certificate sent by the server cannot be parsed (${reason})`] });
-  return noChainResult(outcome, input, finding, "fail");
-}
-
-function noChainResult(outcome: ProbeOutcome, input: LiveCheckInput, finding: Finding, status: "error" | "fail"): ChainResult {
+function noChainResult(outcome: ProbeOutcome, input: LiveCheckInput, finding: Finding, status: "error"): ChainResult {
   const code = finding.code;
   return {
     target: endpointOf(outcome),
@@ -81,8 +72,7 @@ function noChainResult(outcome: ProbeOutcome, input: LiveCheckInput, finding: Fi
   };
 }
 
-function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: Certificate[] | string): ChainResult {
-  if (typeof presented === "string") return unparseableResult(outcome, input, presented);
+function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: Certificate[]): ChainResult {
   const base = checkChain({ ...input, target: endpointOf(outcome), service: outcome.service.service, presented });
   const extra: Finding[] = [];
   if (LEGACY_PROTOCOLS.has(outcome.tls.protocol)) extra.push(makeFinding("LEGACY_TLS_VERSION", null, { protocol: outcome.tls.protocol }));

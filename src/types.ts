@@ -18,10 +18,16 @@ export interface Certificate {
   /** RFC 4514-style display strings (hostile content is kept as is; renderers neutralise it). */
   readonly subject: string;
   readonly issuer: string;
-  /** Hex of the raw DER of the subject / issuer Name: what issuer matching compares. */
+  /**
+   * The subject / issuer Name normalised as RFC 5280 §7.1 and OpenSSL compare names (case, white space,
+   * PrintableString vs UTF8String; src/cert/name.ts), hex: what issuer matching compares.
+   */
   readonly subjectKey: string;
   readonly issuerKey: string;
-  /** Hex DER of each subject RDN in encoding order (directoryName constraints compare prefixes). */
+  /** Hex of the subject / issuer Name's DER as encoded (Go and rustls/webpki compare these bytes). */
+  readonly subjectDer: string;
+  readonly issuerDer: string;
+  /** The normalised form (hex) of each subject RDN in encoding order (directoryName constraints compare prefixes). */
   readonly subjectRdns: readonly string[];
   /** Values of the subject's commonName attributes. */
   readonly commonNames: readonly string[];
@@ -35,6 +41,8 @@ export interface Certificate {
   readonly keyUsage?: readonly KeyUsageName[];
   /** extKeyUsage OIDs (dotted); `undefined` when the extension is absent. */
   readonly extKeyUsage?: readonly string[];
+  /** Netscape certificate type bits ("sslClient", "sslServer", ...); `undefined` when the extension is absent. */
+  readonly netscapeCertType?: readonly string[];
   readonly nameConstraints?: NameConstraints;
   /** subjectKeyIdentifier / authorityKeyIdentifier.keyIdentifier, lowercase hex. */
   readonly subjectKeyId?: string;
@@ -54,6 +62,12 @@ export interface Certificate {
   readonly selfSigned: boolean;
   /** Parse-level defects that make the certificate unusable in a path (e.g. duplicate extension). */
   readonly defects: readonly string[];
+  /**
+   * Set when the certificate could not be decoded at all (src/cert/parse.ts `readCertificate`): why, naming
+   * the field. Such a certificate is never used in a path; only `der`, `sha256`, `subject` and `issuer` (as far
+   * as they could be read) and the validity dates (when readable, else the epoch) are meaningful.
+   */
+  readonly unreadable?: string;
   /** Internal: what signature verification needs. */
   readonly tbsDer: Uint8Array;
   readonly signatureValue: Uint8Array;
@@ -67,7 +81,7 @@ export interface SubjectAltNames {
   readonly ip: readonly string[];
   readonly email: readonly string[];
   readonly uri: readonly string[];
-  /** Hex DER of directoryName entries. */
+  /** directoryName entries, normalised as `Certificate.subjectKey`. */
   readonly directoryNames: readonly string[];
   /** Count of other name forms (otherName, x400, ediParty, registeredID). */
   readonly other: number;
@@ -83,7 +97,7 @@ export interface GeneralSubtrees {
   readonly ip: readonly { readonly address: Uint8Array; readonly prefix: number }[];
   readonly email: readonly string[];
   readonly uri: readonly string[];
-  /** Hex DER of directoryName subtrees (the RDN sequence, without the outer Name tag). */
+  /** directoryName subtrees, normalised as `Certificate.subjectKey` (a prefix of the RDNs it permits or excludes). */
   readonly directoryNames: readonly string[];
   /** Forms chaincheck cannot evaluate (otherName, x400, ediParty, registeredID). */
   readonly unsupported: number;

@@ -62,6 +62,10 @@ const EXPECTED: Record<string, { install: string[][]; partial?: string[][]; veri
   "missing-root": { install: [["root", `?CN=${ROOT}, O=chaincheck`]], verified: false },
   "partial-anchor": { install: [["root", `?CN=${ROOT}, O=chaincheck`]], verified: false },
   "expired-leaf-missing-root": { install: [["root", `?CN=${ROOT}, O=chaincheck`]], verified: false },
+  // The intermediate is missing (or only an undecodable copy of it is there): obtain it; a SHA-1 leaf still fails.
+  "leaf-only-sha1-missing-intermediate": { install: [["intermediate", `?CN=${INT}, O=chaincheck`]], verified: false },
+  "malformed-intermediate-utf8": { install: [["intermediate", `?CN=${INT}, O=chaincheck`]], verified: false },
+  "unreadable-held-intermediate": { install: [["intermediate", `?CN=${INT}, O=chaincheck`]], verified: false },
 };
 
 describe("anchor advisor", () => {

@@ -11,6 +11,7 @@ import { runSuite, type SuiteRun } from "../conformance/harness.js";
 import { DEFAULT_LIMBO, loadKnownFailures } from "../conformance/known.js";
 import { loadLimbo, namespaceOf, type LimboTestcase } from "../conformance/limbo.js";
 import { checkKnown, isFailure, totals, type KnownFailure } from "../conformance/summary.js";
+import { runDespiteFeature } from "../conformance/profile.js";
 
 /** The issue's bounds: the whole profile well under a minute (goal 30 s on 2 cores), a DoS case within its budget. */
 const MAX_TOTAL_MS = 60_000;
@@ -61,6 +62,13 @@ describe("x509-limbo conformance (conformance/)", function () {
     expect(t.passed + t.failed).to.be.greaterThan(9700);
     for (const o of run.outcomes.filter((x) => x.actual === "SKIPPED")) expect(o.context.length, o.id).to.be.greaterThan(20);
     expect(run.outcomes.filter(isFailure).every((o) => o.headline !== null)).to.equal(true);
+  });
+
+  it("runs, and passes, every testcase of a skipped feature whose rule a TLS client (or chaincheck) enforces", () => {
+    const ids = Object.keys(runDespiteFeature());
+    const byId = new Map(run.outcomes.map((o) => [o.id, o]));
+    expect(ids.filter((id) => !byId.has(id))).to.deep.equal([]);
+    expect(ids.map((id) => `${id}: ${byId.get(id)!.actual}`)).to.deep.equal(ids.map((id) => `${id}: ${byId.get(id)!.expected}`));
   });
 
   it("runs one side only of each limbo conflicts_with pair", () => {

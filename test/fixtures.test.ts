@@ -32,9 +32,20 @@ interface Row {
 
 const readRow = (name: string): Row => JSON.parse(readFileSync(join(SCENARIO_DIR, name, "scenario.json"), "utf8")) as Row;
 
-function readPems(file: string): X509Certificate[] {
+/** Scenarios holding, on purpose, one certificate Node (OpenSSL) cannot load: which file, at which position. */
+const UNLOADABLE: Readonly<Record<string, { file: string; index: number }>> = {
+  "malformed-intermediate-utf8": { file: "presented.pem", index: 1 },
+  "malformed-leaf-utf8": { file: "presented.pem", index: 0 },
+  "unreadable-held-intermediate": { file: "intermediates.pem", index: 0 },
+};
+
+function readPems(file: string, unloadable?: number): X509Certificate[] {
   const pems = readFileSync(file, "utf8").match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----\n/g) ?? [];
-  return pems.map((pem) => new X509Certificate(pem));
+  return pems.flatMap((pem, i) => {
+    if (i !== unloadable) return [new X509Certificate(pem)];
+    expect(() => new X509Certificate(pem), `${file} #${i + 1} is meant to be unloadable`).to.throw();
+    return [];
+  });
 }
 
 const cn = (cert: X509Certificate): string => /^CN=(.*)$/m.exec(cert.subject)?.[1] ?? "";
@@ -62,15 +73,20 @@ describe("fixtures", function () {
       it(name, () => {
         const dir = join(SCENARIO_DIR, name);
         const row = readRow(name);
-        const presented = readPems(join(dir, "presented.pem"));
-        const trust = readPems(join(dir, "trust.pem"));
-        const extra = existsSync(join(dir, "intermediates.pem")) ? readPems(join(dir, "intermediates.pem")) : [];
+        const broken = UNLOADABLE[name];
+        const read = (file: string) => readPems(join(dir, file), broken?.file === file ? broken.index : undefined);
+        const presented = read("presented.pem");
+        const trust = read("trust.pem");
+        const extra = existsSync(join(dir, "intermediates.pem")) ? read("intermediates.pem") : [];
         expect(presented.length).to.be.greaterThan(0);
         expect(trust.length).to.be.greaterThan(0);
         expect(row.description).to.be.a("string").and.have.length.greaterThan(20);
         expect(new Date(row.at).toISOString().replace(".000", "")).to.equal(row.at);
         const leafKey = createPrivateKey(readFileSync(join(dir, row.leafKey)));
-        expect(samePublicKey(createPublicKey(leafKey), presented[0]!.publicKey)).to.equal(true, "leafKey fits the leaf");
+        // An unloadable leaf has no key to compare; its scenario says why (MALFORMED_CERTIFICATE).
+        if (!(broken?.file === "presented.pem" && broken.index === 0)) {
+          expect(samePublicKey(createPublicKey(leafKey), presented[0]!.publicKey)).to.equal(true, "leafKey fits the leaf");
+        } else expect(row.expect.codes).to.include("MALFORMED_CERTIFICATE");
 
         const { codes, headline, trusted, path, chainKind } = row.expect;
         expect(codes).to.deep.equal([...codes].sort());

@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CertificateParseError, parseCertificate } from "../src/cert/parse.js";
+import { CertificateParseError, parseCertificate, readCertificate } from "../src/cert/parse.js";
 import { decodeCertificates } from "../src/input/decode.js";
 import { InputError } from "../src/input/errors.js";
 import { validateChain } from "../src/validate/validate.js";
@@ -60,6 +60,25 @@ describe("fuzz: mutated DER and PEM (fixed seed)", function () {
       await probe(failures, `parse #${i}`, input, (e) => e instanceof CertificateParseError, () => parseCertificate(input));
     }
     expect(failures).to.deep.equal([]);
+  });
+
+  it(`readCertificate: the same ${PARSER_CASES} mutated certificates never throw; an undecodable one names why`, () => {
+    const rnd = prng(SEED);
+    const wrong: string[] = [];
+    for (let i = 0; i < PARSER_CASES; i++) {
+      const input = mutateDer(pick(rnd, CORPUS), MUTATIONS[i % MUTATIONS.length]!, rnd);
+      let parsed: boolean;
+      try {
+        parseCertificate(input);
+        parsed = true;
+      } catch {
+        parsed = false;
+      }
+      const cert = readCertificate(input);
+      // Unreadable exactly when the strict parser refuses it; the report can always name it by SHA-256.
+      if ((cert.unreadable === undefined) !== parsed || cert.sha256.length !== 64 || Number.isNaN(cert.notAfter.getTime())) wrong.push(`#${i}`);
+    }
+    expect(wrong).to.deep.equal([]);
   });
 
   it(`decodeCertificates: ${PEM_CASES} mutated PEM bundles throw only InputError`, async () => {

@@ -4,6 +4,8 @@ import { dnsNameMatches, isValidHostName, normalizeDnsName } from "../src/valida
 import { dnsWithinConstraint } from "../src/validate/name-constraints.js";
 import { formatIp, parseIp } from "../src/cert/ip.js";
 import { DerError, readRoot, readTime, readOid, readTlv } from "../src/cert/der.js";
+import { nameKey, normaliseValue } from "../src/cert/name.js";
+import { nameDer, STRING_TAG } from "../src/pki/patch.js";
 
 /** One row: [SAN pattern, host, matches]. */
 const HOSTNAME_ROWS: [string, string, boolean][] = [
@@ -93,4 +95,24 @@ describe("strict DER reader", () => {
     expect(() => time(0x17, "490230000000Z")).to.throw(DerError);
     expect(() => time(0x17, "4912312359Z")).to.throw(DerError);
   });
+});
+
+describe("Name normalisation (RFC 5280 §7.1, OpenSSL's asn1_string_canon)", () => {
+  const rows: [string, string][] = [
+    ["Example CA", "example ca"],
+    ["  Example \t\n CA  ", "example ca"], // leading/trailing white space dropped, inner runs made one space
+    ["EXAMPLE\u00a0CA", "example\u00a0ca"], // only ASCII white space collapses
+    ["\u00c9cole", "\u00c9cole"], // only ASCII letters fold
+    ["", ""],
+  ];
+  for (const [value, normalised] of rows) {
+    it(`${JSON.stringify(value)} -> ${JSON.stringify(normalised)}`, () => expect(normaliseValue(value)).to.equal(normalised));
+  }
+  it("a multi-valued RDN compares as a set, whatever the encoding order of its attributes", () => {
+    const a = { oid: "2.5.4.3", tag: STRING_TAG.printable, value: "A" };
+    const b = { oid: "2.5.4.11", tag: STRING_TAG.utf8, value: "b" };
+    expect(nameKey(nameDer([[a, b]]))).to.equal(nameKey(nameDer([[b, { ...a, value: "a" }]])));
+    expect(nameKey(nameDer([[a], [b]]))).to.not.equal(nameKey(nameDer([[a, b]])));
+  });
+  it("the empty Name has the empty key (as OpenSSL's canon_enc)", () => expect(nameKey(nameDer([]))).to.equal(""));
 });

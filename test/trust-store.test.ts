@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeCertificates, encodePem, InputError } from "../src/input/decode.js";
 import { issuerNameDer, subjectNameDer, toHex } from "../src/input/der.js";
+import { nameKey } from "../src/cert/name.js";
+import { nameDer, STRING_TAG } from "../src/pki/patch.js";
 import { TrustStore, uniqueCertificates } from "../src/trust/store.js";
 import { loadCaFiles, loadSystemTrustStore, SYSTEM_BUNDLES, SYSTEM_DIRECTORY, TrustStoreError } from "../src/trust/system.js";
 import type { SystemStoreDeps } from "../src/trust/system.js";
@@ -48,19 +50,21 @@ function fakeFs(files: Record<string, string | Uint8Array>, dirs: Record<string,
 describe("trust: TrustStore", () => {
   const store = new TrustStore(FILES, [ROOT, ROOT2, INTER]);
 
-  it("indexes by the subject Name DER, without parsing", () => {
-    // The intermediate's issuer Name is the roots' subject Name, byte for byte.
-    const rootKey = toHex(issuerNameDer(INTER));
-    expect(toHex(subjectNameDer(ROOT))).to.equal(rootKey);
+  it("indexes by the normalised subject Name, without parsing", () => {
+    // The intermediate's issuer Name is the roots' subject Name.
+    const rootKey = nameKey(issuerNameDer(INTER));
+    expect(nameKey(subjectNameDer(ROOT))).to.equal(rootKey);
     expect(store.candidatesBySubject(rootKey).map(hex)).to.deep.equal([hex(ROOT), hex(ROOT2)]);
     expect(store.candidatesBySubject(rootKey.toUpperCase())).to.have.length(2);
-    expect(store.candidatesBySubject(toHex(issuerNameDer(LEAF))).map(hex)).to.deep.equal([hex(INTER)]);
-    expect(store.candidatesBySubject(toHex(subjectNameDer(LEAF)))).to.deep.equal([]);
+    expect(store.candidatesBySubject(nameKey(issuerNameDer(LEAF))).map(hex)).to.deep.equal([hex(INTER)]);
+    expect(store.candidatesBySubject(nameKey(subjectNameDer(LEAF)))).to.deep.equal([]);
   });
-  it("keys are the full Name TLV (tag 0x30 and length included)", () => {
-    const key = toHex(subjectNameDer(LEAF));
-    expect(key.startsWith("30")).to.equal(true);
-    expect(Buffer.from(LEAF).includes(Buffer.from(key, "hex"))).to.equal(true);
+  it("keys are the RFC 5280 §7.1 form of the Name: case, spacing and string type do not matter, RDN order does", () => {
+    const name = (o: string, cn: string, tag: number = STRING_TAG.printable) => nameDer([[{ oid: "2.5.4.10", tag, value: o }], [{ oid: "2.5.4.3", tag, value: cn }]]);
+    const key = nameKey(name("chaincheck fixtures", "Formats Root CA"));
+    expect(nameKey(name(" Chaincheck   FIXTURES", "formats root ca ", STRING_TAG.utf8))).to.equal(key);
+    expect(key).to.not.equal(toHex(name("chaincheck fixtures", "Formats Root CA")));
+    expect(nameKey(nameDer([[{ oid: "2.5.4.3", tag: STRING_TAG.printable, value: "Formats Root CA" }], [{ oid: "2.5.4.10", tag: STRING_TAG.printable, value: "chaincheck fixtures" }]]))).to.not.equal(key);
   });
   it("contains() matches exact DER only", () => {
     expect(store.contains(ROOT)).to.equal(true);
@@ -74,9 +78,9 @@ describe("trust: TrustStore", () => {
     expect(store.size).to.equal(3);
     expect(store.all().map(hex)).to.deep.equal([ROOT, ROOT2, INTER].map(hex));
     store.all().pop();
-    store.candidatesBySubject(toHex(subjectNameDer(ROOT))).pop();
+    store.candidatesBySubject(nameKey(subjectNameDer(ROOT))).pop();
     expect(store.size).to.equal(3);
-    expect(store.candidatesBySubject(toHex(subjectNameDer(ROOT)))).to.have.length(2);
+    expect(store.candidatesBySubject(nameKey(subjectNameDer(ROOT)))).to.have.length(2);
     const pems = store.pems();
     expect(pems[0]).to.equal(pem("root.pem"));
     const back = await decodeCertificates(new Uint8Array(Buffer.from(pems.join(""))));
@@ -86,7 +90,7 @@ describe("trust: TrustStore", () => {
     const s = new TrustStore(FILES, [Uint8Array.from([0x30, 0x00]), ROOT]);
     expect(s.size).to.equal(2);
     expect(s.warnings).to.deep.equal(["certificate 1 of test is not a well-formed certificate; it is not used as an issuer"]);
-    expect(s.candidatesBySubject(toHex(subjectNameDer(ROOT)))).to.have.length(1);
+    expect(s.candidatesBySubject(nameKey(subjectNameDer(ROOT)))).to.have.length(1);
   });
   it("uniqueCertificates drops exact duplicates only", () => {
     expect(uniqueCertificates([ROOT, INTER, ROOT.slice(), ROOT2, INTER]).map(hex)).to.deep.equal([ROOT, INTER, ROOT2].map(hex));

@@ -30,7 +30,8 @@ async function verdict(leafSpec: Spec = {}, rootSpec: Spec = {}, when = at) {
   const r = await root(rootSpec);
   const v = validateChain([await leaf(leafSpec)], anchorsOf([r]), { host: HOST, at: when, partialChain: false, warnDays: 0 });
   const errors = v.findings.filter((f) => f.severity === "error");
-  return { trusted: v.trusted, codes: [...new Set(errors.map((f) => f.code))], text: errors.map((f) => f.message).join("\n") };
+  const warnings = v.findings.filter((f) => f.severity === "warning").map((f) => f.code);
+  return { trusted: v.trusted, codes: [...new Set(errors.map((f) => f.code))], warnings, text: errors.map((f) => f.message).join("\n") };
 }
 
 describe("validator: certificate profile rules (RFC 5280, CA/B Forum BR)", function () {
@@ -51,10 +52,17 @@ describe("validator: certificate profile rules (RFC 5280, CA/B Forum BR)", funct
     expect(v.text).to.include("CA certificate without subjectKeyIdentifier");
   });
 
-  it("rejects a critical authorityKeyIdentifier and an AKI that does not name a self-signed root itself", async () => {
+  it("rejects a critical authorityKeyIdentifier; judges a trust anchor the same whether or not it has an AKI", async () => {
     const aki = (critical: boolean) => ({ oid: "2.5.29.35", critical, valueDer: tlv(0x30, tlv(0x80, Buffer.from("00112233", "hex"))) });
     expect((await verdict({ authorityKeyId: false, extraExtensions: [aki(true)] })).text).to.include("authorityKeyIdentifier is critical");
-    expect((await verdict({}, { authorityKeyId: "0011223344" })).text).to.include("self-signed certificate whose authorityKeyIdentifier key id differs");
+    // An anchor's AKI without keyIdentifier is not judged, as an anchor without AKI is not (OpenSSL exempts the last certificate).
+    const noKeyId = { oid: "2.5.29.35", critical: false, valueDer: tlv(0x30, tlv(0x82, Buffer.from("01", "hex"))) };
+    expect(await verdict({}, { authorityKeyId: false, extraExtensions: [noKeyId] })).to.include({ trusted: true });
+    expect(await verdict({}, { authorityKeyId: false })).to.include({ trusted: true });
+    // Key identifiers that contradict still make a self-issued certificate no strict-model anchor (OpenSSL: not self-signed).
+    const contradicting = await verdict({}, { authorityKeyId: "0011223344" });
+    expect(contradicting.codes).to.deep.equal(["PARTIAL_CHAIN_ANCHOR"]);
+    expect(contradicting.text).to.not.include("MALFORMED");
   });
 
   it("rejects server certificates with keyCertSign but no cA, or with name constraints", async () => {
@@ -69,9 +77,12 @@ describe("validator: certificate profile rules (RFC 5280, CA/B Forum BR)", funct
     expect(v.trusted).to.equal(true);
   });
 
-  it("rejects a critical subjectAltName beside a non-empty subject (CA/B Forum BR 7.1.2.7.12)", async () => {
+  it("warns about a critical subjectAltName beside a non-empty subject (CA/B Forum BR 7.1.2.7.12; no TLS client rejects it)", async () => {
     const san = { oid: "2.5.29.17", critical: true, valueDer: tlv(0x30, tlv(0x82, Buffer.from(HOST))) };
-    expect((await verdict({ dnsNames: [], extraExtensions: [san] })).text).to.include("critical subjectAltName with a non-empty subject");
+    const v = await verdict({ dnsNames: [], extraExtensions: [san] });
+    expect(v).to.include({ trusted: true });
+    expect(v.warnings).to.deep.equal(["CRITICAL_SUBJECT_ALT_NAME"]);
+    expect((await verdict()).warnings).to.deep.equal([]);
   });
 
   it("rejects a dNSName outside the preferred name syntax (underscore, leading period)", async () => {

@@ -121,6 +121,32 @@ export function encoding(tlv: Tlv): Uint8Array {
   return tlv.buf.subarray(tlv.start, tlv.end);
 }
 
+/** One DER TLV with a definite length (the writer's counterpart of {@link readTlv}). */
+export function tlv(tag: number, content: Uint8Array): Uint8Array {
+  const len = content.length;
+  let header: number[];
+  if (len < 0x80) header = [tag, len];
+  else {
+    const bytes: number[] = [];
+    for (let n = len; n > 0; n = Math.floor(n / 256)) bytes.unshift(n % 256);
+    header = [tag, 0x80 | bytes.length, ...bytes];
+  }
+  const out = new Uint8Array(header.length + len);
+  out.set(header, 0);
+  out.set(content, header.length);
+  return out;
+}
+
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let pos = 0;
+  for (const p of parts) {
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
+
 export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }

@@ -43,7 +43,7 @@ export function decodeSubjectAltName(value: Uint8Array): SubjectAltNames {
     } else if (n === GN.directory) {
       const [inner] = children(name);
       if (!inner) throw new DerError("directoryName: empty");
-      directoryNames.push(parseName(inner, "directoryName").rdns.join(""));
+      directoryNames.push(parseName(inner, "directoryName").key);
     } else other++;
   }
   return { dns, ip, email, uri, directoryNames, other };
@@ -79,6 +79,16 @@ export function decodeKeyUsage(value: Uint8Array): KeyUsageName[] {
   });
   if (out.length === 0) throw new DerError("keyUsage: no bit set (RFC 5280 §4.2.1.3)");
   return out;
+}
+
+/** Netscape certificate type bits, most significant first (Netscape's cert extension spec; OpenSSL `NS_*`). */
+const NETSCAPE_CERT_TYPE_BITS = ["sslClient", "sslServer", "smime", "objectSigning", "reserved", "sslCA", "smimeCA", "objectSigningCA"] as const;
+
+/** nsCertType (2.16.840.1.113730.1.1): the names of the bits set in its first byte, as OpenSSL reads it. */
+export function decodeNetscapeCertType(value: Uint8Array): string[] {
+  const { bytes } = readBitString(readRoot(value), "nsCertType");
+  const first = bytes[0] ?? 0;
+  return NETSCAPE_CERT_TYPE_BITS.filter((_, bit) => (first & (0x80 >> bit)) !== 0);
 }
 
 export function decodeExtKeyUsage(value: Uint8Array): string[] {
@@ -157,7 +167,7 @@ function decodeSubtrees(tlv: Tlv): GeneralSubtrees {
     else if (n === GN.directory) {
       const [inner] = children(base);
       if (!inner) throw new DerError("directoryName constraint: empty");
-      directoryNames.push(parseName(inner, "directoryName constraint").rdns.join(""));
+      directoryNames.push(parseName(inner, "directoryName constraint").key);
     } else unsupported++;
   }
   return { dns, ip, email, uri, directoryNames, unsupported };

@@ -20,6 +20,8 @@ export const OID = {
   tlsFeature: "1.3.6.1.5.5.7.1.24",
   ctPrecertPoison: "1.3.6.1.4.1.11129.2.4.3",
   ctSctList: "1.3.6.1.4.1.11129.2.4.2",
+  // Read for OpenSSL's sslserver purpose check, yet not "processed": Go rejects it when critical.
+  netscapeCertType: "2.16.840.1.113730.1.1",
   // Access methods
   caIssuers: "1.3.6.1.5.5.7.48.2",
   ocsp: "1.3.6.1.5.5.7.48.1",

@@ -7,7 +7,7 @@ import {
 } from "./der.js";
 import {
   decodeAuthorityInfoAccess, decodeAuthorityKeyId, decodeBasicConstraints, decodeExtKeyUsage, decodeKeyUsage,
-  decodeNameConstraints, decodeSubjectAltName, decodeSubjectKeyId, type AuthorityKeyId,
+  decodeNameConstraints, decodeNetscapeCertType, decodeSubjectAltName, decodeSubjectKeyId, type AuthorityKeyId,
 } from "./extensions.js";
 import { parseName } from "./name.js";
 import { CURVES, KEY_ALGORITHMS, OID, PROCESSED_EXTENSIONS, SIGNATURE_ALGORITHMS } from "./oids.js";
@@ -73,6 +73,7 @@ interface DecodedExtensions {
   basicConstraints?: { cA: boolean; pathLen?: number };
   keyUsage?: KeyUsageName[];
   extKeyUsage?: string[];
+  netscapeCertType?: string[];
   nameConstraints?: NameConstraints;
   subjectKeyId?: string;
   aki?: AuthorityKeyId;
@@ -119,6 +120,7 @@ function applyExtension(out: DecodedExtensions, oid: string, value: Uint8Array):
     case OID.basicConstraints: out.basicConstraints = decodeBasicConstraints(value); break;
     case OID.keyUsage: out.keyUsage = decodeKeyUsage(value); break;
     case OID.extKeyUsage: out.extKeyUsage = decodeExtKeyUsage(value); break;
+    case OID.netscapeCertType: out.netscapeCertType = decodeNetscapeCertType(value); break;
     case OID.nameConstraints: out.nameConstraints = decodeNameConstraints(value); break;
     case OID.subjectKeyIdentifier: out.subjectKeyId = decodeSubjectKeyId(value); break;
     case OID.authorityKeyIdentifier: out.aki = decodeAuthorityKeyId(value); break;
@@ -133,14 +135,82 @@ function applyExtension(out: DecodedExtensions, oid: string, value: Uint8Array):
   }
 }
 
+const PARSE_ERROR_PREFIX = "malformed certificate: ";
+
 /** Parses one DER certificate. Throws `CertificateParseError` with a one-line reason when it cannot. */
 export function parseCertificate(der: Uint8Array): Certificate {
   try {
     return parseStrict(der);
   } catch (err) {
-    if (err instanceof DerError) throw new CertificateParseError(`malformed certificate: ${err.message}`);
+    if (err instanceof DerError) throw new CertificateParseError(`${PARSE_ERROR_PREFIX}${err.message}`);
     throw err;
   }
+}
+
+/**
+ * Parses one DER certificate and never throws: a certificate that cannot be decoded comes back marked
+ * `unreadable` (the reason, naming the field), with its DER, SHA-256 and as much of its subject, issuer and
+ * validity as could be read, so that a report can name it. The validator never uses such a certificate in a path.
+ */
+export function readCertificate(der: Uint8Array): Certificate {
+  try {
+    return parseCertificate(der);
+  } catch (err) {
+    if (!(err instanceof CertificateParseError)) throw err;
+    return unreadableCertificate(der, err.message.slice(PARSE_ERROR_PREFIX.length));
+  }
+}
+
+function bestEffort<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/** What can still be read of a certificate that does not parse: each field on its own, strings shown as #hex when invalid. */
+function unreadableCertificate(der: Uint8Array, reason: string): Certificate {
+  const sha256 = createHash("sha256").update(der).digest("hex");
+  const tbs = bestEffort(() => {
+    const fields = sequence(sequence(readRoot(der), "Certificate")[0], "tbsCertificate");
+    return fields[0]?.tag === contextTag(0, true) ? fields.slice(1) : fields;
+  }) ?? [];
+  const name = (tlv: Tlv | undefined) => bestEffort(() => parseName(tlv!, "name", false));
+  const [subject, issuer] = [name(tbs[4]), name(tbs[2])];
+  const validity = bestEffort(() => sequence(tbs[3], "validity")) ?? [];
+  const time = (tlv: Tlv | undefined) => bestEffort(() => readTime(tlv, "time")) ?? new Date(0);
+  const empty = new Uint8Array(0);
+  return {
+    der,
+    sha256,
+    version: 0,
+    serialNumber: bestEffort(() => toHex(readIntegerBytes(tbs[0], "serialNumber"))) ?? "",
+    subject: subject?.display ?? "",
+    issuer: issuer?.display ?? "",
+    // Keys no normalised name can equal (those are hex): nothing is looked up under them.
+    subjectKey: `unreadable:${sha256}`,
+    issuerKey: `unreadable-issuer:${sha256}`,
+    subjectDer: "",
+    issuerDer: "",
+    subjectRdns: [],
+    commonNames: subject?.commonNames ?? [],
+    notBefore: time(validity[0]),
+    notAfter: time(validity[1]),
+    caIssuers: [],
+    ocspUrls: [],
+    signatureAlgorithm: { oid: "", name: "unknown" },
+    publicKey: { type: "unknown" },
+    extensions: [],
+    unknownCriticalExtensions: [],
+    selfIssued: false,
+    selfSigned: false,
+    defects: [reason],
+    unreadable: reason,
+    tbsDer: empty,
+    signatureValue: empty,
+    spkiDer: empty,
+  };
 }
 
 function parseStrict(der: Uint8Array): Certificate {
@@ -181,7 +251,9 @@ function parseStrict(der: Uint8Array): Certificate {
   void innerAlgorithm;
   const { bytes: signatureValue } = readBitString(sigTlv, "signatureValue");
   if (serialBytes.length > 20) defects.push("serial number longer than 20 octets");
-  if (subject.key === "3000" && !ext.san) defects.push("empty subject without a subjectAltName");
+  // RFC 5280 §4.1.2.2: the serial MUST be positive; Go (1.23+) refuses to parse a negative one.
+  if (serialBytes[0]! >= 0x80) defects.push("negative serial number (RFC 5280 §4.1.2.2; Go rejects it)");
+  if (subject.rdns.length === 0 && !ext.san) defects.push("empty subject without a subjectAltName");
 
   const selfIssued = subject.key === issuer.key;
   const tbsDer = encoding(tbsTlv);
@@ -196,6 +268,8 @@ function parseStrict(der: Uint8Array): Certificate {
     issuer: issuer.display,
     subjectKey: subject.key,
     issuerKey: issuer.key,
+    subjectDer: subject.der,
+    issuerDer: issuer.der,
     subjectRdns: subject.rdns,
     commonNames: subject.commonNames,
     notBefore,
@@ -204,6 +278,7 @@ function parseStrict(der: Uint8Array): Certificate {
     ...(ext.basicConstraints ? { basicConstraints: ext.basicConstraints } : {}),
     ...(ext.keyUsage ? { keyUsage: ext.keyUsage } : {}),
     ...(ext.extKeyUsage ? { extKeyUsage: ext.extKeyUsage } : {}),
+    ...(ext.netscapeCertType ? { netscapeCertType: ext.netscapeCertType } : {}),
     ...(ext.nameConstraints ? { nameConstraints: ext.nameConstraints } : {}),
     ...(ext.subjectKeyId ? { subjectKeyId: ext.subjectKeyId } : {}),
     ...(ext.aki?.keyId ? { authorityKeyId: ext.aki.keyId } : {}),
@@ -219,6 +294,6 @@ function parseStrict(der: Uint8Array): Certificate {
     signatureValue,
     spkiDer,
   };
-  defects.push(...profileDefects(certificate, ext.aki));
+  defects.push(...profileDefects(certificate));
   return { ...certificate, defects };
 }

@@ -6,11 +6,7 @@
  * (reported as MALFORMED_CERTIFICATE). Pure.
  */
 import type { Certificate } from "../types.js";
-import type { AuthorityKeyId } from "./extensions.js";
 import { OID } from "./oids.js";
-
-/** The DER of an empty Name (SEQUENCE {}). */
-const EMPTY_NAME = "3000";
 
 /** What the rules read: the parsed certificate, before its defect list is final. */
 export type ProfileInput = Omit<Certificate, "defects">;
@@ -33,24 +29,18 @@ function criticalityDefects(cert: ProfileInput): string[] {
 }
 
 /**
- * Key identifiers: an AKI must carry keyIdentifier (§4.2.1.1), a CA must carry an SKI (§4.2.1.2),
- * and a self-signed certificate's AKI must identify the certificate itself (§4.2.1.1: its fields
- * identify the issuer's key, name and serial; here the issuer is the certificate).
+ * A CA must carry a subjectKeyIdentifier (§4.2.1.2) and a keyUsage (§4.2.1.3: "MUST be present in certificates
+ * that contain public keys that are used to validate digital signatures on other public key certificates";
+ * OpenSSL's X509_STRICT checks both on every certificate of the path, the trust anchor included, and Python >= 3.13
+ * sets X509_STRICT by default). The authorityKeyIdentifier rules depend on the position (a trust anchor needs none,
+ * and one it carries is not judged either, as OpenSSL exempts the last certificate): src/validate/checks/issued.ts.
  */
-function keyIdDefects(cert: ProfileInput, aki: AuthorityKeyId | undefined): string[] {
+function caDefects(cert: ProfileInput): string[] {
   const out: string[] = [];
-  if (cert.version === 3 && cert.basicConstraints?.cA && !cert.subjectKeyId) {
-    out.push("CA certificate without subjectKeyIdentifier (RFC 5280 §4.2.1.2)");
-  }
-  if (!aki) return out;
-  if (aki.keyId === undefined) out.push("authorityKeyIdentifier without keyIdentifier (RFC 5280 §4.2.1.1)");
-  if (cert.selfSigned) {
-    const wrongKey = aki.keyId !== undefined && cert.subjectKeyId !== undefined && aki.keyId !== cert.subjectKeyId;
-    const wrongSerial = aki.certSerial !== undefined && aki.certSerial !== cert.serialNumber;
-    const wrongIssuer = aki.certIssuers.length > 0 && !aki.certIssuers.includes(cert.issuerKey);
-    if (wrongKey || wrongSerial || wrongIssuer) {
-      out.push(`self-signed certificate whose authorityKeyIdentifier ${wrongKey ? "key id differs from its own subjectKeyIdentifier" : "names another issuer or serial number"} (RFC 5280 §4.2.1.1)`);
-    }
+  if (cert.version !== 3 || !cert.basicConstraints?.cA) return out;
+  if (!cert.subjectKeyId) out.push("CA certificate without subjectKeyIdentifier (RFC 5280 §4.2.1.2)");
+  if (!cert.extensions.some((e) => e.oid === OID.keyUsage)) {
+    out.push("CA certificate without keyUsage (RFC 5280 §4.2.1.3; OpenSSL's X509_STRICT, and so Python >= 3.13, rejects it)");
   }
   return out;
 }
@@ -58,7 +48,7 @@ function keyIdDefects(cert: ProfileInput, aki: AuthorityKeyId | undefined): stri
 /** Subject rules (RFC 5280 §4.1.2.6, §4.2.1.6). Rules for server certificates only are in src/validate/checks/issued.ts. */
 function subjectDefects(cert: ProfileInput): string[] {
   const out: string[] = [];
-  const emptySubject = cert.subjectKey === EMPTY_NAME;
+  const emptySubject = cert.subjectRdns.length === 0;
   if (cert.basicConstraints?.cA && emptySubject) out.push("CA certificate with an empty subject (RFC 5280 §4.1.2.6)");
   if (emptySubject && cert.san && !isCritical(cert, OID.subjectAltName)) {
     out.push("empty subject with a non-critical subjectAltName (RFC 5280 §4.2.1.6: MUST be critical)");
@@ -85,7 +75,7 @@ function nameDefects(cert: ProfileInput): string[] {
   return bad.length > 0 ? [`subjectAltName dNSName ${bad.map((n) => JSON.stringify(n)).join(", ")} not in the preferred name syntax (RFC 5280 §4.2.1.6)`] : [];
 }
 
-/** Every profile defect of `cert`. `aki` is its decoded authorityKeyIdentifier, when present. */
-export function profileDefects(cert: ProfileInput, aki: AuthorityKeyId | undefined): string[] {
-  return [...criticalityDefects(cert), ...keyIdDefects(cert, aki), ...subjectDefects(cert), ...nameDefects(cert)];
+/** Every profile defect of `cert`, whatever its position in a path. */
+export function profileDefects(cert: ProfileInput): string[] {
+  return [...criticalityDefects(cert), ...caDefects(cert), ...subjectDefects(cert), ...nameDefects(cert)];
 }

@@ -60,6 +60,17 @@ function decodePssParameters(parametersHex: string | undefined): PssParameters {
   return { hash, saltLength };
 }
 
+/** The digest a signature algorithm uses (RSASSA-PSS: from its parameters); undefined when unknown or malformed. */
+export function signatureDigest(algorithm: { readonly oid: string; readonly hash?: string; readonly parametersDer?: string }): string | undefined {
+  if (algorithm.hash) return algorithm.hash;
+  if (SIGNATURE_ALGORITHMS[algorithm.oid]?.family !== "rsa-pss") return undefined;
+  try {
+    return decodePssParameters(algorithm.parametersDer).hash;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Does `issuerSpki`'s key verify `subject`'s signature? Returns false (never throws) for a wrong
  * key, an unsupported algorithm, a key of the wrong type or malformed parameters.

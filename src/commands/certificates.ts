@@ -1,7 +1,10 @@
-/** I/O: certificate files in, parsed certificates out, with one-line errors (exit 2). */
+/**
+ * I/O: certificate files in, parsed certificates out. A file that is no certificate container is a one-line
+ * input error (exit 2); a certificate inside it that cannot be decoded is kept, marked `unreadable`, so the
+ * report names it as a finding (src/cert/parse.ts `readCertificate`).
+ */
 import type { Certificate } from "../types.js";
-import { CertificateParseError, parseCertificate } from "../cert/parse.js";
-import { InputError } from "../input/errors.js";
+import { readCertificate } from "../cert/parse.js";
 import { readCertificateFile, type ReadOptions } from "../input/read.js";
 
 export interface LoadedCertificates {
@@ -9,21 +12,14 @@ export interface LoadedCertificates {
   readonly format: string;
 }
 
-/** Parses each DER; a certificate that cannot be parsed is an input error naming it. */
-export function parseAll(ders: readonly Uint8Array[], source: string): Certificate[] {
-  return ders.map((der, i) => {
-    try {
-      return parseCertificate(der);
-    } catch (err) {
-      if (err instanceof CertificateParseError) throw new InputError("MALFORMED_DER", source, `certificate ${i + 1}: ${err.message}`);
-      throw err;
-    }
-  });
+/** Parses each DER; one that cannot be decoded comes back marked `unreadable` (validation never uses it). */
+export function readAll(ders: readonly Uint8Array[]): Certificate[] {
+  return ders.map((der) => readCertificate(der));
 }
 
 export async function loadCertificates(path: string, options: ReadOptions): Promise<LoadedCertificates> {
   const decoded = await readCertificateFile(path, options);
-  return { certificates: parseAll(decoded.certificates, path), format: decoded.format };
+  return { certificates: readAll(decoded.certificates), format: decoded.format };
 }
 
 export async function loadMany(paths: readonly string[], options: ReadOptions): Promise<Certificate[]> {

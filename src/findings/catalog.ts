@@ -16,9 +16,13 @@ export interface FindingContexts {
   PATH_LENGTH_EXCEEDED: { pathLen: number; below: number };
   NAME_CONSTRAINTS_VIOLATION: { name: string; reason: string };
   KEY_USAGE_INVALID: { role: "issuer" | "leaf"; keyUsage: readonly string[] };
-  EKU_NOT_SERVER_AUTH: { role: "issuer" | "leaf"; eku: readonly string[] };
+  /** `rule`: what excludes serverAuth; `eku`: the usages listed (EKU names, or nsCertType bits for "netscape-cert-type"). */
+  EKU_NOT_SERVER_AUTH: { role: "issuer" | "leaf"; eku: readonly string[]; rule: "eku" | "any-eku-only" | "netscape-cert-type" };
   UNKNOWN_CRITICAL_EXTENSION: { oids: readonly string[] };
-  MALFORMED_CERTIFICATE: { defects: readonly string[] };
+  /** `unreadable`: the certificate could not be decoded at all (OpenSSL cannot load it either). */
+  MALFORMED_CERTIFICATE: { defects: readonly string[]; unreadable?: boolean };
+  /** A held (--intermediates) or trust-store certificate that cannot be decoded; it was not used. */
+  UNREADABLE_CERTIFICATE: { reason: string; source: "held" | "trust store" };
   PATH_BUDGET_EXCEEDED: { reason: string };
   EXPIRED: { notAfter: string; at: string };
   NOT_YET_VALID: { notBefore: string; at: string };
@@ -26,7 +30,11 @@ export interface FindingContexts {
   HOSTNAME_MISMATCH: { host: string; names: readonly string[]; cnOnly: boolean };
   HOSTNAME_NOT_CHECKED: Record<string, never>;
   WEAK_SIGNATURE_ALGORITHM: { algorithm: string };
-  WEAK_KEY: { key: string };
+  /** `rule`: OpenSSL's security level 2 (RSA/DSA < 2048, EC < 224 bits), or DSA, which most clients lack. */
+  WEAK_KEY: { key: string; rule: "security-level" | "dsa" };
+  CRITICAL_SUBJECT_ALT_NAME: Record<string, never>;
+  /** The certificate's issuer Name equals `issuer`'s subject only once normalised (RFC 5280 §7.1). */
+  ISSUER_NAME_NOT_EXACT: { issuer: string; issuerSha256: string };
   LEAF_ONLY: Record<string, never>;
   CHAIN_ORDER: { position: number };
   EXTRA_CERTIFICATE: { position: number };
@@ -81,6 +89,11 @@ export interface FindingInfo<Ctx> {
   readonly severity: Severity;
   /** Specificity: the headline is the error with the highest rank (rustls/webpki `most_specific`). */
   readonly rank: number;
+  /**
+   * A gate the user asked for (a pin, a minimum lifetime, fleet consistency): it fails the run but says nothing
+   * about whether Tableau will trust the chain, so it never outranks a trust (validation) error (src/findings/finding.ts).
+   */
+  readonly gate?: true;
   readonly title: string;
   /** Plain words; `who` is the certificate named as `"subject" (SHA-256 abcd…)`. */
   message(ctx: Ctx, who: string): string;
@@ -125,10 +138,22 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
   },
   EKU_NOT_SERVER_AUTH: {
     severity: "error", rank: 240, title: "Not allowed for TLS servers",
-    message: (c, who) => `${who} restricts its extended key usage to ${list(c.eku)}, which does not include serverAuth.`,
+    message: (c, who) => {
+      if (c.rule === "netscape-cert-type") {
+        return `${who} has a Netscape certificate type (nsCertType: ${list(c.eku)}) without SSL server: OpenSSL's sslserver purpose rejects it, so OpenSSL-based clients (OpenSSL's default, Node, Python, curl built with OpenSSL) and Java refuse it for a TLS server; Go ignores the extension.`;
+      }
+      const rejecters = c.rule === "any-eku-only"
+        ? "OpenSSL's sslserver purpose requires serverAuth itself, so OpenSSL-based clients (OpenSSL's default, Node, Python, curl built with OpenSSL) reject it; Go and Java accept anyExtendedKeyUsage"
+        : c.role === "leaf"
+          ? "TLS clients reject it for a server (OpenSSL, Node and Python: unsupported certificate purpose; Go and Java too)"
+          : "OpenSSL-based clients (OpenSSL's default, Node, Python) and Go reject every server certificate below it";
+      return `${who} restricts its extended key usage to ${list(c.eku)}, which does not include serverAuth: ${rejecters}.`;
+    },
     remediation: (c) => c.role === "leaf"
-      ? "Reissue the server certificate with the serverAuth extended key usage (TLS Web Server Authentication)."
-      : "This CA may not issue TLS server certificates: issue the server certificate from a CA whose extended key usage allows serverAuth.",
+      ? c.rule === "netscape-cert-type"
+        ? "Reissue the server certificate without the Netscape certificate type extension (or with its SSL server bit), with the serverAuth extended key usage."
+        : "Reissue the server certificate with the serverAuth extended key usage (TLS Web Server Authentication)."
+      : "This CA may not issue TLS server certificates: issue the server certificate from a CA whose extended key usage lists serverAuth (anyExtendedKeyUsage alone is not enough).",
   },
   KEY_USAGE_INVALID: {
     severity: "error", rank: 235, title: "Key usage does not allow this use",
@@ -151,8 +176,17 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
   },
   MALFORMED_CERTIFICATE: {
     severity: "error", rank: 224, title: "Malformed certificate",
-    message: (c, who) => `${who} breaks X.509 encoding or profile rules (RFC 5280) that strict clients enforce: ${list(c.defects)}.`,
+    message: (c, who) => c.unreadable
+      ? `${who} cannot be decoded: ${list(c.defects)}. OpenSSL, Node and Python refuse to load it, so a TLS handshake that includes it fails (and TabPy or Rserve would not start with it in their certificate file).`
+      : `${who} breaks X.509 encoding or profile rules (RFC 5280) that strict clients enforce: ${list(c.defects)}.`,
     remediation: () => "Reissue the certificate with a standards-conforming tool (OpenSSL, a CA product).",
+  },
+  UNREADABLE_CERTIFICATE: {
+    severity: "warning", rank: 46, title: "Certificate cannot be read",
+    message: (c, who) => `${who} (${c.source === "held" ? "given with --intermediates" : "in the trust store"}) cannot be decoded: ${c.reason}. chaincheck did not use it; OpenSSL and Node cannot load it either (and may refuse a whole file that holds it).`,
+    remediation: (c) => c.source === "held"
+      ? "Replace it with a well-formed copy from its CA, or leave it out of the file."
+      : "Replace it in the trust store with a well-formed copy from its CA.",
   },
   PATH_LENGTH_EXCEEDED: {
     severity: "error", rank: 220, title: "Path length constraint exceeded",
@@ -166,12 +200,14 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
   },
   WEAK_SIGNATURE_ALGORITHM: {
     severity: "error", rank: 200, title: "Weak signature algorithm",
-    message: (c, who) => `${who} is signed with ${c.algorithm}; current clients reject MD5 and SHA-1 signatures.`,
+    message: (c, who) => `${who} is signed with ${c.algorithm}; OpenSSL's default security level 2 (Debian, RHEL, Node, Python) refuses MD5 and SHA-1 signatures on every certificate but the trust anchor, as Go and browsers do.`,
     remediation: () => "Reissue the certificate with a SHA-256 (or stronger) signature.",
   },
   WEAK_KEY: {
     severity: "error", rank: 195, title: "Weak key",
-    message: (c, who) => `${who} has a ${c.key} key; clients at the default security level require RSA >= 2048 or EC >= 256 bits.`,
+    message: (c, who) => c.rule === "dsa"
+      ? `${who} has a ${c.key} key; Go, rustls and browsers do not support DSA and TLS 1.3 has no DSA signatures (RFC 8446), so those clients fail the handshake.`
+      : `${who} has a ${c.key} key; OpenSSL's default security level 2 (Debian, RHEL, Node, Python) requires RSA and DSA keys of at least 2048 bits and EC keys of at least 224 bits.`,
     remediation: () => "Generate a new key (RSA 2048+ or ECDSA P-256+) and reissue the certificate.",
   },
   SELF_SIGNED: {
@@ -189,7 +225,7 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
   PARTIAL_CHAIN_ANCHOR: {
     severity: "error", rank: 105, title: "Trusted only by partial-chain clients",
     message: (c, who) =>
-      `The path ends at ${who}, which is in the trust store (${c.store}) but is not a self-signed root: only partial-chain clients (curl, Go, Java, GnuTLS) accept it; OpenSSL's default, Node and Python do not.`,
+      `The path ends at ${who}, which is in the trust store (${c.store}) but is not a self-signed root: only partial-chain clients (curl, Go, Java, GnuTLS, Python >= 3.13) accept it; OpenSSL's default, Node and Python < 3.13 do not.`,
     remediation: () => "Install the self-signed root of this CA in the trust store too (strict clients need the path to end at a root).",
   },
   UNTRUSTED_ROOT: {
@@ -201,6 +237,16 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
     severity: "error", rank: 1, title: "Path search limit reached",
     message: (c) => `chaincheck stopped building paths: ${c.reason}.`,
     remediation: () => "Serve only the leaf and its own intermediates; remove unrelated or looping certificates from the bundle.",
+  },
+  CRITICAL_SUBJECT_ALT_NAME: {
+    severity: "warning", rank: 44, title: "Critical subjectAltName beside a subject",
+    message: (_c, who) => `${who} marks its subjectAltName critical although its subject is not empty. The CA/B Forum Baseline Requirements (7.1.2.7.12) forbid this for public server certificates, but TLS clients accept it (OpenSSL, Node, Python, Go, Java); only strict validators such as pyca/cryptography reject it.`,
+    remediation: () => "Nothing fails today; when the certificate is next reissued, mark its subjectAltName non-critical.",
+  },
+  ISSUER_NAME_NOT_EXACT: {
+    severity: "warning", rank: 43, title: "Issuer name matches only when normalised",
+    message: (c, who) => `The issuer name of ${who} equals the subject of "${c.issuer}" (SHA-256 ${c.issuerSha256.slice(0, 16)}…) only after RFC 5280 §7.1 normalisation (letter case, spaces or string type differ): OpenSSL, Node, Python and Java find the issuer, but Go and rustls compare the encoded names byte for byte and do not.`,
+    remediation: () => "Reissue the certificate with its issuer name encoded exactly as the CA certificate's subject (same string types, case and spacing).",
   },
   EXPIRING_SOON: {
     severity: "warning", rank: 50, title: "Expires soon",
@@ -284,8 +330,8 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
   NOT_TLS: probeError("Not a TLS port", 896, "Use the port that speaks TLS."),
   TLS_HANDSHAKE_FAILED: probeError("TLS handshake failed", 895, "Check the server's TLS configuration (protocol versions, cipher suites, certificate and key)."),
   PIN_MISMATCH: {
-    // Above EXPIRED: in a rollout, "this is not the certificate you deployed" explains the other errors.
-    severity: "error", rank: 295, title: "Not the expected certificate",
+    // A gate: below every trust error; among the gates the most telling ("this is not the certificate you deployed").
+    severity: "error", rank: 295, gate: true, title: "Not the expected certificate",
     message: (c, who) => c.pin === "issuer"
       ? `${who} was issued by "${c.actual}", but --expect-issuer requires "${c.expected}"${c.reversedOrder ? " (the same names in reverse order: chaincheck writes names most specific first, CN=... first)" : ""}.`
       : `No certificate of the path (${c.checked} checked, from the leaf "${c.leaf}") has the SHA-256 fingerprint --expect-fingerprint requires (${c.expected.map((f) => `${f.slice(0, 16)}…`).join(" or ")}).`,
@@ -294,12 +340,12 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
       : "The server does not present the certificate being rolled out: deploy the expected bundle (and restart the service so it loads it), or update the pin.",
   },
   CHAIN_DIFFERS: {
-    severity: "error", rank: 150, title: "Chain differs from the other targets",
+    severity: "error", rank: 150, gate: true, title: "Chain differs from the other targets",
     message: (c, who) => `This target presents a different chain (leaf ${who}) than ${c.others} other target(s), e.g. ${c.reference}: ${c.difference}.`,
     remediation: () => "Deploy the same certificate file (leaf and intermediates, in the same order) on every server of the fleet, then restart the ones that differ.",
   },
   EXPIRES_TOO_SOON: {
-    severity: "error", rank: 90, title: "Expires before the required minimum",
+    severity: "error", rank: 90, gate: true, title: "Expires before the required minimum",
     message: (c, who) => `${who} ${c.days < 0 ? `expired on ${c.notAfter}` : `expires on ${c.notAfter}, in ${c.days} day(s)`}; --min-days requires at least ${c.minDays} day(s) left.`,
     remediation: () => "Renew this certificate (for an intermediate or root, get the CA's current one) and deploy it before rolling out.",
   },

@@ -19,16 +19,29 @@ export function makeFinding<C extends FindingCode>(code: C, cert: NamedCert | nu
   };
 }
 
+const infoOf = (code: string) => (FINDINGS as Record<string, { rank: number; gate?: true } | undefined>)[code];
+
 export function rankOf(code: string): number {
-  return (FINDINGS as Record<string, { rank: number } | undefined>)[code]?.rank ?? 0;
+  return infoOf(code)?.rank ?? 0;
+}
+
+/** Is `code` a gate the user asked for (`--expect-*`, `--min-days`, fleet consistency), not a trust cause? */
+export function isGate(code: string): boolean {
+  return infoOf(code)?.gate === true;
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
-/** Errors first, then warnings, then info; within a severity the most specific first. Stable. */
+/**
+ * Errors first, then warnings, then info; within a severity trust causes before gates (a pin, a minimum
+ * lifetime or a fleet difference never outranks why the chain is not trusted), then the most specific first. Stable.
+ */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
-    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || rankOf(b.code) - rankOf(a.code),
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      Number(isGate(a.code)) - Number(isGate(b.code)) ||
+      rankOf(b.code) - rankOf(a.code),
   );
 }
 
@@ -43,7 +56,7 @@ export function dedupeFindings(findings: readonly Finding[]): Finding[] {
   });
 }
 
-/** The most specific error, or null when there is none. */
+/** The most specific error (a trust cause before any gate), or null when there is none. */
 export function headlineOf(findings: readonly Finding[]): Finding | null {
   return sortFindings(findings).find((f) => f.severity === "error") ?? null;
 }

@@ -12,31 +12,9 @@ export interface NameConstraintsSpec {
   readonly excludedIp?: readonly string[];
 }
 
-/** One DER TLV with a definite length. */
-export function tlv(tag: number, content: Uint8Array): Uint8Array {
-  const len = content.length;
-  let header: number[];
-  if (len < 0x80) header = [tag, len];
-  else {
-    const bytes: number[] = [];
-    for (let n = len; n > 0; n = Math.floor(n / 256)) bytes.unshift(n % 256);
-    header = [tag, 0x80 | bytes.length, ...bytes];
-  }
-  const out = new Uint8Array(header.length + len);
-  out.set(header, 0);
-  out.set(content, header.length);
-  return out;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
-}
+// The DER writer lives with the reader (src/cert/der.ts): chaincheck's name canonicalisation writes DER too.
+export { tlv } from "../cert/der.js";
+import { concatBytes as concat, tlv } from "../cert/der.js";
 
 const SEQUENCE = 0x30;
 const DNS_NAME = 0x82; // [2] IMPLICIT IA5String

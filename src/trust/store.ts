@@ -1,11 +1,13 @@
 /**
  * A set of trusted certificates, indexed by subject Name for issuer lookup, without parsing them:
- * the subject is cut out of each DER with a minimal walk (src/input/der.ts), so a 144-root system
- * store loads in a few milliseconds and only the candidates for a path are parsed (by src/cert).
- * Pure.
+ * the subject is cut out of each DER with a minimal walk (src/input/der.ts) and normalised as RFC 5280 §7.1
+ * and OpenSSL compare names (src/cert/name.ts), so a 144-root system store loads in a few milliseconds,
+ * a child whose issuer name differs only in case, spacing or string type still finds its root, and only the
+ * candidates for a path are parsed (by src/cert). Pure.
  */
 import { subjectNameDer, toHex } from "../input/der.js";
 import { encodePem } from "../cert/pem.js";
+import { nameKey } from "../cert/name.js";
 
 /** Where a trust store came from, for reports. */
 export interface TrustSourceInfo {
@@ -37,7 +39,7 @@ export class TrustStore {
     this.#ders.forEach((der, i) => {
       let key: string;
       try {
-        key = toHex(subjectNameDer(der));
+        key = nameKey(subjectNameDer(der), "subject");
       } catch {
         notes.push(`certificate ${i + 1} of ${source.description} is not a well-formed certificate; it is not used as an issuer`);
         return;
@@ -55,9 +57,8 @@ export class TrustStore {
   }
 
   /**
-   * DER of every certificate whose subject Name DER equals `subjectKeyHex` (hex of the full Name
-   * encoding, as in `Certificate.issuerKey`). Byte equality, not RFC 5280 section 7.1 name
-   * matching: the path builder decides what else to try.
+   * DER of every certificate whose normalised subject Name equals `subjectKeyHex` (as in
+   * `Certificate.issuerKey`: RFC 5280 section 7.1 matching, OpenSSL's canonical encoding, hex).
    */
   candidatesBySubject(subjectKeyHex: string): Uint8Array[] {
     return [...(this.#bySubject.get(subjectKeyHex.toLowerCase()) ?? [])];

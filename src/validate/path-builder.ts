@@ -26,7 +26,7 @@ export interface PathAttempt {
 
 /** Where issuers come from. */
 export interface IssuerSource {
-  /** Every certificate whose subject equals `cert`'s issuer name, trusted or not. */
+  /** Every certificate whose subject equals `cert`'s issuer name (normalised, RFC 5280 §7.1), trusted or not. */
   issuersOf(cert: Certificate): readonly Certificate[];
   isTrusted(cert: Certificate): boolean;
 }
@@ -141,10 +141,12 @@ export function buildPaths(input: PathSearchInput): PathSearch {
 }
 
 function orderCandidates(child: Certificate, candidates: readonly Certificate[], input: PathSearchInput): Certificate[] {
+  // A byte-identical issuer name breaks ties: the path then also works in Go and rustls (ISSUER_NAME_NOT_EXACT).
   const score = (c: Certificate): number =>
     (input.source.isTrusted(c) ? 4 : 0) +
     (child.authorityKeyId && c.subjectKeyId ? (child.authorityKeyId === c.subjectKeyId ? 2 : -8) : 0) +
-    (input.preference?.(child, c) ?? 0);
+    (input.preference?.(child, c) ?? 0) +
+    (child.issuerDer === c.subjectDer ? 0.5 : 0);
   return candidates
     .map((c, index) => ({ c, index, s: score(c) }))
     .sort((a, b) => b.s - a.s || a.index - b.index)

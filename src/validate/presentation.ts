@@ -5,7 +5,10 @@
 import type { Certificate, Finding } from "../types.js";
 import { makeFinding } from "../findings/finding.js";
 
-/** `path` is the path that was built; `complete` is false when the search stopped early (no extras judged). */
+/**
+ * `path` is the path that was built; `complete` is false when the search stopped early (no extras judged).
+ * A certificate that could not be decoded is left to its MALFORMED_CERTIFICATE finding (positions still count it).
+ */
 export function presentationFindings(presented: readonly Certificate[], path: readonly Certificate[], complete = true): Finding[] {
   const out: Finding[] = [];
   const leaf = presented[0]!;
@@ -17,7 +20,7 @@ export function presentationFindings(presented: readonly Certificate[], path: re
   const firsts: { cert: Certificate; position: number }[] = [];
   for (const [i, cert] of presented.entries()) {
     const seen = positions.get(cert.sha256)!;
-    if (seen[0] !== i + 1) continue;
+    if (seen[0] !== i + 1 || cert.unreadable !== undefined) continue;
     firsts.push({ cert, position: i + 1 });
     if (seen.length > 1) out.push(makeFinding("DUPLICATE_CERTIFICATE", cert, { positions: seen }));
     if (i === 0) continue;

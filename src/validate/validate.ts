@@ -7,16 +7,20 @@ import { dedupeFindings, headlineOf, makeFinding, sortFindings } from "../findin
 import { verifySignature } from "../cert/signature.js";
 import { bestAttempt, buildPaths, type Budget, type IssuerSource, type PathAttempt, type PathSearch } from "./path-builder.js";
 import { checkExpiringSoon } from "./checks/dates.js";
+import { checkIssued } from "./checks/issued.js";
 import { checkLink } from "./checks/issuer.js";
 import { checkLeaf } from "./checks/leaf.js";
+import { checkSignatureStrength } from "./checks/strength.js";
 import { presentationFindings } from "./presentation.js";
 
 /** The trust anchors a validation uses (the system store or `--ca-file`s), parsed lazily. */
 export interface TrustAnchors {
   /** e.g. "system store /etc/ssl/certs/ca-certificates.crt (144 certificates)". */
   readonly description: string;
-  /** Every anchor whose subject Name DER (hex) equals `subjectKey`. */
+  /** Every usable anchor whose normalised subject Name (`Certificate.subjectKey`) equals `subjectKey`. */
   named(subjectKey: string): readonly Certificate[];
+  /** Store certificates under that name that cannot be decoded (never anchors; reported when a path needed them). */
+  unreadable?(subjectKey: string): readonly Certificate[];
   /** Is this exact certificate (same DER) an anchor? */
   contains(cert: Certificate): boolean;
 }
@@ -57,14 +61,55 @@ function uniqueBySha(certs: readonly Certificate[]): Certificate[] {
   return certs.filter((c) => !seen.has(c.sha256) && seen.add(c.sha256));
 }
 
-function issuerSource(pool: readonly Certificate[], anchors: TrustAnchors): IssuerSource {
+/** `skipped` collects the trust store's undecodable certificates a lookup met (they are never candidates). */
+function issuerSource(pool: readonly Certificate[], anchors: TrustAnchors, skipped: Map<string, Certificate>): IssuerSource {
   const bySubject = new Map<string, Certificate[]>();
   for (const cert of pool) bySubject.set(cert.subjectKey, [...(bySubject.get(cert.subjectKey) ?? []), cert]);
   return {
     // Trust store copies come first, so a presented twin of a trusted certificate is not used twice.
-    issuersOf: (cert) => uniqueBySha([...anchors.named(cert.issuerKey), ...(bySubject.get(cert.issuerKey) ?? [])]),
+    issuersOf: (cert) => {
+      for (const bad of anchors.unreadable?.(cert.issuerKey) ?? []) skipped.set(bad.sha256, bad);
+      return uniqueBySha([...anchors.named(cert.issuerKey), ...(bySubject.get(cert.issuerKey) ?? [])]);
+    },
     isTrusted: (cert) => anchors.contains(cert),
   };
+}
+
+const isReadable = (cert: Certificate) => cert.unreadable === undefined;
+
+/**
+ * Certificates that could not be decoded: presented ones are errors (a client cannot load them, so the
+ * handshake fails); held and trust-store ones were merely not used.
+ */
+function unreadableFindings(presented: readonly Certificate[], held: readonly Certificate[], storeSkipped: Iterable<Certificate>): Finding[] {
+  const why = (c: Certificate) => c.unreadable ?? "";
+  return [
+    ...presented.filter((c) => !isReadable(c)).map((c) => makeFinding("MALFORMED_CERTIFICATE", c, { defects: [why(c)], unreadable: true })),
+    ...held.filter((c) => !isReadable(c)).map((c) => makeFinding("UNREADABLE_CERTIFICATE", c, { reason: why(c), source: "held" })),
+    ...[...storeSkipped].map((c) => makeFinding("UNREADABLE_CERTIFICATE", c, { reason: why(c), source: "trust store" })),
+  ];
+}
+
+/** UNREADABLE_CERTIFICATE for each certificate the user holds (never presented) that cannot be decoded. */
+export function unreadableHeldFindings(held: readonly Certificate[]): Finding[] {
+  return unreadableFindings([], held, []);
+}
+
+/**
+ * What a certificate tells on its own when its issuer link is missing (issuer not found): the rules a link
+ * would have checked on it as the child (its signature algorithm, the issued-certificate profile), so a
+ * leaf-only SHA-1 chain says WEAK_SIGNATURE_ALGORITHM beside ISSUER_NOT_FOUND.
+ */
+function unlinkedFindings(top: Certificate, isLeaf: boolean): Finding[] {
+  return [...checkSignatureStrength(top), ...checkIssued(top, isLeaf)];
+}
+
+/** ISSUER_NAME_NOT_EXACT for each link of `path` whose names match only once normalised (Go, rustls fail there). */
+function inexactNameFindings(path: readonly Certificate[]): Finding[] {
+  return path.slice(1).flatMap((issuer, i) => {
+    const child = path[i]!;
+    return child.issuerDer === issuer.subjectDer ? [] : [makeFinding("ISSUER_NAME_NOT_EXACT", child, { issuer: issuer.subject, issuerSha256: issuer.sha256 })];
+  });
 }
 
 function signatureCache(): (subject: Certificate, issuer: Certificate) => boolean {
@@ -103,11 +148,19 @@ function terminationFinding(attempt: PathAttempt | null, leaf: Certificate, anch
 export function validateChain(presented: readonly Certificate[], anchors: TrustAnchors, options: ValidateOptions): Validation {
   const leaf = presented[0];
   if (!leaf) throw new Error("validateChain: no certificate");
+  const held = options.extraIntermediates ?? [];
+  const storeSkipped = new Map<string, Certificate>();
+  if (!isReadable(leaf)) {
+    // Nothing to build a path from: the report names the certificate and why it cannot be read.
+    const findings = sortFindings(dedupeFindings(unreadableFindings(presented, held, [])));
+    const search = { valid: null, attempts: [], budgetExceeded: null };
+    return { chainKind: chainKindOf(presented), trusted: false, path: null, best: null, findings, headline: headlineOf(findings), search };
+  }
   // Certificate times have one-second granularity (RFC 5280 §4.1.2.5): compare at that granularity,
   // so a certificate is valid during the whole second of its notAfter (x509-limbo notafter-fractional).
   const at = new Date(Math.floor(options.at.getTime() / 1000) * 1000);
-  const pool = uniqueBySha([...presented.slice(1), ...(options.extraIntermediates ?? [])]).filter((c) => c.sha256 !== leaf.sha256);
-  const source = issuerSource(pool, anchors);
+  const pool = uniqueBySha([...presented.slice(1), ...held]).filter((c) => c.sha256 !== leaf.sha256 && isReadable(c));
+  const source = issuerSource(pool, anchors, storeSkipped);
   const signatureValid = signatureCache();
   const linkContext = { at, isTrusted: source.isTrusted, signatureValid };
   const search = buildPaths({
@@ -125,6 +178,11 @@ export function validateChain(presented: readonly Certificate[], anchors: TrustA
   const findings: Finding[] = [...checkLeaf(leaf, options.host, at), ...(best?.findings ?? [])];
   const termination = terminationFinding(best, leaf, anchors);
   if (termination) findings.push(termination);
+  if (termination?.code === "ISSUER_NOT_FOUND") {
+    const top = best ? best.certs[best.certs.length - 1]! : leaf;
+    findings.push(...unlinkedFindings(top, top === leaf));
+  }
+  findings.push(...inexactNameFindings(best?.certs ?? [leaf]), ...unreadableFindings(presented, held, storeSkipped.values()));
   if (!search.valid && !options.partialChain) {
     // Strict model: say so when partial-chain clients would accept a clean path to a trusted non-root.
     const partial = search.attempts.find((a) => a.termination === "partial-anchor" && a.findings.length === 0);

@@ -3,11 +3,14 @@
  * localhost / 127.0.0.1 / ::1, an unrelated self-signed certificate, and a legacy RSA-1024 / SHA-1 pair.
  * Validity dates do not matter here (the probe never validates), so they are relative to now.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
+import { encodePem } from "../../src/cert/pem.js";
 
 export interface TestCert {
   pem: string;
@@ -81,4 +84,40 @@ export function skipUnlessOpenssl(ctx: Mocha.Context): void {
   if (existsSync(OPENSSL)) return;
   console.log(`      skipping: ${OPENSSL} is not installed (apt-get install openssl; see scripts/ci-deps.sh)`);
   ctx.skip();
+}
+
+/** What `openssl verify` is asked: DER certificates, the validation time, the host, the client model. */
+export interface OpensslVerifyInput {
+  readonly trust: readonly { readonly der: Uint8Array }[];
+  /** Leaf first, then what the server sends after it (given as -untrusted). */
+  readonly presented: readonly { readonly der: Uint8Array }[];
+  readonly at: Date;
+  readonly host?: string | null;
+  readonly partialChain?: boolean;
+}
+
+/**
+ * `openssl verify -purpose sslserver -x509_strict -auth_level 2` (the sslserver purpose, Python >= 3.13's strict
+ * profile and the security level of a TLS handshake), with files written to `dir`. `ok` is OpenSSL's verdict.
+ */
+export async function opensslVerify(input: OpensslVerifyInput, dir: string): Promise<{ ok: boolean; output: string }> {
+  const write = (name: string, certs: readonly { der: Uint8Array }[]) => {
+    const path = join(dir, name);
+    writeFileSync(path, certs.map((c) => encodePem(c.der)).join(""));
+    return path;
+  };
+  const args = ["verify", "-CAfile", write("trust.pem", input.trust), "-attime", String(Math.floor(input.at.getTime() / 1000)),
+    "-purpose", "sslserver", "-x509_strict", "-auth_level", "2"];
+  if (input.presented.length > 1) args.push("-untrusted", write("untrusted.pem", input.presented.slice(1)));
+  if (input.host) args.push(isIP(input.host) ? "-verify_ip" : "-verify_hostname", input.host);
+  if (input.partialChain) args.push("-partial_chain");
+  args.push(write("leaf.pem", input.presented.slice(0, 1)));
+  try {
+    const { stdout, stderr } = await promisify(execFile)(OPENSSL, args, { timeout: 10_000 });
+    return { ok: true, output: `${stdout}${stderr}`.trim() };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    if (typeof err.code !== "number") throw e;
+    return { ok: false, output: `${err.stdout ?? ""}${err.stderr ?? ""}`.trim() };
+  }
 }

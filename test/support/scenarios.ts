@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Certificate } from "../../src/types.js";
-import { parseCertificate } from "../../src/cert/parse.js";
+import { readCertificate } from "../../src/cert/parse.js";
 import type { TrustAnchors } from "../../src/validate/validate.js";
 import { TrustStore } from "../../src/trust/store.js";
 import { trustAnchors } from "../../src/validate/anchors.js";
@@ -40,7 +40,7 @@ export function pemDers(text: string): Uint8Array[] {
 }
 
 export function readPemCerts(path: string): Certificate[] {
-  return existsSync(path) ? pemDers(readFileSync(path, "utf8")).map(parseCertificate) : [];
+  return existsSync(path) ? pemDers(readFileSync(path, "utf8")).map((der) => readCertificate(der)) : [];
 }
 
 export function scenarioNames(): string[] {

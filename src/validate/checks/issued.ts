@@ -5,8 +5,6 @@
  */
 import type { Certificate, Finding } from "../../types.js";
 import { makeFinding } from "../../findings/finding.js";
-import { isCritical } from "../../cert/profile.js";
-import { OID } from "../../cert/oids.js";
 
 /**
  * Rules for the server (end-entity) certificate a CA issued. A certificate used as an issuer is
@@ -22,14 +20,15 @@ function serverCertificateDefects(leaf: Certificate): string[] {
   if (ca && leaf.keyUsage && !leaf.keyUsage.includes("keyCertSign")) out.push("basicConstraints cA=TRUE but keyUsage lacks keyCertSign (CA/B Forum BR 7.1.2.7.8)");
   // RFC 5280 §4.2.1.10: name constraints MUST be used only in a CA certificate.
   if (!ca && leaf.nameConstraints) out.push("nameConstraints in a certificate that is not a CA (RFC 5280 §4.2.1.10)");
-  // CA/B Forum BR 7.1.2.7.12 (RFC 5280 §4.2.1.6 SHOULD): a SAN is critical only when the subject is empty.
-  if (leaf.subjectKey !== "3000" && isCritical(leaf, OID.subjectAltName)) {
-    out.push("critical subjectAltName with a non-empty subject (CA/B Forum BR 7.1.2.7.12: MUST NOT be critical)");
-  }
   return out;
 }
 
-/** `isLeaf`: `child` is the end-entity certificate (an intermediate's key usage is judged as an issuer's). */
+/**
+ * `isLeaf`: `child` is the end-entity certificate (an intermediate's key usage is judged as an issuer's).
+ * Never called on the trust anchor that ends a path: a missing authorityKeyIdentifier, or one without a
+ * keyIdentifier, is a defect of an issued certificate only (OpenSSL's X509_STRICT exempts the last certificate),
+ * so an anchor is judged the same whether or not it carries an AKI.
+ */
 export function checkIssued(child: Certificate, isLeaf: boolean): Finding[] {
   const defects: string[] = [];
   // RFC 5280 §4.2.1.1: keyIdentifier MUST be in every certificate a conforming CA issues; only a

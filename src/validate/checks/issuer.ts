@@ -22,9 +22,24 @@ export function ekuNames(oids: readonly string[]): string[] {
   return oids.map((oid) => EKU_NAMES[oid] ?? oid);
 }
 
-/** An EKU extension, when present, must allow serverAuth (or anyExtendedKeyUsage). */
-export function allowsServerAuth(cert: Certificate): boolean {
-  return !cert.extKeyUsage || cert.extKeyUsage.includes(OID.serverAuth) || cert.extKeyUsage.includes(OID.anyExtendedKeyUsage);
+/**
+ * OpenSSL's sslserver purpose (X509_check_purpose, which Node and Python use): an extendedKeyUsage, on any
+ * certificate of the path (the trust anchor included), must list serverAuth itself (anyExtendedKeyUsage is not
+ * enough); on the server certificate a Netscape certificate type must include SSL server (on a CA with
+ * basicConstraints cA it is ignored, as OpenSSL 3 does). Netscape Server Gated Crypto EKUs, which OpenSSL still
+ * takes for serverAuth, are not accepted: Chrome and rustls/webpki refuse them.
+ */
+export function checkServerPurpose(cert: Certificate, role: "issuer" | "leaf"): Finding[] {
+  const eku = cert.extKeyUsage;
+  if (eku && !eku.includes(OID.serverAuth)) {
+    const rule = eku.includes(OID.anyExtendedKeyUsage) ? "any-eku-only" : "eku";
+    return [makeFinding("EKU_NOT_SERVER_AUTH", cert, { role, eku: ekuNames(eku), rule })];
+  }
+  const netscape = cert.netscapeCertType;
+  if (role === "leaf" && netscape && !netscape.includes("sslServer")) {
+    return [makeFinding("EKU_NOT_SERVER_AUTH", cert, { role, eku: netscape, rule: "netscape-cert-type" })];
+  }
+  return [];
 }
 
 /** A CA, or a version 1 self-issued trust anchor (OpenSSL accepts those as roots). */
@@ -53,9 +68,9 @@ export function checkLink(path: readonly Certificate[], issuer: Certificate, ctx
   const out: Finding[] = [];
   if (!ctx.signatureValid(child, issuer)) {
     out.push(makeFinding("BAD_SIGNATURE", child, { issuer: issuer.subject, issuerSha256: issuer.sha256 }));
-  } else {
-    out.push(...checkSignatureStrength(child));
   }
+  // The algorithm is the child's own: weak whoever the issuer is.
+  out.push(...checkSignatureStrength(child));
   if (!isCa(issuer, ctx.isTrusted(issuer))) out.push(makeFinding("NOT_A_CA", issuer, {}));
   if (issuer.keyUsage && !issuer.keyUsage.includes("keyCertSign")) {
     out.push(makeFinding("KEY_USAGE_INVALID", issuer, { role: "issuer", keyUsage: issuer.keyUsage }));
@@ -63,9 +78,7 @@ export function checkLink(path: readonly Certificate[], issuer: Certificate, ctx
   const pathLen = issuer.basicConstraints?.pathLen;
   const below = intermediatesBelow(path);
   if (pathLen !== undefined && below > pathLen) out.push(makeFinding("PATH_LENGTH_EXCEEDED", issuer, { pathLen, below }));
-  if (!allowsServerAuth(issuer)) {
-    out.push(makeFinding("EKU_NOT_SERVER_AUTH", issuer, { role: "issuer", eku: ekuNames(issuer.extKeyUsage ?? []) }));
-  }
+  out.push(...checkServerPurpose(issuer, "issuer"));
   if (issuer.nameConstraints) out.push(...nameConstraintFindings(path, issuer, issuer.nameConstraints));
   out.push(...checkIssued(child, path.length === 1), ...checkValidity(issuer, ctx.at), ...checkWellFormed(issuer), ...checkKeyStrength(issuer));
   return out;
