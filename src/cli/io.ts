@@ -1,4 +1,5 @@
 /** The CLI's window on the world: streams, TTY flags, environment. Tests pass a fake. */
+import { safeText } from "../report/safe-text.js";
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -31,4 +32,18 @@ export function colourEnabled(io: CliIo, noColorFlag: boolean): boolean {
   const force = io.env.FORCE_COLOR;
   if (force !== undefined && force !== "" ) return force !== "0" && force !== "false";
   return io.stdoutIsTTY;
+}
+
+/**
+ * The same io with every stderr message neutralised line by line as reports are (safe-text.ts):
+ * a file name, PEM label, time string, argument or server banner in an error cannot drive the
+ * terminal. The progress spinner draws on `progressStream`, not through here.
+ */
+export function withSafeStderr(io: CliIo): CliIo {
+  return { ...io, stderr: (text) => io.stderr(safeLines(text)) };
+}
+
+/** Each line of `text` made inert, the line breaks kept. */
+export function safeLines(text: string): string {
+  return text.split("\n").map(safeText).join("\n");
 }
