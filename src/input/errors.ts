@@ -65,7 +65,8 @@ export class InputError extends Error {
 /** An input over its byte cap: "is 11.0 MB; chaincheck reads certificate files up to 10 MB". */
 export function tooLarge(source: string, size: number, max: number, kind: string): InputError {
   const mib = 1024 * 1024;
-  const shown = size > max + 1 ? `${(size / mib).toFixed(1)} MB` : `over ${Math.round(max / mib)} MB`;
+  // Just over the cap reads better as "over 1 MB" than as "1.0 MB".
+  const shown = size >= max * 1.05 ? `${(size / mib).toFixed(1)} MB` : `over ${Math.round(max / mib)} MB`;
   return new InputError("FILE_TOO_LARGE", source, `is ${shown}; chaincheck reads ${kind} up to ${Math.round(max / mib)} MB`);
 }
 

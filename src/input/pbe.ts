@@ -256,7 +256,7 @@ export function planMac(macData: asn1js.AsnType, password: string): MacPlan {
     return { derivations: [kdf.derivation], matches: (content) => matches(kdf.derive(), hash, content) };
   }
   const hash = HASHES[oid];
-  if (!hash) throw new UnsupportedAlgorithm(`a MAC with ${algorithmName(oid)}`);
+  if (!hash) throw new UnsupportedAlgorithm(algorithmName(oid));
   const iterations = iterationsEl === undefined ? 1 : iterationCount(iterationsEl, what);
   const candidates = bmpCandidates(password);
   return {

@@ -12,6 +12,8 @@
  */
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
+import { readOid } from "../cert/der.js";
+import { berChildren, berElement, berOctets, DerError, TAG_OID, TAG_SEQUENCE, type BerTlv } from "./der.js";
 import { InputError } from "./errors.js";
 import { PKCS12_LIMITS, grouped } from "./limits.js";
 import { IterationCountError, UnsupportedAlgorithm, derivationCost, octets, planDecryption, planMac } from "./pbe.js";
@@ -28,6 +30,8 @@ const SAFE_CONTENTS_BAG = "1.2.840.113549.1.12.10.1.6";
 const X509_CERTIFICATE = "1.2.840.113549.1.9.22.1";
 const LOCAL_KEY_ID = "1.2.840.113549.1.9.21";
 const MAX_NESTING = 4;
+const TAG_SET = 0x31;
+const CONTEXT_0 = 0xa0;
 
 export interface Pkcs12Certificates {
   /** Every X.509 certificate of the file, in file order. */
@@ -61,7 +65,8 @@ export async function pkcs12Certificates(der: Uint8Array, source: string, passwo
     : new InputError("PKCS12_BAD_PASSWORD", source, `the PKCS#12 password is wrong (${evidence})`);
   try {
     const pw = password ?? "";
-    const parsed = asn1js.fromBER(der);
+    // Embedded OCTET STRINGs are not parsed into trees: the bags are walked with der.ts.
+    const parsed = asn1js.fromBER(der, berOptions(der));
     if (parsed.offset === -1) throw new Malformed("broken BER encoding");
     if (parsed.offset !== der.length) throw new Malformed(`${der.length - parsed.offset} bytes of trailing data`);
     const pfx = schema(() => new pkijs.PFX({ schema: parsed.result }));
@@ -88,12 +93,12 @@ export async function pkcs12Certificates(der: Uint8Array, source: string, passwo
     const bags = new Bags(warnings, fail);
     for (const safe of safes) {
       if (safe.kind === "data") {
-        bags.collect(fromBer(safe.content), 0);
+        bags.collect(safe.content);
       } else if (safe.kind === "encrypted") {
         const plain = safe.plan.decrypt(safe.data);
         if (!plain) throw wrongPassword("the certificates do not decrypt");
         try {
-          bags.collect(fromBer(plain), 0);
+          bags.collect(plain);
         } catch (e) {
           // Wrong keys pass the padding check about once in 256 tries: garbage, not a malformed file.
           if (e instanceof Malformed && mac === undefined) throw wrongPassword("the certificates do not decrypt");
@@ -172,7 +177,10 @@ function checkBudget(derivations: readonly Derivation[], fail: Fail): void {
     `needs ${grouped(total)} key-derivation iterations (${parts.join("; ")}); chaincheck allows at most ${grouped(PKCS12_LIMITS.maxIterations)} per PKCS#12 file`);
 }
 
-/** SafeBags walked so far: certificates, key identifiers, and the bag count against its cap. */
+/**
+ * SafeBags walked so far: certificates, key identifiers, and the bag count against its cap. Bags
+ * are walked with der.ts, not as an asn1js tree (about 2 KB per node, 16 nodes per bag).
+ */
 class Bags {
   readonly blobs: Uint8Array[] = [];
   readonly localKeyIds: (string | undefined)[] = [];
@@ -180,32 +188,46 @@ class Bags {
   #count = 0;
   constructor(readonly warnings: string[], readonly fail: Fail) {}
 
-  /** SafeContents ::= SEQUENCE OF SafeBag; SafeBag ::= SEQUENCE { bagId, [0] EXPLICIT bagValue, bagAttributes SET OPTIONAL }. */
-  collect(safeContents: asn1js.AsnType, depth: number): void {
+  /** SafeContents ::= SEQUENCE OF SafeBag (its DER or BER bytes). */
+  collect(bytes: Uint8Array): void {
+    let root: BerTlv;
+    try {
+      root = berElement(bytes, 0);
+    } catch (e) {
+      if (e instanceof DerError) throw new Malformed("broken BER encoding inside the file");
+      throw e;
+    }
+    if (root.end !== bytes.length) throw new Malformed("broken BER encoding inside the file");
+    this.#walk(bytes, root, 0);
+  }
+
+  /** SafeBag ::= SEQUENCE { bagId OID, bagValue [0] EXPLICIT, bagAttributes SET OF PKCS12Attribute OPTIONAL } */
+  #walk(buf: Uint8Array, safeContents: BerTlv, depth: number): void {
     if (depth > MAX_NESTING) throw new Malformed("SafeContents nested too deeply");
-    if (!(safeContents instanceof asn1js.Sequence)) throw new Malformed("SafeContents is not a SEQUENCE");
-    for (const bag of kids(safeContents)) {
+    if (safeContents.tag !== TAG_SEQUENCE) throw new Malformed("SafeContents is not a SEQUENCE");
+    for (const bag of walk(buf, safeContents)) {
       if (++this.#count > PKCS12_LIMITS.maxBags) {
         throw this.fail("WORK_BUDGET_EXCEEDED", `holds more than ${grouped(PKCS12_LIMITS.maxBags)} bags; chaincheck reads at most ${grouped(PKCS12_LIMITS.maxBags)} per PKCS#12 file`);
       }
-      const [id, wrapper, attributes] = kids(bag);
-      const value = kids(wrapper)[0];
-      if (!(id instanceof asn1js.ObjectIdentifier) || value === undefined) throw new Malformed("a SafeBag is malformed");
-      const bagId = id.valueBlock.toString();
+      const [id, wrapper, attributes] = bag.tag === TAG_SEQUENCE ? walk(buf, bag) : [];
+      const value = wrapper?.tag === CONTEXT_0 ? walk(buf, wrapper)[0] : undefined;
+      if (id?.tag !== TAG_OID || value === undefined) throw new Malformed("a SafeBag is malformed");
+      const bagId = oidOf(buf, id);
       if (bagId === SAFE_CONTENTS_BAG) {
-        this.collect(value, depth + 1);
+        this.#walk(buf, value, depth + 1);
       } else if (bagId === CERT_BAG) {
-        // CertBag ::= SEQUENCE { certId, [0] EXPLICIT certValue OCTET STRING }
-        const [certId, certWrapper] = kids(value);
-        if (!(certId instanceof asn1js.ObjectIdentifier)) throw new Malformed("a CertBag is malformed");
-        if (certId.valueBlock.toString() === X509_CERTIFICATE) {
-          this.blobs.push(octets(kids(certWrapper)[0]));
-          this.localKeyIds.push(localKeyId(attributes));
+        // CertBag ::= SEQUENCE { certId OID, certValue [0] EXPLICIT OCTET STRING }
+        const [certId, certWrapper] = value.tag === TAG_SEQUENCE ? walk(buf, value) : [];
+        const certValue = certWrapper?.tag === CONTEXT_0 ? walk(buf, certWrapper)[0] : undefined;
+        if (certId?.tag !== TAG_OID || certValue === undefined) throw new Malformed("a CertBag is malformed");
+        if (oidOf(buf, certId) === X509_CERTIFICATE) {
+          this.blobs.push(octetsOf(buf, certValue).slice());
+          this.localKeyIds.push(localKeyId(buf, attributes));
         } else {
           this.warnings.push("the PKCS#12 file holds a certificate that is not X.509; it was ignored");
         }
       } else if (bagId === KEY_BAG || bagId === SHROUDED_KEY_BAG) {
-        this.keyIds.push(localKeyId(attributes));
+        this.keyIds.push(localKeyId(buf, attributes));
       }
       // CRL and secret bags: not needed.
     }
@@ -213,18 +235,51 @@ class Bags {
 }
 
 /** The localKeyID attribute (RFC 7292 section 4.2, PKCS #9) of a bag, as hex; never decrypts anything. */
-function localKeyId(attributes: asn1js.AsnType | undefined): string | undefined {
-  for (const attribute of kids(attributes)) {
-    const [type, values] = kids(attribute);
-    if (!(type instanceof asn1js.ObjectIdentifier) || type.valueBlock.toString() !== LOCAL_KEY_ID) continue;
-    const value = kids(values)[0];
-    return value instanceof asn1js.OctetString ? Buffer.from(value.getValue()).toString("hex") : undefined;
+function localKeyId(buf: Uint8Array, attributes: BerTlv | undefined): string | undefined {
+  if (attributes?.tag !== TAG_SET) return undefined;
+  for (const attribute of walk(buf, attributes)) {
+    const [type, values] = attribute.tag === TAG_SEQUENCE ? walk(buf, attribute) : [];
+    if (type?.tag !== TAG_OID || oidOf(buf, type) !== LOCAL_KEY_ID || values?.tag !== TAG_SET) continue;
+    const value = walk(buf, values)[0];
+    return value ? Buffer.from(octetsOf(buf, value)).toString("hex") : undefined;
   }
   return undefined;
 }
 
+/** der.ts readers whose errors mean a malformed bag. */
+function walk(buf: Uint8Array, el: BerTlv): BerTlv[] {
+  if ((el.tag & 0x20) === 0) return [];
+  try {
+    return berChildren(buf, el);
+  } catch (e) {
+    if (e instanceof DerError) throw new Malformed("a SafeBag is malformed");
+    throw e;
+  }
+}
+
+function oidOf(buf: Uint8Array, el: BerTlv): string {
+  try {
+    return readOid({ ...el, buf }, "bag identifier");
+  } catch {
+    throw new Malformed("a SafeBag has a broken OBJECT IDENTIFIER");
+  }
+}
+
+function octetsOf(buf: Uint8Array, el: BerTlv): Uint8Array {
+  try {
+    return berOctets(buf, el);
+  } catch {
+    throw new Malformed("a SafeBag value is not an OCTET STRING");
+  }
+}
+
+/** asn1js limits for the envelope: no embedded parsing, contents as long as the (already capped) input. */
+function berOptions(bytes: Uint8Array): { parseEmbedded: boolean; maxContentLength: number } {
+  return { parseEmbedded: false, maxContentLength: bytes.length };
+}
+
 function fromBer(bytes: Uint8Array): asn1js.AsnType {
-  const parsed = asn1js.fromBER(bytes);
+  const parsed = asn1js.fromBER(bytes, berOptions(bytes));
   if (parsed.offset === -1 || parsed.offset !== bytes.length) throw new Malformed("broken BER encoding inside the file");
   return parsed.result;
 }

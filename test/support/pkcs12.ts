@@ -8,6 +8,7 @@
 import * as asn1js from "asn1js";
 import { createCipheriv, createHmac, pbkdf2Sync, randomBytes, type KeyObject } from "node:crypto";
 import { bmpPassword, pkcs12Kdf } from "../../src/input/pbe.js";
+import { tlv } from "../../src/pki/der.js";
 
 const OID = {
   data: "1.2.840.113549.1.7.1", encryptedData: "1.2.840.113549.1.7.6",
@@ -21,7 +22,9 @@ const OID = {
 
 export type Bag =
   | { readonly kind: "cert"; readonly der: Uint8Array; readonly localKeyId?: Uint8Array; readonly friendlyName?: string; readonly javaTrusted?: boolean }
-  | { readonly kind: "key"; readonly key: KeyObject; readonly localKeyId?: Uint8Array };
+  | { readonly kind: "key"; readonly key: KeyObject; readonly localKeyId?: Uint8Array }
+  /** Any SafeBag, as DER (e.g. many tiny secret bags). */
+  | { readonly kind: "raw"; readonly der: Uint8Array };
 
 /** An iteration count as written: a number, or the raw INTEGER content bytes (any length, any sign). */
 export type Iterations = number | bigint | Uint8Array;
@@ -79,7 +82,7 @@ function numeric(value: Iterations): number {
   return Number(BigInt.asIntN(bytes.length * 8, BigInt(`0x${Buffer.from(bytes).toString("hex") || "0"}`)));
 }
 
-function attributes(bag: Bag): asn1js.Set | undefined {
+function attributes(bag: Exclude<Bag, { kind: "raw" }>): asn1js.Set | undefined {
   const attrs: asn1js.AsnType[] = [];
   if (bag.localKeyId) attrs.push(seq(oid(OID.localKeyId), set(octets(bag.localKeyId))));
   if (bag.kind === "cert" && bag.friendlyName) attrs.push(seq(oid(OID.friendlyName), set(new asn1js.BmpString({ value: bag.friendlyName }))));
@@ -87,13 +90,14 @@ function attributes(bag: Bag): asn1js.Set | undefined {
   return attrs.length ? set(...attrs) : undefined;
 }
 
-function safeBag(bag: Bag, password: string): asn1js.AsnType {
+function safeBag(bag: Bag, password: string): Uint8Array {
+  if (bag.kind === "raw") return bag.der;
   const attrs = attributes(bag);
   const value = bag.kind === "cert"
     ? seq(oid(OID.certBag), explicit0(seq(oid(OID.x509), explicit0(octets(bag.der)))))
     : seq(oid(OID.shroudedKeyBag), explicit0(fromDer(new Uint8Array(bag.key.export({ type: "pkcs8", format: "der", cipher: "aes-256-cbc", passphrase: password })))));
   if (attrs) (value.valueBlock.value as asn1js.AsnType[]).push(attrs);
-  return value;
+  return der(value);
 }
 
 function encryptSafe(plain: Uint8Array, password: string, spec: NonNullable<SafeSpec["encrypt"]>): asn1js.AsnType {
@@ -138,7 +142,8 @@ function macData(content: Uint8Array, password: string, spec: MacSpec): Uint8Arr
 /** The PFX DER for `spec`. */
 export function buildPkcs12(spec: Pkcs12Spec): Uint8Array {
   const infos = spec.safes.map((safe) => {
-    const contents = der(seq(...safe.bags.map((bag) => safeBag(bag, spec.password))));
+    // SEQUENCE OF SafeBag, concatenated as DER (fast for tens of thousands of bags).
+    const contents = tlv(0x30, Buffer.concat(safe.bags.map((bag) => safeBag(bag, spec.password))));
     return safe.encrypt ? encryptSafe(contents, spec.password, safe.encrypt) : seq(oid(OID.data), explicit0(octets(contents)));
   });
   const content = der(seq(...infos));
@@ -150,4 +155,9 @@ export function buildPkcs12(spec: Pkcs12Spec): Uint8Array {
 /** DER of an AlgorithmIdentifier with `oidText` and NULL parameters (e.g. an unknown MAC hash). */
 export function algorithmIdentifier(oidText: string, params: asn1js.AsnType = new asn1js.Null()): Uint8Array {
   return der(seq(oid(oidText), params));
+}
+
+/** A tiny secretBag (RFC 7292 section 4.2.6) holding nothing: cheap bags for bag-count limits. */
+export function secretBag(): Uint8Array {
+  return der(seq(oid("1.2.840.113549.1.12.10.1.5"), explicit0(seq(oid("1.2.3.4"), explicit0(octets(new Uint8Array(0)))))));
 }
