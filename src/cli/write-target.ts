@@ -36,12 +36,13 @@ function describeErrno(err: unknown): string {
   return ERRNO_WORDS[code] ? `${code}: ${ERRNO_WORDS[code]}` : code;
 }
 
+/** The path's stat, or `undefined` when nothing is there (ENOTDIR too: the parent check then says which part is a file). */
 async function statOrUndefined(path: string): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
   try {
     return await stat(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return undefined;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
     throw err;
   }
 }
@@ -114,7 +115,7 @@ export async function checkReportFile(option: string, path: string, files: RunFi
   }
 }
 
-/** `--save-anchors DIR` before the run: an existing folder, or one that can be created. */
+/** `--save-anchors DIR` before the run: an existing folder, or one that can be created in an existing folder. */
 export async function checkAnchorFolder(option: string, dir: string): Promise<void> {
   if (dir === "") throw new UsageError(`${option}: expected a folder name`);
   let info;
@@ -123,12 +124,8 @@ export async function checkAnchorFolder(option: string, dir: string): Promise<vo
   } catch (err) {
     throw new UsageError(`${option}: cannot use ${dir} (${describeErrno(err)})`);
   }
-  if (info === undefined) {
-    // mkdir -p: the nearest existing ancestor must be a writable folder.
-    let ancestor = dirname(resolve(dir));
-    while (dirname(ancestor) !== ancestor && !(await statOrUndefined(ancestor).catch(() => undefined))) ancestor = dirname(ancestor);
-    return checkFolder(option, ancestor, dir);
-  }
+  // Like mkdir, not mkdir -p: a typing error deep in a path is not silently created.
+  if (info === undefined) return checkParentFolder(option, dir);
   if (!info.isDirectory()) throw new UsageError(`${option}: ${dir} is a file, not a folder`);
   await checkFolder(option, dir, dir);
 }
@@ -187,11 +184,12 @@ export async function createFileExclusive(option: string, path: string, content:
   await handle.close();
 }
 
-/** `mkdir -p` with a one-line error. */
+/** `mkdir` (an existing folder is fine) with a one-line error. */
 export async function makeFolder(option: string, dir: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir);
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST" && (await stat(dir).catch(() => undefined))?.isDirectory()) return;
     throw new UsageError(`${option}: cannot create the folder ${dir} (${describeErrno(err)})`);
   }
 }
