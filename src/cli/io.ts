@@ -35,15 +35,17 @@ export function colourEnabled(io: CliIo, noColorFlag: boolean): boolean {
 }
 
 /**
- * The same io with every stderr message neutralised line by line as reports are (safe-text.ts):
- * a file name, PEM label, time string, argument or server banner in an error cannot drive the
- * terminal. The progress spinner draws on `progressStream`, not through here.
+ * The same io with every stderr message neutralised as reports are (safe-text.ts): a file name,
+ * PEM label, time string, argument or server banner in an error cannot drive the terminal or start
+ * a forged line. Each write is one message: only its final line breaks are kept. The progress
+ * spinner draws on `progressStream`, not through here.
  */
 export function withSafeStderr(io: CliIo): CliIo {
-  return { ...io, stderr: (text) => io.stderr(safeLines(text)) };
+  return { ...io, stderr: (text) => io.stderr(safeMessage(text)) };
 }
 
-/** Each line of `text` made inert, the line breaks kept. */
-export function safeLines(text: string): string {
-  return text.split("\n").map(safeText).join("\n");
+/** `text` made inert and kept on its lines: every character escaped except the trailing line breaks. */
+export function safeMessage(text: string): string {
+  const body = text.replace(/\n+$/, "");
+  return safeText(body) + text.slice(body.length);
 }
