@@ -166,6 +166,13 @@ describe("PKCS#12 inputs through the CLI", function () {
     expect(missing.stderr).to.match(/^chaincheck: .*ca\.p12: is a password-protected PKCS#12 file; pass --pfx-password-env NAME/);
   });
 
+  it("on a terminal, a password-protected --ca-file is asked for (a stdin that is no terminal makes the prompt refuse)", async function () {
+    if (process.stdin.isTTY) this.skip(); // a real terminal would wait for the password
+    const out = await runCli(["verify", join(CA, "fullchain.pem"), "--ca-file", file("ca.p12"), ...AT], { stdinIsTTY: true });
+    expect(out.code).to.equal(2);
+    expect(out.stderr).to.equal("chaincheck: cannot ask for the password: standard input is not a terminal; pass --pfx-password-env NAME instead\n");
+  });
+
   describe("check (live)", () => {
     let server: RunningServer;
     before(async () => {

@@ -47,6 +47,16 @@ async function statOrUndefined(path: string): Promise<Awaited<ReturnType<typeof 
   }
 }
 
+/** What is at an option's path (`undefined`: nothing yet), with one-line errors. */
+async function entryOf(option: string, path: string, noun: "file" | "folder"): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
+  if (path === "") throw new UsageError(`${option}: expected a ${noun} name`);
+  try {
+    return await statOrUndefined(path);
+  } catch (err) {
+    throw new UsageError(`${option}: cannot use ${path} (${describeErrno(err)})`);
+  }
+}
+
 /** Refuse a path on a kernel pseudo file system (Linux; elsewhere statfs types differ). */
 async function refusePseudoFs(option: string, path: string, shown: string): Promise<void> {
   if (process.platform !== "linux") return;
@@ -90,13 +100,7 @@ async function checkFolder(option: string, folder: string, path: string): Promis
  * that exists, not on a kernel pseudo file system, and not one of the run's inputs.
  */
 export async function checkReportFile(option: string, path: string, files: RunFiles): Promise<void> {
-  if (path === "") throw new UsageError(`${option}: expected a file name`);
-  let info;
-  try {
-    info = await statOrUndefined(path);
-  } catch (err) {
-    throw new UsageError(`${option}: cannot write ${path} (${describeErrno(err)})`);
-  }
+  const info = await entryOf(option, path, "file");
   if (info === undefined) return checkParentFolder(option, path);
   if (info.isDirectory()) throw new UsageError(`${option}: ${path} is a folder, not a file`);
   await refusePseudoFs(option, path, path);
@@ -117,13 +121,7 @@ export async function checkReportFile(option: string, path: string, files: RunFi
 
 /** `--save-anchors DIR` before the run: an existing folder, or one that can be created in an existing folder. */
 export async function checkAnchorFolder(option: string, dir: string): Promise<void> {
-  if (dir === "") throw new UsageError(`${option}: expected a folder name`);
-  let info;
-  try {
-    info = await statOrUndefined(dir);
-  } catch (err) {
-    throw new UsageError(`${option}: cannot use ${dir} (${describeErrno(err)})`);
-  }
+  const info = await entryOf(option, dir, "folder");
   // Like mkdir, not mkdir -p: a typing error deep in a path is not silently created.
   if (info === undefined) return checkParentFolder(option, dir);
   if (!info.isDirectory()) throw new UsageError(`${option}: ${dir} is a file, not a folder`);

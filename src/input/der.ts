@@ -120,6 +120,11 @@ export function berChildren(buf: Uint8Array, parent: BerTlv): BerTlv[] {
   return out;
 }
 
+/** The children of an element read by {@link berElement}; none for a primitive one. */
+export function berKids(buf: Uint8Array, el: BerTlv): BerTlv[] {
+  return (el.tag & 0x20) === 0 ? [] : berChildren(buf, el);
+}
+
 /** An OCTET STRING's value: primitive, or constructed of primitive segments (BER, X.690 section 8.7.3). */
 export function berOctets(buf: Uint8Array, el: BerTlv, depth = 0): Uint8Array {
   if (el.tag === TAG_OCTET_STRING) return buf.subarray(el.contentStart, el.end);

@@ -13,7 +13,7 @@
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { readOid } from "../cert/der.js";
-import { berChildren, berElement, berOctets, DerError, TAG_OID, TAG_SEQUENCE, type BerTlv } from "./der.js";
+import { berElement, berKids, berOctets, TAG_OID, TAG_SEQUENCE, type BerTlv } from "./der.js";
 import { InputError } from "./errors.js";
 import { PKCS12_LIMITS, grouped } from "./limits.js";
 import { IterationCountError, UnsupportedAlgorithm, derivationCost, octets, planDecryption, planMac } from "./pbe.js";
@@ -190,38 +190,38 @@ class Bags {
 
   /** SafeContents ::= SEQUENCE OF SafeBag (its DER or BER bytes). */
   collect(bytes: Uint8Array): void {
-    let root: BerTlv;
     try {
-      root = berElement(bytes, 0);
+      const root = berElement(bytes, 0);
+      if (root.end !== bytes.length) throw new Malformed("broken BER encoding inside the file");
+      this.#walk(bytes, root, 0);
     } catch (e) {
-      if (e instanceof DerError) throw new Malformed("broken BER encoding inside the file");
-      throw e;
+      if (e instanceof Malformed || e instanceof InputError) throw e;
+      // der.ts errors: a length, tag, OID or OCTET STRING that is not what the bag needs.
+      throw new Malformed("a SafeBag is malformed");
     }
-    if (root.end !== bytes.length) throw new Malformed("broken BER encoding inside the file");
-    this.#walk(bytes, root, 0);
   }
 
   /** SafeBag ::= SEQUENCE { bagId OID, bagValue [0] EXPLICIT, bagAttributes SET OF PKCS12Attribute OPTIONAL } */
   #walk(buf: Uint8Array, safeContents: BerTlv, depth: number): void {
     if (depth > MAX_NESTING) throw new Malformed("SafeContents nested too deeply");
     if (safeContents.tag !== TAG_SEQUENCE) throw new Malformed("SafeContents is not a SEQUENCE");
-    for (const bag of walk(buf, safeContents)) {
+    for (const bag of berKids(buf, safeContents)) {
       if (++this.#count > PKCS12_LIMITS.maxBags) {
         throw this.fail("WORK_BUDGET_EXCEEDED", `holds more than ${grouped(PKCS12_LIMITS.maxBags)} bags; chaincheck reads at most ${grouped(PKCS12_LIMITS.maxBags)} per PKCS#12 file`);
       }
-      const [id, wrapper, attributes] = bag.tag === TAG_SEQUENCE ? walk(buf, bag) : [];
-      const value = wrapper?.tag === CONTEXT_0 ? walk(buf, wrapper)[0] : undefined;
+      const [id, wrapper, attributes] = bag.tag === TAG_SEQUENCE ? berKids(buf, bag) : [];
+      const value = wrapper?.tag === CONTEXT_0 ? berKids(buf, wrapper)[0] : undefined;
       if (id?.tag !== TAG_OID || value === undefined) throw new Malformed("a SafeBag is malformed");
       const bagId = oidOf(buf, id);
       if (bagId === SAFE_CONTENTS_BAG) {
         this.#walk(buf, value, depth + 1);
       } else if (bagId === CERT_BAG) {
         // CertBag ::= SEQUENCE { certId OID, certValue [0] EXPLICIT OCTET STRING }
-        const [certId, certWrapper] = value.tag === TAG_SEQUENCE ? walk(buf, value) : [];
-        const certValue = certWrapper?.tag === CONTEXT_0 ? walk(buf, certWrapper)[0] : undefined;
+        const [certId, certWrapper] = value.tag === TAG_SEQUENCE ? berKids(buf, value) : [];
+        const certValue = certWrapper?.tag === CONTEXT_0 ? berKids(buf, certWrapper)[0] : undefined;
         if (certId?.tag !== TAG_OID || certValue === undefined) throw new Malformed("a CertBag is malformed");
         if (oidOf(buf, certId) === X509_CERTIFICATE) {
-          this.blobs.push(octetsOf(buf, certValue).slice());
+          this.blobs.push(berOctets(buf, certValue).slice());
           this.localKeyIds.push(localKeyId(buf, attributes));
         } else {
           this.warnings.push("the PKCS#12 file holds a certificate that is not X.509; it was ignored");
@@ -237,40 +237,17 @@ class Bags {
 /** The localKeyID attribute (RFC 7292 section 4.2, PKCS #9) of a bag, as hex; never decrypts anything. */
 function localKeyId(buf: Uint8Array, attributes: BerTlv | undefined): string | undefined {
   if (attributes?.tag !== TAG_SET) return undefined;
-  for (const attribute of walk(buf, attributes)) {
-    const [type, values] = attribute.tag === TAG_SEQUENCE ? walk(buf, attribute) : [];
+  for (const attribute of berKids(buf, attributes)) {
+    const [type, values] = attribute.tag === TAG_SEQUENCE ? berKids(buf, attribute) : [];
     if (type?.tag !== TAG_OID || oidOf(buf, type) !== LOCAL_KEY_ID || values?.tag !== TAG_SET) continue;
-    const value = walk(buf, values)[0];
-    return value ? Buffer.from(octetsOf(buf, value)).toString("hex") : undefined;
+    const value = berKids(buf, values)[0];
+    return value ? Buffer.from(berOctets(buf, value)).toString("hex") : undefined;
   }
   return undefined;
 }
 
-/** der.ts readers whose errors mean a malformed bag. */
-function walk(buf: Uint8Array, el: BerTlv): BerTlv[] {
-  if ((el.tag & 0x20) === 0) return [];
-  try {
-    return berChildren(buf, el);
-  } catch (e) {
-    if (e instanceof DerError) throw new Malformed("a SafeBag is malformed");
-    throw e;
-  }
-}
-
 function oidOf(buf: Uint8Array, el: BerTlv): string {
-  try {
-    return readOid({ ...el, buf }, "bag identifier");
-  } catch {
-    throw new Malformed("a SafeBag has a broken OBJECT IDENTIFIER");
-  }
-}
-
-function octetsOf(buf: Uint8Array, el: BerTlv): Uint8Array {
-  try {
-    return berOctets(buf, el);
-  } catch {
-    throw new Malformed("a SafeBag value is not an OCTET STRING");
-  }
+  return readOid({ ...el, buf }, "bag identifier");
 }
 
 /** asn1js limits for the envelope: no embedded parsing, contents as long as the (already capped) input. */

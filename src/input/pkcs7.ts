@@ -6,7 +6,7 @@
  * per node and 70 nodes per certificate (asn1js), too much for a 20,000-certificate trust bundle.
  */
 import { readOid } from "../cert/der.js";
-import { berChildren, berElement, DerError, TAG_OID, TAG_SEQUENCE, type BerTlv } from "./der.js";
+import { berElement, berKids, TAG_OID, TAG_SEQUENCE } from "./der.js";
 import { InputError } from "./errors.js";
 
 const SIGNED_DATA = "1.2.840.113549.1.7.2";
@@ -37,9 +37,10 @@ export async function pkcs7Certificates(der: Uint8Array, source: string, context
 }
 
 function signedDataCertificates(der: Uint8Array, source: string, what: string): Pkcs7Certificates {
-  const contentInfo = element(der, 0);
+  // A DerError from der.ts anywhere below is "broken BER encoding" (pkcs7Certificates).
+  const contentInfo = berElement(der, 0);
   if (contentInfo.end !== der.length) throw new Malformed(`${der.length - contentInfo.end} bytes of trailing data`);
-  const [type, explicit] = kids(der, contentInfo);
+  const [type, explicit] = berKids(der, contentInfo);
   if (contentInfo.tag !== TAG_SEQUENCE || type?.tag !== TAG_OID || explicit?.tag !== CONTEXT_0) {
     throw new Malformed("expected ContentInfo ::= SEQUENCE { contentType, [0] content }");
   }
@@ -47,13 +48,13 @@ function signedDataCertificates(der: Uint8Array, source: string, what: string): 
   if (oid !== SIGNED_DATA) {
     throw new InputError("PKCS7_UNSUPPORTED", source, `${what}is PKCS#7 content type ${oid}, not signedData: it carries no certificate list`);
   }
-  const signedData = kids(der, explicit)[0];
+  const signedData = berKids(der, explicit)[0];
   if (signedData?.tag !== TAG_SEQUENCE) throw new Malformed("signedData is not a SEQUENCE");
   // SignedData ::= SEQUENCE { version, digestAlgorithms, encapContentInfo, certificates [0] IMPLICIT OPTIONAL, ... }
-  const certSet = kids(der, signedData).find((el) => el.tag === CONTEXT_0);
+  const certSet = berKids(der, signedData).find((el) => el.tag === CONTEXT_0);
   const blobs: Uint8Array[] = [];
   const warnings: string[] = [];
-  for (const choice of certSet ? kids(der, certSet) : []) {
+  for (const choice of certSet ? berKids(der, certSet) : []) {
     if (choice.tag === TAG_SEQUENCE) {
       blobs.push(der.slice(choice.start, choice.end));
     } else {
@@ -65,24 +66,4 @@ function signedDataCertificates(der: Uint8Array, source: string, what: string): 
     throw new InputError("NO_CERTIFICATES", source, `${what || "the PKCS#7 bundle "}holds no certificates`);
   }
   return { blobs, warnings };
-}
-
-function element(der: Uint8Array, offset: number): BerTlv {
-  try {
-    return berElement(der, offset);
-  } catch (e) {
-    if (e instanceof DerError) throw new Malformed("broken BER encoding");
-    throw e;
-  }
-}
-
-/** The children of a constructed element (none for a primitive one). */
-function kids(der: Uint8Array, el: BerTlv): BerTlv[] {
-  if ((el.tag & 0x20) === 0) return [];
-  try {
-    return berChildren(der, el);
-  } catch (e) {
-    if (e instanceof DerError) throw new Malformed("broken BER encoding");
-    throw e;
-  }
 }
