@@ -6,7 +6,7 @@
 import type { Certificate } from "./types.js";
 import { checkChain } from "./check.js";
 import { readAll } from "./commands/certificates.js";
-import { decodeCertificates } from "./input/decode.js";
+import { TRUST_LIMITS, decodeCertificates, type InputLimits } from "./input/decode.js";
 import { TrustStore } from "./trust/store.js";
 import { loadSystemTrustStore } from "./trust/system.js";
 import { trustAnchors } from "./validate/anchors.js";
@@ -37,14 +37,16 @@ export interface VerifyChainOptions {
   readonly targetOs?: TargetOs;
 }
 
-async function toCertificates(input: CertificateInput): Promise<Certificate[]> {
+/** The presented certificates of an input and the ones it only holds (a PKCS#12 keystore's CA entries). */
+async function toCertificates(input: CertificateInput, limits?: InputLimits): Promise<{ presented: Certificate[]; held: Certificate[] }> {
   const bytes = typeof input === "string" ? Buffer.from(input, "utf8") : input;
-  const decoded = await decodeCertificates(bytes, { name: "input" });
-  return readAll(decoded.certificates);
+  const decoded = await decodeCertificates(bytes, { name: "input", ...(limits ? { limits } : {}) });
+  const all = readAll(decoded.certificates);
+  return { presented: all.slice(0, decoded.presented), held: all.slice(decoded.presented) };
 }
 
-async function toAll(inputs: readonly CertificateInput[]): Promise<Certificate[]> {
-  return (await Promise.all(inputs.map(toCertificates))).flat();
+async function toAll(inputs: readonly CertificateInput[], limits?: InputLimits): Promise<Certificate[]> {
+  return (await Promise.all(inputs.map((i) => toCertificates(i, limits)))).flatMap((c) => [...c.presented, ...c.held]);
 }
 
 /**
@@ -54,10 +56,11 @@ async function toAll(inputs: readonly CertificateInput[]): Promise<Certificate[]
  *   TrustStoreError when no system store exists and no anchors are given.
  */
 export async function verifyChain(options: VerifyChainOptions): Promise<ChainResult> {
-  const presented = [...(await toCertificates(options.leaf)), ...(await toAll(options.intermediates ?? []))];
+  const leaf = await toCertificates(options.leaf);
+  const presented = [...leaf.presented, ...(await toAll(options.intermediates ?? []))];
   let store: TrustStore;
   if (options.anchors) {
-    const anchors = await toAll(options.anchors);
+    const anchors = await toAll(options.anchors, TRUST_LIMITS);
     store = new TrustStore({ kind: "files", description: `${anchors.length} anchor(s) given by the caller`, paths: [] }, anchors.map((c) => c.der));
   } else {
     store = await loadSystemTrustStore();
@@ -73,6 +76,7 @@ export async function verifyChain(options: VerifyChainOptions): Promise<ChainRes
     partialChain: options.partialChain ?? false,
     warnDays: options.warnDays ?? 30,
     targetOs: options.targetOs ?? "debian",
+    heldIntermediates: leaf.held,
   });
 }
 

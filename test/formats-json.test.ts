@@ -80,6 +80,15 @@ describe("JSON report schema (docs/report.schema.json)", function () {
     expectValid(validate, doc, "policies");
   });
 
+  it("verify with INPUT_NOTE findings (a PKCS#12 without MAC, OpenSSL trust settings in the --ca-file)", async () => {
+    const out = await runCli(["verify", "fixtures/formats/chain-nomac.p12", "--ca-file", "fixtures/formats/root-trusted.pem", "--host", "tabpy.example.test",
+      "--at", "2030-01-01T00:00:00Z", "--format", "json"]);
+    expect(out.code, out.stderr).to.equal(0);
+    const doc = JSON.parse(out.stdout) as { results: { findings: { code: string; severity: string }[] }[] };
+    expect(doc.results[0]!.findings.filter((f) => f.code === "INPUT_NOTE").map((f) => f.severity)).to.deep.equal(["info", "info"]);
+    expectValid(validate, doc, "input notes");
+  });
+
   it("live probes (TabPy-like, plain TLS with --expect-same-chain) and results that could not be checked", async () => {
     const tabpy = await startTabpyLikeServer({ certPem: leaf + intermediate, keyPem: key });
     servers.push(tabpy);

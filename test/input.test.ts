@@ -161,7 +161,7 @@ describe("input: decodeCertificates rejects", () => {
     { name: "PKCS#12 without a MAC, wrong password", input: () => fixture("chain-nomac-enc.p12"), password: "hunter2-wrong", code: "PKCS12_BAD_PASSWORD", message: "bundle.pem: the PKCS#12 password is wrong (the certificates do not decrypt)" },
     { name: "PKCS#12 with RC4", input: () => fixture("chain-rc4.p12"), password: PASSWORD, code: "PKCS12_UNSUPPORTED", message: "bundle.pem: encrypts its certificates with pbeWithSHAAnd128BitRC4, which chaincheck does not support; export the certificates as PEM instead (openssl pkcs12 -in FILE -nokeys -out certs.pem)" },
     { name: "truncated PKCS#12", input: () => fixture("chain-aes.p12").subarray(0, 900), password: PASSWORD, code: "PKCS12_MALFORMED", message: "bundle.pem: is not a valid PKCS#12 file (broken BER encoding)" },
-    { name: "more than 1000 certificates", input: () => bytes(text("leaf.pem").repeat(MAX_CERTIFICATES + 1)), code: "TOO_MANY_CERTIFICATES", message: "bundle.pem: holds more than 1000 certificates; chaincheck reads at most 1000 from one input" },
+    { name: "more than 1000 certificates", input: () => bytes(text("leaf.pem").repeat(MAX_CERTIFICATES + 1)), code: "TOO_MANY_CERTIFICATES", message: "bundle.pem: holds more than 1,000 certificates; chaincheck reads at most 1,000 from one input" },
   ];
   for (const c of cases) {
     it(c.name, async () => {

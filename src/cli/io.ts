@@ -1,4 +1,5 @@
 /** The CLI's window on the world: streams, TTY flags, environment. Tests pass a fake. */
+import { safeText } from "../report/safe-text.js";
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -31,4 +32,20 @@ export function colourEnabled(io: CliIo, noColorFlag: boolean): boolean {
   const force = io.env.FORCE_COLOR;
   if (force !== undefined && force !== "" ) return force !== "0" && force !== "false";
   return io.stdoutIsTTY;
+}
+
+/**
+ * The same io with every stderr message neutralised as reports are (safe-text.ts): a file name,
+ * PEM label, time string, argument or server banner in an error cannot drive the terminal or start
+ * a forged line. Each write is one message: only its final line breaks are kept. The progress
+ * spinner draws on `progressStream`, not through here.
+ */
+export function withSafeStderr(io: CliIo): CliIo {
+  return { ...io, stderr: (text) => io.stderr(safeMessage(text)) };
+}
+
+/** `text` made inert and kept on its lines: every character escaped except the trailing line breaks. */
+export function safeMessage(text: string): string {
+  const body = text.replace(/\n+$/, "");
+  return safeText(body) + text.slice(body.length);
 }

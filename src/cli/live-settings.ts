@@ -41,7 +41,7 @@ export async function liveSettings(
     warnDays: settings.warnDays,
     targetOs: settings.targetOs,
     opensslComparable: flags.at === undefined,
-    heldIntermediates: await loadMany(flags.intermediates, {}),
+    heldIntermediates: await loadMany(flags.intermediates, settings.inputs.read),
     aia: flags.aia === true,
     ...(credentials ? { credentials } : {}),
     sendCredentialsUntrusted: flags.sendCredentialsUntrusted === true,

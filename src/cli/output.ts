@@ -2,15 +2,17 @@
  * Renders results in the chosen format to stdout, or to `--output FILE` with a short summary on stdout (one line
  * per target, then the totals when there are several).
  */
-import { writeFile } from "node:fs/promises";
 import pc from "picocolors";
+import { resolve } from "node:path";
 import type { ChainResult } from "../result.js";
 import type { TargetOrigin } from "../report/sarif.js";
 import { renderJson } from "../report/json.js";
 import type { Palette } from "../report/text.js";
 import type { FailOn } from "./exit-code.js";
 import type { OutputFormat } from "./flags.js";
+import { UsageError } from "./options.js";
 import { colourEnabled, type CliIo } from "./io.js";
+import { checkAnchorFolder, checkReportFile, writeReportFile } from "./write-target.js";
 
 /** The text renderer (about 8 modules) is loaded only when a text report or summary is printed. */
 const textReport = () => import("../report/text.js");
@@ -67,10 +69,38 @@ export function totalsLine(results: readonly ChainResult[]): string {
 
 export async function emitResults(results: readonly ChainResult[], flags: OutputFlags, io: CliIo, version: string, context: OutputContext = {}): Promise<void> {
   if (flags.output) {
-    await writeFile(flags.output, await renderResults(results, { ...flags, quiet: false }, undefined, version, io.now(), context));
+    await writeReportFile("--output", flags.output, await renderResults(results, { ...flags, quiet: false }, undefined, version, io.now(), context));
     const { renderQuietLine } = await textReport();
     io.stdout(results.map(renderQuietLine).join("") + (results.length > 1 && !flags.quiet ? totalsLine(results) : ""));
     return;
   }
   io.stdout(await renderResults(results, flags, paletteFor(io, flags.color), version, io.now(), context));
+}
+
+/** Where a run writes, as the flags name it. */
+export interface WriteFlags {
+  output?: string;
+  report?: string;
+  saveAnchors?: string;
+  force?: boolean;
+}
+
+/**
+ * Every path the run will write, checked before any file is read or server probed: a missing
+ * folder, a file where a folder is expected, a kernel pseudo file system or an input of the run
+ * is exit 2 at once (write-target.ts).
+ */
+export async function checkOutputTargets(flags: WriteFlags, inputs: readonly string[]): Promise<void> {
+  if (flags.output !== undefined && flags.report !== undefined && resolve(flags.output) === resolve(flags.report)) {
+    throw new UsageError(`--output and --report name the same file (${flags.output})`);
+  }
+  if (flags.output !== undefined) await checkReportFile("--output", flags.output, { inputs });
+  if (flags.report !== undefined) await checkReportFile("--report", flags.report, { inputs });
+  if (flags.saveAnchors !== undefined) await checkAnchorFolder("--save-anchors", flags.saveAnchors);
+}
+
+/** `--save-anchors` and `--report` after the check (modules loaded only when asked for: start-up time is a goal). */
+export async function writeArtifacts(results: readonly ChainResult[], flags: WriteFlags, io: CliIo, trustStore: string): Promise<void> {
+  if (flags.saveAnchors) await (await import("./save-anchors.js")).saveAnchors(flags.saveAnchors, results, io, flags.force === true);
+  if (flags.report) await (await import("./support-report.js")).writeSupportReport(flags.report, results, trustStore, io);
 }

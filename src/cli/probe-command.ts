@@ -1,5 +1,4 @@
 /** `chaincheck [targets...]`: probe live endpoints concurrently, judge each chain, apply policies, report, exit code. */
-import { readFile } from "node:fs/promises";
 import { judgeLiveTarget } from "../commands/live-target.js";
 import { liveSettings, type CredentialFlags } from "./live-settings.js";
 import { probe } from "../probe/probe.js";
@@ -13,7 +12,11 @@ import { exitCodeFor } from "./exit-code.js";
 import type { CheckFlags } from "./flags.js";
 import type { CliIo } from "./io.js";
 import { parseCount, UsageError } from "./options.js";
-import { emitResults } from "./output.js";
+import { checkOutputTargets, emitResults, writeArtifacts } from "./output.js";
+import { withInputNotes } from "./inputs.js";
+import { InputError } from "../input/errors.js";
+import { TARGETS_FILE_MAX_BYTES } from "../input/limits.js";
+import { readFileBounded } from "../input/read.js";
 import { commonSettings } from "./verify-command.js";
 import { VERSION } from "./version.js";
 import { startProgress } from "./progress.js";
@@ -40,9 +43,9 @@ async function collectTargets(args: readonly string[], flags: ProbeFlags): Promi
   if (flags.targetsFile) {
     let text: string;
     try {
-      text = await readFile(flags.targetsFile, "utf8");
+      text = Buffer.from(await readFileBounded(flags.targetsFile, TARGETS_FILE_MAX_BYTES, "targets files")).toString("utf8");
     } catch (err) {
-      throw new UsageError(`--targets-file: cannot read ${flags.targetsFile} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+      throw new UsageError(`--targets-file: cannot read ${err instanceof InputError ? err.message : flags.targetsFile}`);
     }
     specs.push(...parseTargetsFile(text, flags.targetsFile));
   }
@@ -71,7 +74,8 @@ export async function executeProbe(args: readonly string[], flags: CheckFlags & 
   const settings = commonSettings(flags, io);
   const timeoutMs = parseCount("--timeout", flags.timeout, 100, 600_000);
   const concurrency = parseCount("--concurrency", flags.concurrency, 1, 1024);
-  const trust = await loadTrust(flags.caFile);
+  await checkOutputTargets(flags, [...flags.caFile, ...flags.intermediates, ...(flags.targetsFile ? [flags.targetsFile] : [])]);
+  const trust = await loadTrust(flags.caFile, settings.inputs.read);
   const ca = trust.store.pems();
   const live = await liveSettings(flags, settings, trust.anchors, io, targets);
   const progress = await startProgress(io, flags.format === "text" && !flags.quiet && !flags.output, targets.length);
@@ -88,10 +92,8 @@ export async function executeProbe(args: readonly string[], flags: CheckFlags & 
   } finally {
     progress.stop();
   }
-  const results = applyPolicies(checked, settings.policy);
-  // Loaded only when asked for: start-up time is a benchmark goal (the HTML report alone is ~20 ms of imports).
-  if (flags.saveAnchors) await (await import("./save-anchors.js")).saveAnchors(flags.saveAnchors, results, io);
-  if (flags.report) await (await import("./support-report.js")).writeSupportReport(flags.report, results, trust.store.source.description, io);
+  const results = applyPolicies(withInputNotes(checked, settings.inputs), settings.policy);
+  await writeArtifacts(results, flags, io, trust.store.source.description);
   await emitResults(results, flags, io, VERSION, { origins: targets.map((t) => t.spec.origin) });
   return exitCodeFor(results, flags.failOn);
 }

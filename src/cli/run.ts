@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { EXIT } from "./exit-code.js";
-import type { CliIo } from "./io.js";
+import { withSafeStderr, type CliIo } from "./io.js";
 import { addCheckOptions, addOutputOptions, collect, type CheckFlags, type VerifyOnlyFlags } from "./flags.js";
 import type { ProbeFlags } from "./probe-command.js";
 import type { CredentialFlags } from "./live-settings.js";
@@ -13,7 +13,8 @@ import { describeError } from "./errors.js";
 
 import { VERSION } from "./version.js";
 
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+export async function run(argv: readonly string[], terminal: CliIo): Promise<number> {
+  const io = withSafeStderr(terminal);
   let outcome: Promise<number> | undefined;
   const program = new Command()
     .name("chaincheck")
@@ -56,7 +57,6 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .option("--chain <file>", "more certificates the server presents after FILE (repeatable)", collect, [])
     .option("--host <name>", "the host name or IP Tableau connects to")
     .addOption(new Option("--service <service>", "judge as this server presents the file (rserve sends only the first certificate)").choices(["tabpy", "rserve"]))
-    .option("--pfx-password-env <var>", "environment variable holding the PKCS#12 password (else a no-echo prompt on a TTY)")
     .option("--report <file>", "write a self-contained support file (.html for a web page, else JSON)")
     .addHelpText("after", HELP.verify);
   addCheckOptions(verify);

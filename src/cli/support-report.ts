@@ -4,14 +4,13 @@
  * schemaVersion 1 document plus a `support` block). Results hold no secret, and nothing else that
  * could (environment, credentials, private keys) is ever added here.
  */
-import { writeFile } from "node:fs/promises";
 import type { ChainResult } from "../result.js";
 import { jsonReport } from "../report/json.js";
 import { renderHtmlReport } from "../report/html.js";
 import { escapeJsonInvisibles } from "../report/safe-text.js";
 import type { CliIo } from "./io.js";
-import { UsageError } from "./options.js";
 import { VERSION } from "./version.js";
+import { writeReportFile } from "./write-target.js";
 
 /** True when `path` names an HTML page. */
 export function isHtmlReportPath(path: string): boolean {
@@ -27,11 +26,6 @@ export function supportReportText(path: string, results: readonly ChainResult[],
 
 export async function writeSupportReport(path: string, results: readonly ChainResult[], trustStore: string, io: CliIo): Promise<void> {
   const facts = { generatedAt: io.now().toISOString(), node: process.version, platform: `${process.platform} ${process.arch}` };
-  try {
-    await writeFile(path, supportReportText(path, results, trustStore, facts));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "error";
-    throw new UsageError(`--report: cannot write ${path} (${code}); check that the directory exists and is writable`);
-  }
+  await writeReportFile("--report", path, supportReportText(path, results, trustStore, facts));
   io.stderr(`chaincheck: ${isHtmlReportPath(path) ? "support page" : "support file"} written to ${path}\n`);
 }

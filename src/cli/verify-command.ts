@@ -7,7 +7,8 @@ import { exitCodeFor } from "./exit-code.js";
 import type { CheckFlags, VerifyOnlyFlags } from "./flags.js";
 import type { CliIo } from "./io.js";
 import { parseAt, parseCount, parseFingerprint, UsageError } from "./options.js";
-import { emitResults } from "./output.js";
+import { checkOutputTargets, emitResults, writeArtifacts } from "./output.js";
+import { runInputs, withInputNotes, type RunInputs } from "./inputs.js";
 import { VERSION } from "./version.js";
 
 /** Option values shared by verify and check, parsed once. */
@@ -16,6 +17,8 @@ export interface CommonSettings {
   readonly warnDays: number;
   readonly targetOs: TargetOs;
   readonly policy: PolicyOptions;
+  /** How every certificate file of the run is read (PKCS#12 password, INPUT_NOTE findings). */
+  readonly inputs: RunInputs;
 }
 
 /** `--min-days`, `--expect-*`: parsed before any network or file work, so a typo is exit 2 at once. */
@@ -36,14 +39,16 @@ export function commonSettings(flags: CheckFlags, io: CliIo): CommonSettings {
     warnDays: parseCount("--warn-days", flags.warnDays, 0, 36500),
     targetOs: flags.targetOs === "auto" ? detectTargetOs() : (flags.targetOs as TargetOs),
     policy: policyOptions(flags),
+    inputs: runInputs(flags, io),
   };
 }
 
 export async function executeVerify(file: string, flags: CheckFlags & VerifyOnlyFlags, io: CliIo): Promise<number> {
   const settings = commonSettings(flags, io);
+  await checkOutputTargets(flags, [file, ...flags.chain, ...flags.intermediates, ...flags.caFile]);
   // Imported here, not at the top: the live check imports this module for commonSettings and needs none of it.
-  const [{ verifyBundle }, { promptSecret }] = await Promise.all([import("../commands/verify.js"), import("../input/prompt.js")]);
-  const trust = await loadTrust(flags.caFile);
+  const { verifyBundle } = await import("../commands/verify.js");
+  const trust = await loadTrust(flags.caFile, settings.inputs.read);
   const checked = await verifyBundle(
     {
       file,
@@ -56,17 +61,12 @@ export async function executeVerify(file: string, flags: CheckFlags & VerifyOnly
       warnDays: settings.warnDays,
       targetOs: settings.targetOs,
       aia: flags.aia === true,
-      read: {
-        ...(flags.pfxPasswordEnv ? { passwordEnv: flags.pfxPasswordEnv } : {}),
-        env: io.env,
-        ...(io.stdinIsTTY ? { promptPassword: (name: string) => promptSecret(`PKCS#12 password for ${name}: `, { input: process.stdin, output: process.stderr }) } : {}),
-      },
+      read: settings.inputs.read,
     },
     trust,
   );
-  const results = applyPolicies([checked], settings.policy);
-  if (flags.saveAnchors) await (await import("./save-anchors.js")).saveAnchors(flags.saveAnchors, results, io);
-  if (flags.report) await (await import("./support-report.js")).writeSupportReport(flags.report, results, trust.store.source.description, io);
+  const results = applyPolicies(withInputNotes([checked], settings.inputs), settings.policy);
+  await writeArtifacts(results, flags, io, trust.store.source.description);
   await emitResults(results, flags, io, VERSION);
   return exitCodeFor(results, flags.failOn);
 }

@@ -8,7 +8,10 @@ import { readCertificate } from "../cert/parse.js";
 import { readCertificateFile, type ReadOptions } from "../input/read.js";
 
 export interface LoadedCertificates {
+  /** What a server loading the file presents, in order. */
   readonly certificates: Certificate[];
+  /** The file's other certificates (a keystore's CA entries beside its key's chain): held, not presented. */
+  readonly held: Certificate[];
   readonly format: string;
 }
 
@@ -19,11 +22,16 @@ export function readAll(ders: readonly Uint8Array[]): Certificate[] {
 
 export async function loadCertificates(path: string, options: ReadOptions): Promise<LoadedCertificates> {
   const decoded = await readCertificateFile(path, options);
-  return { certificates: readAll(decoded.certificates), format: decoded.format };
+  const all = readAll(decoded.certificates);
+  return { certificates: all.slice(0, decoded.presented), held: all.slice(decoded.presented), format: decoded.format };
 }
 
+/** Every certificate of every file (presented and held alike), e.g. for `--intermediates`. */
 export async function loadMany(paths: readonly string[], options: ReadOptions): Promise<Certificate[]> {
   const out: Certificate[] = [];
-  for (const path of paths) out.push(...(await loadCertificates(path, options)).certificates);
+  for (const path of paths) {
+    const loaded = await loadCertificates(path, options);
+    out.push(...loaded.certificates, ...loaded.held);
+  }
   return out;
 }

@@ -32,7 +32,7 @@ export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): 
   // Rserve loads tls.cert with SSL_CTX_use_certificate_file: only the first certificate is sent.
   const presented = request.service === "rserve" ? bundle.slice(0, 1) : bundle;
   const unsent = request.service === "rserve" ? bundle.slice(1) : [];
-  const known = [...unsent, ...held];
+  const known = [...unsent, ...main.held, ...held];
   const fetched = request.aia
     ? await fetchMissingIssuers([...presented, ...known], { hasIssuer: issuerAvailable(trust.anchors) })
     : { certificates: [], errors: [] };

@@ -59,6 +59,8 @@ export interface FindingContexts {
   // --aia downloads
   AIA_FETCH_FAILED: { url: string; reason: string };
   OPENSSL_DISAGREES: { ours: string; openssl: string };
+  /** What a decoder noticed reading an input file (`input`: its name): an ignored key, no MAC, held keystore entries. */
+  INPUT_NOTE: { input: string; note: string };
   // Policies (src/policy): rollout gates the user asked for
   EXPIRES_TOO_SOON: { notAfter: string; days: number; minDays: number };
   PIN_MISMATCH: PinMismatchContext;
@@ -307,6 +309,11 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
     severity: "info", rank: 6, title: "Issuer download failed",
     message: (c) => `Downloading an issuer from its caIssuers URL ${c.url} (--aia) failed: ${c.reason}.`,
     remediation: () => "Get the certificate from your CA administrator and pass it with --intermediates FILE, or check that this machine can reach the URL.",
+  },
+  INPUT_NOTE: {
+    severity: "info", rank: 5, title: "Note on reading an input file",
+    message: (c) => `Reading ${c.input}: ${c.note}.`,
+    remediation: () => "Nothing to fix in the chain: this says how chaincheck read the file (what it skipped, held or could not verify). Check that it is the file you meant; a PKCS#12 file without an integrity MAC is best re-exported with one.",
   },
   AUTH_OK: {
     severity: "info", rank: 7, title: "TabPy accepted the credentials",

@@ -45,11 +45,11 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
   );
 }
 
-/** Drops repeats of the same code about the same certificate (keeps the first). */
+/** Drops repeats of the same code about the same certificate, or with the same message when about none (keeps the first). */
 export function dedupeFindings(findings: readonly Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = `${f.code}/${f.certificate ?? ""}`;
+    const key = `${f.code}/${f.certificate ?? `-/${f.message}`}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -7,29 +7,43 @@
  */
 import { DerError, TAG_SEQUENCE, checkCertificate, checkCertificateAt, readTlv } from "./der.js";
 import { detectDerKind } from "./detect.js";
-import { InputError, displayName } from "./errors.js";
+import { InputError, displayName, tooLarge } from "./errors.js";
+import { keyChainOrder } from "./key-chain.js";
+import { PRESENTED_LIMITS, grouped, type InputLimits } from "./limits.js";
 import { decodeBareBase64, decodeBlockBase64, hasPemBlock, parsePemBlocks, shortLabel } from "./pem.js";
 import type { PemBlock } from "./pem.js";
 
 export { encodePem } from "./pem.js";
 export { InputError } from "./errors.js";
 export type { InputErrorCode } from "./errors.js";
+export { PRESENTED_LIMITS, TRUST_LIMITS } from "./limits.js";
+export type { InputLimits } from "./limits.js";
 
-/** Most certificates read from one input (a bound on work for hostile input). */
-export const MAX_CERTIFICATES = 1000;
+/** Most certificates read from one presented input (a bound on work for hostile input). */
+export const MAX_CERTIFICATES = PRESENTED_LIMITS.maxCertificates;
 
 export interface DecodeOptions {
   /** PKCS#12 password. Never stored, logged or put in a message. */
   readonly password?: string;
   /** Display name for messages, usually the file name. */
   readonly name?: string;
+  /** Byte and certificate caps; default {@link PRESENTED_LIMITS} (trust inputs pass TRUST_LIMITS). */
+  readonly limits?: InputLimits;
 }
 
 export interface DecodeResult {
   /** The container format ("pkcs7" also for PEM files whose certificates all come from PKCS7 blocks). */
   readonly format: "pem" | "der" | "pkcs7" | "pkcs12";
-  /** DER of each certificate, in file order (independent copies). */
+  /**
+   * DER of each certificate (independent copies), in file order, except PKCS#12: the private
+   * key's certificate and its issuers first, as a server loading the file presents them.
+   */
   readonly certificates: Uint8Array[];
+  /**
+   * How many leading `certificates` a server presents. All of them, except in a PKCS#12 file
+   * with a private key, whose other certificates (trusted CA entries) are only held.
+   */
+  readonly presented: number;
   /** Things the user may want to know (ignored private keys, trust settings dropped, ...). */
   readonly warnings: string[];
 }
@@ -42,7 +56,7 @@ const PKCS7_LABELS = new Set(["PKCS7", "PKCS #7 SIGNED DATA", "CMS"]);
 class Collector {
   readonly certificates: Uint8Array[] = [];
   readonly warnings: string[] = [];
-  constructor(readonly source: string) {}
+  constructor(readonly source: string, readonly limits: InputLimits) {}
 
   add(der: Uint8Array, where: string): void {
     try {
@@ -50,11 +64,17 @@ class Collector {
     } catch (e) {
       throw derFailure(this.source, where, e);
     }
-    if (this.certificates.length >= MAX_CERTIFICATES) {
+    const max = this.limits.maxCertificates;
+    if (this.certificates.length >= max) {
       throw new InputError("TOO_MANY_CERTIFICATES", this.source,
-        `holds more than ${MAX_CERTIFICATES} certificates; chaincheck reads at most ${MAX_CERTIFICATES} from one input`);
+        `holds more than ${grouped(max)} certificates; chaincheck reads at most ${grouped(max)} from one input`);
     }
     this.certificates.push(der.slice());
+  }
+
+  /** Every certificate presented, in the order collected. */
+  result(format: DecodeResult["format"]): DecodeResult {
+    return { format, certificates: this.certificates, presented: this.certificates.length, warnings: this.warnings };
   }
 }
 
@@ -71,20 +91,24 @@ function derFailure(source: string, where: string, e: unknown): InputError {
  */
 export async function decodeCertificates(bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodeResult> {
   const source = displayName(options.name);
+  const limits = options.limits ?? PRESENTED_LIMITS;
   if (bytes.length === 0) throw new InputError("EMPTY_INPUT", source, "the input is empty");
+  if (bytes.length > limits.maxBytes) throw tooLarge(source, bytes.length, limits.maxBytes, limits.kind);
   const utf16 = utf16Text(bytes);
   const body = utf16 === undefined ? stripUtf8Bom(bytes) : undefined;
   const buf = body && Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const hasBegin = utf16 !== undefined ? hasPemBlock(utf16) : buf!.includes("-----BEGIN ");
   if (body && body[0] === TAG_SEQUENCE && (!hasBegin || spansWhole(body))) {
-    return decodeDer(body, source, options.password, []);
+    return decodeDer(new Collector(source, limits), body, options.password);
   }
   const text = utf16 ?? buf!.toString("latin1");
   if (text.trim() === "") throw new InputError("EMPTY_INPUT", source, "holds only whitespace");
-  if (hasBegin && hasPemBlock(text)) return decodePem(text, source);
+  if (hasBegin && hasPemBlock(text)) return decodePem(new Collector(source, limits), text);
   const bare = decodeBareBase64(text);
   if (bare && bare[0] === TAG_SEQUENCE) {
-    return decodeDer(bare, source, options.password, ["the input is base64 without PEM BEGIN/END lines; it was decoded as DER"]);
+    const out = new Collector(source, limits);
+    out.warnings.push("the input is base64 without PEM BEGIN/END lines; it was decoded as DER");
+    return decodeDer(out, bare, options.password);
   }
   if (isMostlyText(text)) {
     throw new InputError("NOT_A_CERTIFICATE", source, "is text without any -----BEGIN CERTIFICATE----- block");
@@ -92,8 +116,8 @@ export async function decodeCertificates(bytes: Uint8Array, options: DecodeOptio
   throw new InputError("NOT_A_CERTIFICATE", source, "is not a certificate file (expected PEM, DER, PKCS#7 or PKCS#12)");
 }
 
-async function decodePem(text: string, source: string): Promise<DecodeResult> {
-  const out = new Collector(source);
+async function decodePem(out: Collector, text: string): Promise<DecodeResult> {
+  const source = out.source;
   const ignored: string[] = [];
   let fromPkcs7 = 0;
   for (const block of parsePemBlocks(text, source)) {
@@ -119,8 +143,7 @@ async function decodePem(text: string, source: string): Promise<DecodeResult> {
     const found = ignored.length === 0 ? "no -----BEGIN CERTIFICATE----- block" : `only ${ignored.join(", ")}`;
     throw new InputError("NO_CERTIFICATES", source, `holds no certificate (${found})`);
   }
-  const format = fromPkcs7 === out.certificates.length ? "pkcs7" : "pem";
-  return { format, certificates: out.certificates, warnings: out.warnings };
+  return out.result(fromPkcs7 === out.certificates.length ? "pkcs7" : "pem");
 }
 
 /** OpenSSL's trusted form: Certificate followed by X509_CERT_AUX (crypto/x509/x_x509a.c). */
@@ -150,24 +173,26 @@ async function addPkcs7(out: Collector, der: Uint8Array, context: string | undef
   blobs.forEach((blob, i) => out.add(blob, context ? `certificate ${i + 1} in ${context}` : `certificate ${i + 1} of the PKCS#7 bundle`));
 }
 
-async function decodeDer(bytes: Uint8Array, source: string, password: string | undefined, warnings: string[]): Promise<DecodeResult> {
-  const out = new Collector(source);
-  out.warnings.push(...warnings);
+async function decodeDer(out: Collector, bytes: Uint8Array, password: string | undefined): Promise<DecodeResult> {
   const kind = detectDerKind(bytes);
   if (kind.kind === "pkcs7") {
     await addPkcs7(out, bytes, undefined);
-    return { format: "pkcs7", certificates: out.certificates, warnings: out.warnings };
+    return out.result("pkcs7");
   }
-  if (kind.kind === "pkcs12") {
-    const { pkcs12Certificates } = await import("./pkcs12.js");
-    const result = await pkcs12Certificates(bytes, source, password);
-    out.warnings.push(...result.warnings);
-    result.blobs.forEach((blob, i) => out.add(blob, `certificate ${i + 1} in the PKCS#12 file`));
-    return { format: "pkcs12", certificates: out.certificates, warnings: out.warnings };
-  }
-  if (kind.kind === "other") throw new InputError("NOT_A_CERTIFICATE", source, `is ${kind.what}`);
+  if (kind.kind === "pkcs12") return decodePkcs12(out, bytes, password);
+  if (kind.kind === "other") throw new InputError("NOT_A_CERTIFICATE", out.source, `is ${kind.what}`);
   addConcatenatedDer(out, bytes);
-  return { format: "der", certificates: out.certificates, warnings: out.warnings };
+  return out.result("der");
+}
+
+/** A PKCS#12 file's certificates, in the order a server loading it presents them (key-chain.ts). */
+async function decodePkcs12(out: Collector, bytes: Uint8Array, password: string | undefined): Promise<DecodeResult> {
+  const { pkcs12Certificates } = await import("./pkcs12.js");
+  const result = await pkcs12Certificates(bytes, out.source, password);
+  out.warnings.push(...result.warnings);
+  result.blobs.forEach((blob, i) => out.add(blob, `certificate ${i + 1} in the PKCS#12 file`));
+  const { order, presented, notes } = keyChainOrder(out.certificates, result.localKeyIds, result.keyIds);
+  return { format: "pkcs12", certificates: order.map((i) => out.certificates[i]!), presented, warnings: [...out.warnings, ...notes] };
 }
 
 /** One DER certificate, or several written back to back (as `cat a.der b.der` makes). */

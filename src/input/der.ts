@@ -85,6 +85,54 @@ export function children(buf: Uint8Array, parent: Tlv): Tlv[] {
   return out;
 }
 
+/** An element whose end is known, also for a BER indefinite length (then just past its end-of-contents octets). */
+export interface BerTlv extends Tlv {
+  readonly end: number;
+  readonly indefinite: boolean;
+}
+
+/** Deepest nesting of indefinite lengths followed (each level is one stack frame). */
+const MAX_BER_DEPTH = 32;
+
+/**
+ * The element at `offset` with its end resolved: definite lengths as DER, indefinite ones (X.690
+ * section 8.1.3.6, constructed only) by walking their contents to the end-of-contents octets.
+ * Linear in the bytes walked and allocation-light, unlike a full ASN.1 tree.
+ */
+export function berElement(buf: Uint8Array, offset: number, limit = buf.length, depth = 0): BerTlv {
+  const tlv = readTlv(buf, offset, limit, true);
+  if (tlv.end !== undefined) return { ...tlv, end: tlv.end, indefinite: false };
+  if (depth >= MAX_BER_DEPTH) throw new DerError("malformed", "nests indefinite lengths too deeply");
+  let pos = tlv.contentStart;
+  while (!(pos + 1 < limit && buf[pos] === 0 && buf[pos + 1] === 0)) pos = berElement(buf, pos, limit, depth + 1).end;
+  return { ...tlv, end: pos + 2, indefinite: true };
+}
+
+/** The children of a constructed element read by {@link berElement}; they must fill it exactly. */
+export function berChildren(buf: Uint8Array, parent: BerTlv): BerTlv[] {
+  const stop = parent.indefinite ? parent.end - 2 : parent.end;
+  const out: BerTlv[] = [];
+  for (let pos = parent.contentStart; pos < stop;) {
+    const child = berElement(buf, pos, stop);
+    out.push(child);
+    pos = child.end;
+  }
+  return out;
+}
+
+/** The children of an element read by {@link berElement}; none for a primitive one. */
+export function berKids(buf: Uint8Array, el: BerTlv): BerTlv[] {
+  return (el.tag & 0x20) === 0 ? [] : berChildren(buf, el);
+}
+
+/** An OCTET STRING's value: primitive, or constructed of primitive segments (BER, X.690 section 8.7.3). */
+export function berOctets(buf: Uint8Array, el: BerTlv, depth = 0): Uint8Array {
+  if (el.tag === TAG_OCTET_STRING) return buf.subarray(el.contentStart, el.end);
+  if (el.tag !== (TAG_OCTET_STRING | 0x20) || depth >= MAX_BER_DEPTH) throw new DerError("malformed", "is not an OCTET STRING");
+  const parts = berChildren(buf, el).map((part) => berOctets(buf, part, depth + 1));
+  return parts.length === 1 ? parts[0]! : Uint8Array.from(Buffer.concat(parts));
+}
+
 /**
  * Check that a certificate starts at `offset` (RFC 5280 section 4.1):
  * SEQUENCE { tbsCertificate SEQUENCE, signatureAlgorithm SEQUENCE, signature BIT STRING }, with

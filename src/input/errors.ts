@@ -34,6 +34,8 @@ export type InputErrorCode =
   | "PKCS12_UNSUPPORTED"
   /** `--pfx-password-env NAME` names a variable that is not set. */
   | "PASSWORD_ENV_UNSET"
+  /** A PKCS#12 file asks for more key-derivation work, safes or bags than chaincheck allows. */
+  | "WORK_BUDGET_EXCEEDED"
   /** File-system problems (read.ts). */
   | "FILE_NOT_FOUND"
   | "FILE_UNREADABLE"
@@ -58,6 +60,14 @@ export class InputError extends Error {
     super(oneLine(source === undefined ? detail : `${source}: ${detail}`));
     this.code = code;
   }
+}
+
+/** An input over its byte cap: "is 11.0 MB; chaincheck reads certificate files up to 10 MB". */
+export function tooLarge(source: string, size: number, max: number, kind: string): InputError {
+  const mib = 1024 * 1024;
+  // Just over the cap reads better as "over 1 MB" than as "1.0 MB".
+  const shown = size >= max * 1.05 ? `${(size / mib).toFixed(1)} MB` : `over ${Math.round(max / mib)} MB`;
+  return new InputError("FILE_TOO_LARGE", source, `is ${shown}; chaincheck reads ${kind} up to ${Math.round(max / mib)} MB`);
 }
 
 /** Display name used in messages when the caller gives none. */

@@ -3,9 +3,14 @@
  * 3DES, which WebCrypto and so pkijs lack): PBES2 with PBKDF2 (RFC 8018 section 6.2) and AES or
  * 3DES, the PKCS#12 PBE schemes with the RFC 7292 appendix B key derivation (3DES, RC2), and the
  * MAC check (RFC 7292 section 5, PBMAC1 of RFC 9579). Lazily loaded with pkcs12.ts.
+ *
+ * Every operation is planned before it runs: `planMac` and `planDecryption` read the parameters
+ * (iteration counts as full INTEGERs), reject what cannot be done, and say what the key
+ * derivations will cost, so the caller can refuse a file over its budget before any work.
  */
 import * as asn1js from "asn1js";
 import { createDecipheriv, createHash, createHmac, pbkdf2Sync, timingSafeEqual } from "node:crypto";
+import { PKCS12_LIMITS } from "./limits.js";
 import { rc2CbcDecrypt } from "./rc2.js";
 
 /** The file uses an algorithm chaincheck does not implement; `algorithm` names it. */
@@ -15,9 +20,41 @@ export class UnsupportedAlgorithm extends Error {
   }
 }
 
-/** Work bounds for hostile files: the slowest legitimate files use a few hundred thousand rounds. */
-const MAX_PBKDF2_ITERATIONS = 10_000_000;
-const MAX_PKCS12_KDF_ITERATIONS = 1_000_000;
+/** An iteration count that is not positive, or above the per-derivation cap; `value` is the full INTEGER. */
+export class IterationCountError extends Error {
+  constructor(readonly what: string, readonly value: bigint) {
+    super(`${what}: ${value}`);
+  }
+}
+
+/** One key derivation a plan will run: its work is `iterations * blocks * tries` hash-chain rounds. */
+export interface Derivation {
+  /** What it derives, for messages ("the integrity MAC", "encrypted safe 2"). */
+  readonly what: string;
+  readonly iterations: number;
+  /** Output blocks (each runs the whole iteration chain) times key and IV derivations. */
+  readonly blocks: number;
+  /** Password encodings that may be tried (an empty password is written two ways). */
+  readonly tries: number;
+}
+
+/** The work of a derivation, as the file budget counts it. */
+export function derivationCost(d: Derivation): number {
+  return d.iterations * d.blocks * d.tries;
+}
+
+/** A MAC check whose parameters have been read; `matches` runs the derivations. */
+export interface MacPlan {
+  readonly derivations: readonly Derivation[];
+  matches(content: Uint8Array): boolean;
+}
+
+/** A decryption whose parameters have been read; `decrypt` runs the derivations. */
+export interface DecryptionPlan {
+  readonly derivations: readonly Derivation[];
+  /** The plaintext, or `undefined` when the password does not fit. */
+  decrypt(data: Uint8Array): Uint8Array | undefined;
+}
 
 const HASHES: Record<string, { name: string; u: number; v: number }> = {
   "1.3.14.3.2.26": { name: "sha1", u: 20, v: 64 },
@@ -78,7 +115,7 @@ function bmpCandidates(password: string): Uint8Array[] {
 export function pkcs12Kdf(hashName: string, id: number, password: Uint8Array, salt: Uint8Array, iterations: number, n: number): Uint8Array {
   const hash = Object.values(HASHES).find((h) => h.name === hashName);
   if (!hash) throw new UnsupportedAlgorithm(hashName);
-  if (iterations < 1 || iterations > MAX_PKCS12_KDF_ITERATIONS) throw new UnsupportedAlgorithm(`an iteration count of ${iterations}`);
+  if (iterations < 1 || iterations > PKCS12_LIMITS.maxIterationsPerDerivation) throw new RangeError(`iteration count ${iterations} out of range`);
   const { u, v } = hash;
   const fill = (src: Uint8Array) => {
     const out = new Uint8Array(v * Math.ceil(src.length / v));
@@ -108,81 +145,124 @@ export function pkcs12Kdf(hashName: string, id: number, password: Uint8Array, sa
 }
 
 /**
- * Decrypt `data` encrypted under `algorithm` (an AlgorithmIdentifier) with `password`.
- * @returns the plaintext, or `undefined` when the password does not fit
+ * Read the parameters of an encryption `algorithm` (an AlgorithmIdentifier) for `password`.
+ * @param what names the encrypted part in messages
  * @throws {UnsupportedAlgorithm} for schemes chaincheck does not implement
+ * @throws {IterationCountError} for an iteration count below 1 or above the per-derivation cap
  */
-export function pbeDecrypt(algorithm: asn1js.AsnType, data: Uint8Array, password: string): Uint8Array | undefined {
+export function planDecryption(algorithm: asn1js.AsnType, password: string, what: string): DecryptionPlan {
   const { oid, params } = algorithmId(algorithm);
-  if (oid === PBES2) return pbes2Decrypt(params, data, password);
+  if (oid === PBES2) return planPbes2(params, password, what);
   const scheme = PKCS12_PBE[oid];
   if (scheme === undefined) throw new UnsupportedAlgorithm(algorithmName(oid));
   if (typeof scheme === "string") throw new UnsupportedAlgorithm(scheme);
-  const [salt, iterations] = items(params);
-  for (const pw of bmpCandidates(password)) {
-    const key = pkcs12Kdf("sha1", 1, pw, octets(salt), integer(iterations), scheme.keyLength);
-    const iv = pkcs12Kdf("sha1", 2, pw, octets(salt), integer(iterations), 8);
-    const plain = scheme.rc2Bits ? attempt(() => rc2CbcDecrypt(key, scheme.rc2Bits!, iv, data)) : decipher(scheme.cipher, key, iv, data);
-    if (plain) return plain;
-  }
-  return undefined;
+  // pkcs-12PbeParams ::= SEQUENCE { salt OCTET STRING, iterations INTEGER }
+  const [saltEl, iterationsEl] = exactly(params, 2);
+  const salt = octets(saltEl);
+  const iterations = iterationCount(iterationsEl, what);
+  const candidates = bmpCandidates(password);
+  const sha1 = HASHES["1.3.14.3.2.26"]!;
+  // Key and IV are two derivations, each of ceil(n / 20) SHA-1 chains.
+  const blocks = Math.ceil(scheme.keyLength / sha1.u) + 1;
+  return {
+    derivations: [{ what, iterations, blocks, tries: candidates.length }],
+    decrypt(data) {
+      for (const pw of candidates) {
+        const key = pkcs12Kdf("sha1", 1, pw, salt, iterations, scheme.keyLength);
+        const iv = pkcs12Kdf("sha1", 2, pw, salt, iterations, 8);
+        const plain = scheme.rc2Bits ? attempt(() => rc2CbcDecrypt(key, scheme.rc2Bits!, iv, data)) : decipher(scheme.cipher, key, iv, data);
+        if (plain) return plain;
+      }
+      return undefined;
+    },
+  };
 }
 
-function pbes2Decrypt(params: asn1js.AsnType | undefined, data: Uint8Array, password: string): Uint8Array | undefined {
-  const [kdfAlg, encAlg] = items(params);
-  const kdf = algorithmId(kdfAlg);
+function planPbes2(params: asn1js.AsnType | undefined, password: string, what: string): DecryptionPlan {
+  const [kdfAlg, encAlg] = exactly(params, 2);
   const enc = algorithmId(encAlg);
   const cipher = PBES2_CIPHERS[enc.oid];
   if (!cipher) throw new UnsupportedAlgorithm(`PBES2 with ${algorithmName(enc.oid)}`);
-  const key = pbkdf2(kdf, password, cipher.keyLength);
-  return decipher(cipher.cipher, key, octets(enc.params), data);
-}
-
-/** PBKDF2 from its AlgorithmIdentifier; the password is UTF-8 (as OpenSSL passes it). */
-function pbkdf2(kdf: { oid: string; params: asn1js.AsnType | undefined }, password: string, keyLength: number | undefined): Uint8Array {
-  if (kdf.oid !== PBKDF2) throw new UnsupportedAlgorithm(`key derivation ${algorithmName(kdf.oid)}`);
-  const fields = items(kdf.params);
-  const salt = octets(fields[0]);
-  const iterations = integer(fields[1]);
-  let rest = fields.slice(2);
-  let length = keyLength;
-  if (rest[0] instanceof asn1js.Integer) {
-    length = integer(rest[0]);
-    rest = rest.slice(1);
-  }
-  const prfOid = rest[0] ? algorithmId(rest[0]).oid : "1.2.840.113549.2.7";
-  const prf = HMAC_PRFS[prfOid];
-  if (!prf) throw new UnsupportedAlgorithm(`PBKDF2 with ${algorithmName(prfOid)}`);
-  if (iterations < 1 || iterations > MAX_PBKDF2_ITERATIONS) throw new UnsupportedAlgorithm(`an iteration count of ${iterations}`);
-  if (length === undefined || length < 1 || length > 64) throw new UnsupportedAlgorithm("PBKDF2 without a usable key length");
-  return pbkdf2Sync(Buffer.from(password, "utf8"), salt, iterations, length, prf);
+  const iv = octets(enc.params);
+  const kdf = planPbkdf2(algorithmId(kdfAlg), password, cipher.keyLength, what);
+  return {
+    derivations: [kdf.derivation],
+    decrypt: (data) => decipher(cipher.cipher, kdf.derive(), iv, data),
+  };
 }
 
 /**
- * Check the PFX MAC (RFC 7292 section 4: HMAC over the authSafe content under a key from the
- * PKCS#12 KDF, or PBMAC1 of RFC 9579).
- * @param macData the MacData element; `content` the authSafe octets
- * @returns whether the password gives the stored MAC
- * @throws {UnsupportedAlgorithm} for an unknown MAC algorithm
+ * PBKDF2 from its AlgorithmIdentifier (RFC 8018 appendix A.2); the password is UTF-8, as OpenSSL
+ * passes it. `keyLength` is the cipher's, or `undefined` when the parameters must give it (PBMAC1).
  */
-export function verifyMac(macData: asn1js.AsnType, content: Uint8Array, password: string): boolean {
-  const [digestInfo, macSalt, iterationsEl] = items(macData);
-  const [alg, digestEl] = items(digestInfo);
+function planPbkdf2(kdf: { oid: string; params: asn1js.AsnType | undefined }, password: string, keyLength: number | undefined, what: string): { derivation: Derivation; derive(): Uint8Array } {
+  if (kdf.oid !== PBKDF2) throw new UnsupportedAlgorithm(`key derivation ${algorithmName(kdf.oid)}`);
+  // PBKDF2-params ::= SEQUENCE { salt OCTET STRING, iterationCount INTEGER, keyLength INTEGER OPTIONAL, prf DEFAULT hmacWithSHA1 }
+  const fields = items(kdf.params);
+  if (fields.length < 2 || fields.length > 4) throw new Error("PBKDF2 parameters have the wrong number of fields");
+  const salt = octets(fields[0]);
+  const iterations = iterationCount(fields[1], what);
+  let rest = fields.slice(2);
+  let length = keyLength;
+  if (rest[0] instanceof asn1js.Integer) {
+    const given = rest[0].toBigInt();
+    if (given < 1n || given > 64n || (keyLength !== undefined && given !== BigInt(keyLength))) {
+      throw new UnsupportedAlgorithm(`PBKDF2 with a key length of ${given}`);
+    }
+    length = Number(given);
+    rest = rest.slice(1);
+  }
+  if (rest.length > 1) throw new Error("PBKDF2 parameters have the wrong number of fields");
+  const prfOid = rest[0] ? algorithmId(rest[0]).oid : "1.2.840.113549.2.7";
+  const prf = HMAC_PRFS[prfOid];
+  if (!prf) throw new UnsupportedAlgorithm(`PBKDF2 with ${algorithmName(prfOid)}`);
+  if (length === undefined) throw new UnsupportedAlgorithm("PBKDF2 without a key length");
+  const out = length;
+  const hashLength = Object.values(HASHES).find((h) => h.name === prf)!.u;
+  return {
+    derivation: { what, iterations, blocks: Math.ceil(out / hashLength), tries: 1 },
+    derive: () => pbkdf2Sync(Buffer.from(password, "utf8"), salt, iterations, out, prf),
+  };
+}
+
+/**
+ * Read the PFX MAC (RFC 7292 section 4: HMAC over the authSafe content under a key from the
+ * PKCS#12 KDF, or PBMAC1 of RFC 9579) for `password`. Nothing here is optional: an algorithm
+ * chaincheck does not know, or parameters it cannot read, stop the file (never an unchecked file).
+ * @param macData the MacData element
+ * @throws {UnsupportedAlgorithm} for an unknown MAC algorithm
+ * @throws {IterationCountError} for an iteration count below 1 or above the per-derivation cap
+ * @throws {Error} for unreadable parameters
+ */
+export function planMac(macData: asn1js.AsnType, password: string): MacPlan {
+  const what = "the integrity MAC";
+  // MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER DEFAULT 1 }
+  const fields = items(macData);
+  if (fields.length < 2 || fields.length > 3) throw new Error("MacData has the wrong number of fields");
+  const [digestInfo, macSalt, iterationsEl] = fields;
+  const [alg, digestEl] = exactly(digestInfo, 2);
   const { oid, params } = algorithmId(alg);
   const expected = octets(digestEl);
-  const matches = (key: Uint8Array, hash: string) =>
+  const salt = octets(macSalt);
+  const matches = (key: Uint8Array, hash: string, content: Uint8Array) =>
     timingSafeEqualish(createHmac(hash, key).update(content).digest(), expected);
   if (oid === PBMAC1) {
-    const [kdfAlg, schemeAlg] = items(params);
-    const hash = HMAC_PRFS[algorithmId(schemeAlg).oid];
-    if (!hash) throw new UnsupportedAlgorithm(`PBMAC1 with ${algorithmName(algorithmId(schemeAlg).oid)}`);
-    return matches(pbkdf2(algorithmId(kdfAlg), password, undefined), hash);
+    // RFC 9579: the MacData salt and iterations are unused; PBKDF2's parameters carry them.
+    const [kdfAlg, schemeAlg] = exactly(params, 2);
+    const scheme = algorithmId(schemeAlg).oid;
+    const hash = HMAC_PRFS[scheme];
+    if (!hash) throw new UnsupportedAlgorithm(`PBMAC1 with ${algorithmName(scheme)}`);
+    const kdf = planPbkdf2(algorithmId(kdfAlg), password, undefined, what);
+    return { derivations: [kdf.derivation], matches: (content) => matches(kdf.derive(), hash, content) };
   }
   const hash = HASHES[oid];
-  if (!hash) throw new UnsupportedAlgorithm(`a MAC with ${algorithmName(oid)}`);
-  const iterations = iterationsEl === undefined ? 1 : integer(iterationsEl);
-  return bmpCandidates(password).some((pw) =>
-    matches(pkcs12Kdf(hash.name, 3, pw, octets(macSalt), iterations, hash.u), hash.name));
+  if (!hash) throw new UnsupportedAlgorithm(algorithmName(oid));
+  const iterations = iterationsEl === undefined ? 1 : iterationCount(iterationsEl, what);
+  const candidates = bmpCandidates(password);
+  return {
+    derivations: [{ what, iterations, blocks: 1, tries: candidates.length }],
+    matches: (content) => candidates.some((pw) => matches(pkcs12Kdf(hash.name, 3, pw, salt, iterations, hash.u), hash.name, content)),
+  };
 }
 
 function timingSafeEqualish(a: Uint8Array, b: Uint8Array): boolean {
@@ -196,7 +276,7 @@ function decipher(cipher: string, key: Uint8Array, iv: Uint8Array, data: Uint8Ar
   });
 }
 
-/** A failed decryption (bad padding) means the wrong key. */
+/** A failed decryption (bad padding, a wrong IV length) means the wrong key. */
 function attempt(fn: () => Uint8Array): Uint8Array | undefined {
   try {
     return fn();
@@ -217,10 +297,18 @@ function items(el: asn1js.AsnType | undefined): asn1js.AsnType[] {
   return value as asn1js.AsnType[];
 }
 
+/** A SEQUENCE of exactly `n` elements. */
+function exactly(el: asn1js.AsnType | undefined, n: number): asn1js.AsnType[] {
+  const fields = items(el);
+  if (fields.length !== n) throw new Error(`expected a SEQUENCE of ${n} elements`);
+  return fields;
+}
+
 /** AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL } */
 export function algorithmId(el: asn1js.AsnType | undefined): { oid: string; params: asn1js.AsnType | undefined } {
-  const [oid, params] = items(el);
-  if (!(oid instanceof asn1js.ObjectIdentifier)) throw new Error("expected an OID");
+  const fields = items(el);
+  const [oid, params] = fields;
+  if (fields.length > 2 || !(oid instanceof asn1js.ObjectIdentifier)) throw new Error("expected an AlgorithmIdentifier");
   return { oid: oid.valueBlock.toString(), params };
 }
 
@@ -230,8 +318,13 @@ export function octets(el: asn1js.AsnType | undefined): Uint8Array {
   return new Uint8Array(el.getValue());
 }
 
-function integer(el: asn1js.AsnType | undefined): number {
-  if (!(el instanceof asn1js.Integer)) throw new Error("expected an INTEGER");
-  const value = el.valueBlock.valueDec;
-  return Number.isSafeInteger(value) ? value : Number.MAX_SAFE_INTEGER;
+/**
+ * An iteration count, read as the full INTEGER (asn1js's `valueDec` is 0 for values of four
+ * bytes or more, so 8,388,608 and 2^31 would be misread), within 1 and the per-derivation cap.
+ */
+function iterationCount(el: asn1js.AsnType | undefined, what: string): number {
+  if (!(el instanceof asn1js.Integer)) throw new Error("expected an INTEGER iteration count");
+  const value = el.toBigInt();
+  if (value < 1n || value > BigInt(PKCS12_LIMITS.maxIterationsPerDerivation)) throw new IterationCountError(what, value);
+  return Number(value);
 }

@@ -7,10 +7,11 @@
 import { open } from "node:fs/promises";
 import { decodeCertificates } from "./decode.js";
 import type { DecodeResult } from "./decode.js";
-import { InputError, displayName } from "./errors.js";
+import { InputError, displayName, tooLarge } from "./errors.js";
+import { PRESENTED_LIMITS, type InputLimits } from "./limits.js";
 
-/** Largest certificate file read (bundles are well under 1 MB; this bounds hostile input). */
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Largest presented-certificate file read (bundles are well under 1 MB; this bounds hostile input). */
+export const MAX_FILE_BYTES = PRESENTED_LIMITS.maxBytes;
 
 export interface ReadOptions {
   /** Name of the environment variable holding the PKCS#12 password (`--pfx-password-env NAME`). */
@@ -19,6 +20,10 @@ export interface ReadOptions {
   readonly promptPassword?: (fileName: string) => Promise<string>;
   /** Environment to read `passwordEnv` from; defaults to process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Byte and certificate caps; default PRESENTED_LIMITS (`--ca-file` passes TRUST_LIMITS). */
+  readonly limits?: InputLimits;
+  /** Told each decoder note (an ignored key, no MAC, ...) with the file's display name. */
+  readonly onNote?: (source: string, note: string) => void;
 }
 
 export interface ReadResult extends DecodeResult {
@@ -32,12 +37,19 @@ export interface ReadResult extends DecodeResult {
  *   FILE_TOO_LARGE, EMPTY_INPUT, PASSWORD_ENV_UNSET, any decoder code
  */
 export async function readCertificateFile(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+  const result = await readAndDecode(path, options);
+  for (const note of result.warnings) options.onNote?.(displayName(path), note);
+  return result;
+}
+
+async function readAndDecode(path: string, options: ReadOptions): Promise<ReadResult> {
   const name = displayName(path);
-  const bytes = await readBounded(path, name);
+  const limits = options.limits ?? PRESENTED_LIMITS;
+  const bytes = await readFileBounded(path, limits.maxBytes, limits.kind);
   const env = options.env ?? process.env;
   const envPassword = options.passwordEnv === undefined ? undefined : env[options.passwordEnv];
   try {
-    return { path, ...(await decodeCertificates(bytes, { name, password: envPassword })) };
+    return { path, ...(await decodeCertificates(bytes, { name, password: envPassword, limits })) };
   } catch (e) {
     if (!(e instanceof InputError) || e.code !== "PKCS12_PASSWORD_REQUIRED") throw e;
   }
@@ -51,11 +63,16 @@ export async function readCertificateFile(path: string, options: ReadOptions = {
       "is a password-protected PKCS#12 file; pass --pfx-password-env NAME, or run in a terminal to be asked for the password");
   }
   const password = await options.promptPassword(name);
-  return { path, ...(await decodeCertificates(bytes, { name, password })) };
+  return { path, ...(await decodeCertificates(bytes, { name, password, limits })) };
 }
 
-/** The file's bytes, refusing directories, empty files and files over {@link MAX_FILE_BYTES}. */
-async function readBounded(path: string, name: string): Promise<Uint8Array> {
+/**
+ * A file's bytes, refusing directories, empty files and files over `maxBytes` (named `kind` in
+ * the message, e.g. "targets files"). FIFOs and devices are read up to the cap too.
+ * @throws {InputError} FILE_NOT_FOUND, FILE_UNREADABLE, IS_A_DIRECTORY, FILE_TOO_LARGE, EMPTY_INPUT
+ */
+export async function readFileBounded(path: string, maxBytes: number, kind: string): Promise<Uint8Array> {
+  const name = displayName(path);
   let handle;
   try {
     handle = await open(path, "r");
@@ -65,17 +82,17 @@ async function readBounded(path: string, name: string): Promise<Uint8Array> {
   try {
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new InputError("IS_A_DIRECTORY", name, "is a directory, not a certificate file");
-    if (stat.isFile() && stat.size > MAX_FILE_BYTES) throw tooLarge(name, stat.size);
+    if (stat.isFile() && stat.size > maxBytes) throw tooLarge(name, stat.size, maxBytes, kind);
     // A regular file is read up to its size; anything else (a FIFO such as `<(...)` reports
     // size 0) up to the limit + 1, to notice when it is too large.
-    const buffer = Buffer.alloc(stat.isFile() ? stat.size : MAX_FILE_BYTES + 1);
+    const buffer = Buffer.alloc(stat.isFile() ? stat.size : maxBytes + 1);
     let length = 0;
     while (length < buffer.length) {
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
     }
-    if (length > MAX_FILE_BYTES) throw tooLarge(name, length);
+    if (length > maxBytes) throw tooLarge(name, length, maxBytes, kind);
     if (length === 0) throw new InputError("EMPTY_INPUT", name, "the file is empty");
     return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
   } catch (e) {
@@ -83,11 +100,6 @@ async function readBounded(path: string, name: string): Promise<Uint8Array> {
   } finally {
     await handle.close();
   }
-}
-
-function tooLarge(name: string, size: number): InputError {
-  const shown = size > MAX_FILE_BYTES + 1 ? `${(size / (1024 * 1024)).toFixed(1)} MB` : "over 10 MB";
-  return new InputError("FILE_TOO_LARGE", name, `is ${shown}; chaincheck reads certificate files up to 10 MB`);
 }
 
 /** Map node:fs errors to one-line messages (the system message names the path and the syscall). */

@@ -6,7 +6,7 @@
  */
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { decodeCertificates } from "../input/decode.js";
+import { TRUST_LIMITS, decodeCertificates } from "../input/decode.js";
 import { toHex } from "../input/der.js";
 import { InputError, displayName } from "../input/errors.js";
 import { readCertificateFile } from "../input/read.js";
@@ -125,7 +125,7 @@ async function readBundle(d: Deps, path: string, seen: SeenFiles): Promise<Uint8
     throw new TrustStoreError("SYSTEM_STORE_UNREADABLE", `cannot read the system trust store ${displayName(path)} (${code}); ${HELP}`);
   }
   try {
-    return (await decodeCertificates(bytes, { name: path })).certificates;
+    return (await decodeCertificates(bytes, { name: path, limits: TRUST_LIMITS })).certificates;
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     throw new TrustStoreError("SYSTEM_STORE_UNREADABLE", `cannot use the system trust store: ${e.message}; ${HELP}`);

@@ -1,0 +1,193 @@
+/**
+ * Where a run writes (`--output`, `--report`, `--save-anchors`): checked before any file is read
+ * or any server probed, and written so that a failure is one `chaincheck:` line and exit 2, never
+ * "internal error" and never a hang. Reports never overwrite an input of the run; anchor files are
+ * created exclusively and never through a symbolic link (README "Security"). I/O module.
+ */
+import { constants } from "node:fs";
+import { access, lstat, mkdir, open, stat, statfs, unlink } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { UsageError } from "./options.js";
+
+/** Linux pseudo file systems (statfs f_type): kernel interfaces, where a write can change the system. */
+const PSEUDO_FILESYSTEMS: ReadonlyMap<number, string> = new Map([
+  [0x9fa0, "procfs"], [0x62656572, "sysfs"], [0x27e0eb, "cgroup"], [0x63677270, "cgroup2"],
+  [0x64626720, "debugfs"], [0x74726163, "tracefs"], [0x73636673, "securityfs"], [0x62656570, "configfs"],
+  [0xcafe4a11, "bpf"], [0x6165676c, "pstore"], [0xf97cff8c, "selinuxfs"], [0xde5e81e4, "efivarfs"],
+]);
+
+/** Short words for the errno codes a write meets. */
+const ERRNO_WORDS: Readonly<Record<string, string>> = {
+  ENOENT: "no such file or folder", ENOTDIR: "a part of the path is not a folder", EISDIR: "it is a folder",
+  EACCES: "permission denied", EPERM: "operation not permitted", EROFS: "read-only file system",
+  ENOSPC: "no space left on the device", EDQUOT: "disk quota exceeded", EFBIG: "file too large", EIO: "input/output error",
+  ENXIO: "no process is reading that FIFO", ELOOP: "too many symbolic links", EEXIST: "it already exists",
+  ENAMETOOLONG: "the name is too long", EINVAL: "the file system refuses it",
+};
+
+/** The inputs of a run, as given: reports must not overwrite any of them. */
+export interface RunFiles {
+  readonly inputs: readonly string[];
+}
+
+function describeErrno(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? "error";
+  return ERRNO_WORDS[code] ? `${code}: ${ERRNO_WORDS[code]}` : code;
+}
+
+/** The path's stat, or `undefined` when nothing is there (ENOTDIR too: the parent check then says which part is a file). */
+async function statOrUndefined(path: string): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
+  try {
+    return await stat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    throw err;
+  }
+}
+
+/** What is at an option's path (`undefined`: nothing yet), with one-line errors. */
+async function entryOf(option: string, path: string, noun: "file" | "folder"): Promise<Awaited<ReturnType<typeof stat>> | undefined> {
+  if (path === "") throw new UsageError(`${option}: expected a ${noun} name`);
+  try {
+    return await statOrUndefined(path);
+  } catch (err) {
+    throw new UsageError(`${option}: cannot use ${path} (${describeErrno(err)})`);
+  }
+}
+
+/** Refuse a path on a kernel pseudo file system (Linux; elsewhere statfs types differ). */
+async function refusePseudoFs(option: string, path: string, shown: string): Promise<void> {
+  if (process.platform !== "linux") return;
+  let type: number;
+  try {
+    type = Number((await statfs(path)).type);
+  } catch {
+    return; // the write itself will say what is wrong
+  }
+  const name = PSEUDO_FILESYSTEMS.get(type);
+  if (name) throw new UsageError(`${option}: ${shown} is on ${name}, a kernel interface, not a place to write files`);
+}
+
+/** The folder a new file would go into: it must exist, be a folder, be writable. */
+function checkParentFolder(option: string, path: string): Promise<void> {
+  return checkFolder(option, dirname(resolve(path)), path);
+}
+
+/** `folder` must exist, be a folder on a real file system, and be writable (to create `path` in it). */
+async function checkFolder(option: string, folder: string, path: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(folder);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new UsageError(`${option}: cannot write ${path}: the folder ${folder} does not exist`);
+    if (code === "ENOTDIR") throw new UsageError(`${option}: cannot write ${path}: a part of ${folder} is a file, not a folder`);
+    throw new UsageError(`${option}: cannot write ${path} (${describeErrno(err)})`);
+  }
+  if (!info.isDirectory()) throw new UsageError(`${option}: cannot write ${path}: ${folder} is a file, not a folder`);
+  await refusePseudoFs(option, folder, folder);
+  try {
+    await access(folder, constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`${option}: cannot write in the folder ${folder} (${describeErrno(err)})`);
+  }
+}
+
+/**
+ * `--output FILE` / `--report FILE` before the run: a file that may be (over)written, in a folder
+ * that exists, not on a kernel pseudo file system, and not one of the run's inputs.
+ */
+export async function checkReportFile(option: string, path: string, files: RunFiles): Promise<void> {
+  const info = await entryOf(option, path, "file");
+  if (info === undefined) return checkParentFolder(option, path);
+  if (info.isDirectory()) throw new UsageError(`${option}: ${path} is a folder, not a file`);
+  await refusePseudoFs(option, path, path);
+  for (const input of files.inputs) {
+    const other = await stat(input).catch(() => undefined);
+    if (other && other.dev === info.dev && other.ino === info.ino && info.isFile()) {
+      throw new UsageError(`${option}: ${path} is an input of this run (${input}); chaincheck does not overwrite its inputs`);
+    }
+  }
+  if (info.isFile()) {
+    try {
+      await access(path, constants.W_OK);
+    } catch (err) {
+      throw new UsageError(`${option}: cannot write ${path} (${describeErrno(err)})`);
+    }
+  }
+}
+
+/** `--save-anchors DIR` before the run: an existing folder, or one that can be created in an existing folder. */
+export async function checkAnchorFolder(option: string, dir: string): Promise<void> {
+  const info = await entryOf(option, dir, "folder");
+  // Like mkdir, not mkdir -p: a typing error deep in a path is not silently created.
+  if (info === undefined) return checkParentFolder(option, dir);
+  if (!info.isDirectory()) throw new UsageError(`${option}: ${dir} is a file, not a folder`);
+  await checkFolder(option, dir, dir);
+}
+
+/** `--output`/`--report`: write `content`, every failure one line (a FIFO without reader fails, never blocks). */
+export async function writeReportFile(option: string, path: string, content: string): Promise<void> {
+  try {
+    const info = await statOrUndefined(path);
+    if (info?.isFIFO()) {
+      // Opening a FIFO for writing blocks until a reader comes; non-blocking, it fails (ENXIO) instead.
+      await (await open(path, constants.O_WRONLY | constants.O_NONBLOCK)).close();
+    }
+    const handle = await open(path, "w");
+    try {
+      await handle.writeFile(content);
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    throw new UsageError(`${option}: cannot write ${path} (${describeErrno(err)})`);
+  }
+}
+
+/**
+ * Create `path` with `content`: exclusively (never an existing file, never through a symbolic
+ * link). With `force`, an existing file or link is removed first, the new file then created
+ * exclusively: a link is replaced, its target never written.
+ */
+export async function createFileExclusive(option: string, path: string, content: string, options: { force: boolean; mode: number }): Promise<void> {
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+  let handle: FileHandle;
+  try {
+    handle = await open(path, flags, options.mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new UsageError(`${option}: cannot create ${path} (${describeErrno(err)})`);
+    const existing = await lstat(path).catch(() => undefined);
+    const what = existing?.isSymbolicLink() ? "is a symbolic link" : existing?.isDirectory() ? "is a folder" : "exists";
+    if (!options.force || existing?.isDirectory()) {
+      throw new UsageError(`${option}: ${path} ${what}; chaincheck does not overwrite it${existing?.isDirectory() ? "" : " (--force replaces it)"}`);
+    }
+    try {
+      await unlink(path);
+      handle = await open(path, flags, options.mode);
+    } catch (again) {
+      throw new UsageError(`${option}: cannot replace ${path} (${describeErrno(again)})`);
+    }
+  }
+  try {
+    await handle.writeFile(content);
+    await handle.chmod(options.mode);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await unlink(path).catch(() => undefined);
+    throw new UsageError(`${option}: cannot write ${path} (${describeErrno(err)})`);
+  }
+  await handle.close();
+}
+
+/** `mkdir` (an existing folder is fine) with a one-line error. */
+export async function makeFolder(option: string, dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST" && (await stat(dir).catch(() => undefined))?.isDirectory()) return;
+    throw new UsageError(`${option}: cannot create the folder ${dir} (${describeErrno(err)})`);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The order a server presents the certificates of a PKCS#12 file in. The file's internal order
+ * means nothing (GnuTLS certtool writes the root before the leaf): a server loading it takes the
+ * certificate whose localKeyID matches the private key's, then that certificate's issuers, in
+ * chain order (OpenSSL's PKCS12_parse, Java's PrivateKeyEntry). Certificates outside that chain
+ * (trusted CA entries of a keystore) are held, not presented. Pure; names are compared as DER.
+ */
+import { issuerNameDer, subjectNameDer, toHex } from "./der.js";
+
+export interface KeyChainOrder {
+  /** Indices into the input: the presented chain first, then the other certificates in file order. */
+  readonly order: number[];
+  /** How many leading entries of `order` a server presents. */
+  readonly presented: number;
+  readonly notes: string[];
+}
+
+/**
+ * @param ders         the file's certificates, in file order (their outer shape already checked)
+ * @param localKeyIds  per certificate, its localKeyID (hex) when it has one
+ * @param keyIds       per private key in the file, its localKeyID (hex) when it has one
+ */
+export function keyChainOrder(ders: readonly Uint8Array[], localKeyIds: readonly (string | undefined)[], keyIds: readonly (string | undefined)[]): KeyChainOrder {
+  const names = ders.map(namesOf);
+  const notes: string[] = [];
+  const all = ders.map((_, i) => i);
+  let start = keyIds.map((id) => (id === undefined ? -1 : localKeyIds.indexOf(id))).find((i) => i >= 0);
+  if (keyIds.length > 1 && start !== undefined) {
+    notes.push(`the PKCS#12 file holds ${keyIds.length} private keys; chaincheck presents the chain of the first one whose certificate it found (certificate ${start + 1} of the file)`);
+  }
+  if (start === undefined) {
+    // An end-entity issues no other certificate of the file.
+    const issuerNames = new Set(names.filter((n) => n !== undefined && n.issuer !== n.subject).map((n) => n!.issuer));
+    const endEntities = all.filter((i) => names[i] !== undefined && !issuerNames.has(names[i]!.subject));
+    if (endEntities.length !== 1) return { order: all, presented: all.length, notes };
+    start = endEntities[0]!;
+    // Without a key no server loads the file: it is a bundle, and all of it stays presented.
+    if (keyIds.length === 0) {
+      const chain = chainFrom(start, names);
+      return { order: [...chain, ...others(all, chain)], presented: all.length, notes };
+    }
+    notes.push(`no certificate carries the localKeyID of the PKCS#12 file's private key; chaincheck took the end-entity certificate (certificate ${start + 1} of the file) as the key's`);
+  }
+  const chain = chainFrom(start, names);
+  const rest = others(all, chain);
+  if (rest.length > 0) {
+    const which = rest.map((i) => i + 1).join(", ");
+    notes.push(`${rest.length === 1 ? "certificate" : "certificates"} ${which} of the PKCS#12 file ${rest.length === 1 ? "is" : "are"} not in the private key's chain (trusted CA entries); a server does not present them, so chaincheck holds them for the advice`);
+  }
+  return { order: [...chain, ...rest], presented: chain.length, notes };
+}
+
+function others(all: readonly number[], chain: readonly number[]): number[] {
+  const inChain = new Set(chain);
+  return all.filter((i) => !inChain.has(i));
+}
+
+interface Names {
+  readonly subject: string;
+  readonly issuer: string;
+}
+
+/** Subject and issuer Name DER as hex; `undefined` when the certificate cannot be walked. */
+function namesOf(der: Uint8Array): Names | undefined {
+  try {
+    return { subject: toHex(subjectNameDer(der)), issuer: toHex(issuerNameDer(der)) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `start`, then its issuers found among the certificates (first in file order), each once, up to a self-issued one. */
+function chainFrom(start: number, names: readonly (Names | undefined)[]): number[] {
+  const bySubject = new Map<string, number[]>();
+  names.forEach((n, i) => {
+    const same = n && bySubject.get(n.subject);
+    if (same) same.push(i);
+    else if (n) bySubject.set(n.subject, [i]);
+  });
+  const chain = [start];
+  const used = new Set(chain);
+  for (let current = names[start]; current && current.issuer !== current.subject;) {
+    const next = bySubject.get(current.issuer)?.find((i) => !used.has(i));
+    if (next === undefined) break;
+    chain.push(next);
+    used.add(next);
+    current = names[next];
+  }
+  return chain;
+}
