@@ -258,7 +258,7 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
   AUTH_NOT_CHECKED: {
     severity: "info", rank: 8, title: "Credentials not sent",
     message: (c) => `The credentials were not sent: ${c.reason}.`,
-    remediation: () => "Fix the certificate chain (see above), then test the credentials again; --send-credentials-untrusted overrides this.",
+    remediation: () => "Fix what stopped them (the reason above), then test the credentials again; --send-credentials-untrusted overrides an untrusted chain, nothing overrides TLS below 1.2.",
   },
   AIA_FETCH_FAILED: {
     severity: "info", rank: 6, title: "Issuer download failed",

@@ -166,6 +166,8 @@ class ProbeRun {
     const auth = this.options.tabpyAuth;
     const withheld = auth ? credentialsWithheld(auth, presented, tls.protocol) : undefined;
     if (auth) this.partial = { ...this.partial, credentialsSent: withheld === undefined, ...(withheld ? { credentialsWithheld: withheld } : {}) };
+    // A connection asked for to send credentials has nothing more to say to a server that may not get them.
+    if (withheld) return this.succeed({ service: "tls", detail: "service detection skipped: the credentials were withheld" });
     const service = await detectService(secure, {
       mode: this.options.service,
       target: this.target,
