@@ -23,6 +23,15 @@ function failure(outcome: ProbeOutcome, code: ProbeErrorCode) {
   return outcome.error;
 }
 
+const fixture = (name: string) => readFileSync(join(FIXTURES, "ca", name), "utf8");
+const pemDer = (pem: string) => parseCertificate(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64")).der;
+const hexOf = (list: readonly Uint8Array[]) => list.map((d) => Buffer.from(d).toString("hex"));
+
+function chainOf(outcome: ProbeOutcome): ProbeSuccess {
+  if (!outcome.ok) expect.fail(`probe failed: ${outcome.error.code} ${outcome.error.message}`);
+  return outcome;
+}
+
 describe("probe: hostile and non-TLS servers", function () {
   this.timeout(10000);
   let server: TestServer | undefined;
@@ -145,107 +154,82 @@ describe("probe: hostile and non-TLS servers", function () {
     await new Promise((r) => setTimeout(r, 20));
     expect(count()).to.be.at.most(before);
   });
-});
 
-const fixture = (name: string) => readFileSync(join(FIXTURES, "ca", name), "utf8");
-const pemDer = (pem: string) => parseCertificate(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64")).der;
-const hexOf = (list: readonly Uint8Array[]) => list.map((d) => Buffer.from(d).toString("hex"));
-
-function chainOf(outcome: ProbeOutcome): ProbeSuccess {
-  if (!outcome.ok) expect.fail(`probe failed: ${outcome.error.code} ${outcome.error.message}`);
-  return outcome;
-}
-
-describe("probe: hostile TLS servers stay within --timeout", function () {
-  this.timeout(20000);
-  const leafPem = fixture("leaf.pem");
-  const intermediatePem = fixture("intermediate.pem");
-  const key = fixture("leaf.key.pem");
-  let padding: { pem: string; der: Uint8Array }[];
-  let server: TestServer | undefined;
-  before(async () => {
-    padding = await paddedCertificates(14);
-  });
-  afterEach(async () => {
-    if (server) {
-      expect(await server.allClosed(1000), "server saw every connection closed").to.equal(true);
-      await server.close();
-      server = undefined;
-    }
-  });
-
-  async function timed(start: () => Promise<TestServer>, timeoutMs = TIMEOUT) {
-    server = await start();
-    const begin = performance.now();
-    const outcome = await probe(parseTarget(`127.0.0.1:${server.port}`), { timeoutMs, service: "auto" });
-    return { outcome, took: performance.now() - begin };
-  }
-
-  it("drips its answer to GET /info a byte at a time: waited for until --timeout, then cut off", async () => {
-    const { outcome, took } = await timed(() => tlsServer({ key, cert: leafPem }, { onSecure: (s) => drip(s, tabpyInfo()) }));
-    const result = chainOf(outcome);
-    expect(result.service.service).to.equal("tls");
-    expect(result.service.detail).to.match(/^the answer to GET \/info was cut short \(not finished within \d+ ms \(the rest of --timeout\)\): "HTTP\//);
-    expect(took).to.be.within(TIMEOUT - 50, TIMEOUT + SLACK);
-  });
-
-  it("floods GET /info with one-byte records: stops reading after 1024 pieces, long before --timeout", async () => {
-    const flood = `HTTP/1.1 200 OK\r\nX-Flood: ${"a".repeat(200_000)}`;
-    const { outcome, took } = await timed(() => tlsServer({ key, cert: leafPem }, { onSecure: (s) => drip(s, flood, 1, 0) }), 5000);
-    expect(chainOf(outcome).service.detail).to.match(/cut short \(chaincheck stopped reading after \d+ bytes in 1024 pieces\)/);
-    expect(took).to.be.lessThan(5000);
-  });
-
-  for (const maxVersion of ["TLSv1.2", "TLSv1.3"] as const) {
-    it(`a chain above OpenSSL's 100 KiB certificate-list limit (${maxVersion}): every certificate sent, in wire order`, async () => {
-      const cert = leafPem + intermediatePem + padding.map((p) => p.pem).join("");
-      const { outcome, took } = await timed(() => tlsServer({ key, cert, maxVersion }));
-      const result = chainOf(outcome);
-      expect(hexOf(result.presented)).to.deep.equal(hexOf([pemDer(leafPem), pemDer(intermediatePem), ...padding.map((p) => p.der)]));
-      expect(result.order).to.equal("wire");
-      expect(result.tls.protocol).to.equal(maxVersion);
-      expect(result.oversized).to.deep.include({ complete: true, limitBytes: 102400 });
-      expect(result.oversized!.messageBytes).to.be.greaterThan(102400).and.equal(result.oversized!.receivedBytes);
-      expect(result.service).to.deep.equal({ service: "tls", detail: "not detected: the TLS handshake did not complete" });
-      expect(took).to.be.lessThan(TIMEOUT);
+  describe("TLS servers that drip, flood or oversize, within --timeout", () => {
+    const leafPem = fixture("leaf.pem");
+    const intermediatePem = fixture("intermediate.pem");
+    const key = fixture("leaf.key.pem");
+    let padding: { pem: string; der: Uint8Array }[];
+    before(async () => {
+      padding = await paddedCertificates(14);
     });
-  }
 
-  it("an oversized Certificate message cut short, then silence: the whole certificates that came, at the deadline", async () => {
-    const certs = [pemDer(leafPem), pemDer(intermediatePem), ...padding.map((p) => p.der)];
-    const upTo = (n: number) => 3 + certs.slice(0, n).reduce((sum, c) => sum + 3 + c.length, 0);
-    const sendBytes = upTo(5) + 100; // five whole certificates and the start of the sixth
-    const { outcome, took } = await timed(() => certificateFlightServer(certs, { sendBytes, then: "stall" }));
-    const result = chainOf(outcome);
-    expect(hexOf(result.presented)).to.deep.equal(hexOf(certs.slice(0, 5)));
-    expect(result.oversized).to.deep.include({ complete: false, cut: "deadline", receivedBytes: sendBytes });
-    expect(result.tls).to.deep.include({ protocol: "TLSv1.2", cipher: "0xC02F" });
-    expect(took).to.be.within(TIMEOUT - 50, TIMEOUT + SLACK);
-  });
+    it("drips its answer to GET /info a byte at a time: waited for until --timeout, then cut off", async () => {
+      const { outcome, took } = await against(() => tlsServer({ key, cert: leafPem }, { onSecure: (s) => drip(s, tabpyInfo()) }));
+      const result = chainOf(outcome);
+      expect(result.service.service).to.equal("tls");
+      expect(result.service.detail).to.match(/^the answer to GET \/info was cut short \(not finished within \d+ ms \(the rest of --timeout\)\): "HTTP\//);
+      expect(took).to.be.within(TIMEOUT - 50, TIMEOUT + SLACK);
+    });
 
-  it("an oversized Certificate message cut short by a close: reported at once", async () => {
-    const certs = [pemDer(leafPem), ...padding.map((p) => p.der)];
-    const { outcome, took } = await timed(() => certificateFlightServer(certs, { sendBytes: 40_000, then: "close" }));
-    const result = chainOf(outcome);
-    expect(result.presented.length).to.be.within(2, 5);
-    expect(result.oversized).to.deep.include({ complete: false, cut: "closed" });
-    expect(took).to.be.lessThan(TIMEOUT - 200);
-  });
+    it("floods GET /info with one-byte records: stops reading after 1024 pieces, long before --timeout", async () => {
+      const flood = `HTTP/1.1 200 OK\r\nX-Flood: ${"a".repeat(200_000)}`;
+      const { outcome, took } = await against(() => tlsServer({ key, cert: leafPem }, { onSecure: (s) => drip(s, flood, 1, 0) }), 5000);
+      expect(chainOf(outcome).service.detail).to.match(/cut short \(chaincheck stopped reading after \d+ bytes in 1024 pieces\)/);
+      expect(took).to.be.lessThan(5000);
+    });
 
-  it("more than the 1 MiB chaincheck records: the certificates of the first MiB, without waiting for the rest", async () => {
-    const many = [pemDer(leafPem), ...Array.from({ length: 9 }, () => padding.map((p) => p.der)).flat()];
-    const { outcome, took } = await timed(() => certificateFlightServer(many, { then: "stall" }), 5000);
-    const result = chainOf(outcome);
-    expect(result.oversized).to.deep.include({ complete: false, cut: "recording-cap" });
-    expect(result.presented.length).to.be.within(100, 125);
-    expect(hexOf(result.presented.slice(0, 2))).to.deep.equal(hexOf(many.slice(0, 2)));
-    expect(took).to.be.lessThan(5000);
-  });
+    for (const maxVersion of ["TLSv1.2", "TLSv1.3"] as const) {
+      it(`a chain above OpenSSL's 100 KiB certificate-list limit (${maxVersion}): every certificate sent, in wire order`, async () => {
+        const cert = leafPem + intermediatePem + padding.map((p) => p.pem).join("");
+        const { outcome, took } = await against(() => tlsServer({ key, cert, maxVersion }));
+        const result = chainOf(outcome);
+        expect(hexOf(result.presented)).to.deep.equal(hexOf([pemDer(leafPem), pemDer(intermediatePem), ...padding.map((p) => p.der)]));
+        expect(result.order).to.equal("wire");
+        expect(result.tls.protocol).to.equal(maxVersion);
+        expect(result.oversized).to.deep.include({ complete: true, limitBytes: 102400 });
+        expect(result.oversized!.messageBytes).to.be.greaterThan(102400).and.equal(result.oversized!.receivedBytes);
+        expect(result.service).to.deep.equal({ service: "tls", detail: "not detected: the TLS handshake did not complete" });
+        expect(took).to.be.lessThan(TIMEOUT);
+      });
+    }
 
-  it("not one whole certificate of an oversized message arrived: TLS_HANDSHAKE_FAILED saying exactly why", async () => {
-    const { outcome } = await timed(() => certificateFlightServer(padding.map((p) => p.der).concat(padding.map((p) => p.der)), { sendBytes: 1000, then: "close" }));
-    const error = failure(outcome, "TLS_HANDSHAKE_FAILED");
-    expect(error.message).to.match(/the server's Certificate message announces \d+ bytes, more than OpenSSL's 102400-byte limit for a certificate list, so the handshake aborted; 1000 bytes of it arrived \(then the server closed the connection\), not one whole certificate$/);
+    it("an oversized Certificate message cut short, then silence: the whole certificates that came, at the deadline", async () => {
+      const certs = [pemDer(leafPem), pemDer(intermediatePem), ...padding.map((p) => p.der)];
+      const upTo = (n: number) => 3 + certs.slice(0, n).reduce((sum, c) => sum + 3 + c.length, 0);
+      const sendBytes = upTo(5) + 100; // five whole certificates and the start of the sixth
+      const { outcome, took } = await against(() => certificateFlightServer(certs, { sendBytes, then: "stall" }));
+      const result = chainOf(outcome);
+      expect(hexOf(result.presented)).to.deep.equal(hexOf(certs.slice(0, 5)));
+      expect(result.oversized).to.deep.include({ complete: false, cut: "deadline", receivedBytes: sendBytes });
+      expect(result.tls).to.deep.include({ protocol: "TLSv1.2", cipher: "0xC02F" });
+      expect(took).to.be.within(TIMEOUT - 50, TIMEOUT + SLACK);
+    });
+
+    it("an oversized Certificate message cut short by a close: reported at once", async () => {
+      const certs = [pemDer(leafPem), ...padding.map((p) => p.der)];
+      const { outcome, took } = await against(() => certificateFlightServer(certs, { sendBytes: 40_000, then: "close" }));
+      const result = chainOf(outcome);
+      expect(result.presented.length).to.be.within(2, 5);
+      expect(result.oversized).to.deep.include({ complete: false, cut: "closed" });
+      expect(took).to.be.lessThan(TIMEOUT - 200);
+    });
+
+    it("more than the 1 MiB chaincheck records: the certificates of the first MiB, without waiting for the rest", async () => {
+      const many = [pemDer(leafPem), ...Array.from({ length: 9 }, () => padding.map((p) => p.der)).flat()];
+      const { outcome, took } = await against(() => certificateFlightServer(many, { then: "stall" }), 5000);
+      const result = chainOf(outcome);
+      expect(result.oversized).to.deep.include({ complete: false, cut: "recording-cap" });
+      expect(result.presented.length).to.be.within(100, 125);
+      expect(hexOf(result.presented.slice(0, 2))).to.deep.equal(hexOf(many.slice(0, 2)));
+      expect(took).to.be.lessThan(5000);
+    });
+
+    it("not one whole certificate of an oversized message arrived: TLS_HANDSHAKE_FAILED saying exactly why", async () => {
+      const { outcome } = await against(() => certificateFlightServer(padding.map((p) => p.der).concat(padding.map((p) => p.der)), { sendBytes: 1000, then: "close" }));
+      const error = failure(outcome, "TLS_HANDSHAKE_FAILED");
+      expect(error.message).to.match(/the server's Certificate message announces \d+ bytes, more than OpenSSL's 102400-byte limit for a certificate list, so the handshake aborted; 1000 bytes of it arrived \(then the server closed the connection\), not one whole certificate$/);
+    });
   });
 });
 

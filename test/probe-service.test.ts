@@ -144,78 +144,64 @@ describe("probe: service detection", function () {
     expect(result.presented).to.have.length(2);
     expect(result.service.service).to.equal("tls");
   });
-});
 
-describe("probe: service detection without a blind wait, and never fooled by a slow TabPy", function () {
-  this.timeout(20000);
-  let pki: OpensslPki;
-  let server: TestServer | undefined;
-  before(function () {
-    skipUnlessOpenssl(this);
-    pki = makeOpensslPki();
-  });
-  after(() => pki?.cleanup());
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  describe("without a blind wait, and never fooled by a slow TabPy", () => {
+    const slowTabpy = (requests: string[], delayMs: number) => httpAnswer(requests, tabpyInfo, delayMs);
 
-  const slowTabpy = (requests: string[], delayMs: number) => httpAnswer(requests, tabpyInfo, delayMs);
-
-  for (const service of ["auto", "tabpy"] as const) {
-    it(`a TabPy answering /info after 700 ms is TabPy (--service ${service}), not plain TLS`, async () => {
-      server = await tlsServer({ key: pki.leaf.key, cert: pki.leaf.pem }, { onSecure: slowTabpy([], 700) });
-      const result = success(await probe(parseTarget(`127.0.0.1:${server.port}`), { timeoutMs: 3000, service }));
-      expect(result.service).to.deep.include({ service: "tabpy", detail: "TabPy 2.13.0, authentication off" });
-    });
-  }
-
-  /** Connects with the ticket watch attached before the handshake, as the probe does, and runs detection alone. */
-  async function detectOn(port: number, graceMs: number, tls: { maxVersion?: "TLSv1.2" } = {}) {
-    const socket = tlsConnect({ host: "127.0.0.1", port, rejectUnauthorized: false, ...tls });
-    socket.on("error", () => {});
-    const tickets = new TicketWatch(socket);
-    await once(socket, "secureConnect");
-    try {
-      return await detectService(socket, {
-        mode: "auto", target: parseTarget(`127.0.0.1:${port}`), deadline: performance.now() + 60_000, graceMs, answerWaitMs: 1000, tickets,
+    for (const service of ["auto", "tabpy"] as const) {
+      it(`a TabPy answering /info after 700 ms is TabPy (--service ${service}), not plain TLS`, async () => {
+        const result = await run(slowTabpy([], 700), { timeoutMs: 3000, service });
+        expect(result.service).to.deep.include({ service: "tabpy", detail: "TabPy 2.13.0, authentication off" });
       });
-    } finally {
-      socket.destroy();
     }
-  }
 
-  it("TLS 1.3: the session tickets, not a grace period, end the wait for Rserve's ID (TabPy-like server)", async () => {
-    const tabpy: RunningServer = await startTabpyLikeServer({ certPem: pki.leaf.pem, keyPem: pki.leaf.key });
-    try {
-      // A one-minute grace period: waiting it out would fail the test by its own timeout.
-      const info = await detectOn(tabpy.port, 60_000);
-      expect(info).to.deep.include({ service: "tabpy", detail: "TabPy 2.13.0, authentication off" });
-    } finally {
-      await tabpy.close();
+    /** Connects with the ticket watch attached before the handshake, as the probe does, and runs detection alone. */
+    async function detectOn(port: number, graceMs: number, tls: { maxVersion?: "TLSv1.2" } = {}) {
+      const socket = tlsConnect({ host: "127.0.0.1", port, rejectUnauthorized: false, ...tls });
+      socket.on("error", () => {});
+      const tickets = new TicketWatch(socket);
+      await once(socket, "secureConnect");
+      try {
+        return await detectService(socket, {
+          mode: "auto", target: parseTarget(`127.0.0.1:${port}`), deadline: performance.now() + 60_000, graceMs, answerWaitMs: 1000, tickets,
+        });
+      } finally {
+        socket.destroy();
+      }
     }
-  });
 
-  it("TLS 1.3: an ID that comes with the tickets is read before anything is sent (Rserve-like server)", async () => {
-    const rserve = await startRserveLikeServer({ certPem: pki.leaf.pem, keyPem: pki.leaf.key });
-    try {
-      expect(await detectOn(rserve.port, 60_000)).to.deep.include({ service: "rserve", detail: "Rserve 0103 QAP1 (TLS)" });
-    } finally {
-      await rserve.close();
-    }
-  });
+    it("TLS 1.3: the session tickets, not a grace period, end the wait for Rserve's ID (TabPy-like server)", async () => {
+      const tabpy: RunningServer = await startTabpyLikeServer({ certPem: pki.leaf.pem, keyPem: pki.leaf.key });
+      try {
+        // A one-minute grace period: waiting it out would fail the test by its own timeout.
+        const info = await detectOn(tabpy.port, 60_000);
+        expect(info).to.deep.include({ service: "tabpy", detail: "TabPy 2.13.0, authentication off" });
+      } finally {
+        await tabpy.close();
+      }
+    });
 
-  it("TLS 1.2 without tickets: the bounded grace period applies, so a late Rserve ID is awaited, nothing sent", async () => {
-    const received: Buffer[] = [];
-    server = await tlsServer(
-      { key: pki.leaf.key, cert: pki.leaf.pem, maxVersion: "TLSv1.2", secureOptions: constants.SSL_OP_NO_TICKET },
-      { onSecure: (s) => {
-        s.on("data", (c: Buffer) => received.push(c));
-        setTimeout(() => s.writable && s.write(RSERVE_TLS_ID), 150);
-      } },
-    );
-    expect(await detectOn(server.port, 5000, { maxVersion: "TLSv1.2" })).to.deep.include({ service: "rserve" });
-    expect(Buffer.concat(received).toString("latin1")).to.equal("");
+    it("TLS 1.3: an ID that comes with the tickets is read before anything is sent (Rserve-like server)", async () => {
+      const rserve = await startRserveLikeServer({ certPem: pki.leaf.pem, keyPem: pki.leaf.key });
+      try {
+        expect(await detectOn(rserve.port, 60_000)).to.deep.include({ service: "rserve", detail: "Rserve 0103 QAP1 (TLS)" });
+      } finally {
+        await rserve.close();
+      }
+    });
+
+    it("TLS 1.2 without tickets: the bounded grace period applies, so a late Rserve ID is awaited, nothing sent", async () => {
+      const received: Buffer[] = [];
+      server = await tlsServer(
+        { key: pki.leaf.key, cert: pki.leaf.pem, maxVersion: "TLSv1.2", secureOptions: constants.SSL_OP_NO_TICKET },
+        { onSecure: (s) => {
+          s.on("data", (c: Buffer) => received.push(c));
+          setTimeout(() => s.writable && s.write(RSERVE_TLS_ID), 150);
+        } },
+      );
+      expect(await detectOn(server.port, 5000, { maxVersion: "TLSv1.2" })).to.deep.include({ service: "rserve" });
+      expect(Buffer.concat(received).toString("latin1")).to.equal("");
+    });
   });
 });
 
