@@ -33,7 +33,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .description("probe live TLS endpoints (TabPy, Rserve, any TLS server) and judge the chain they present")
     .argument("[targets...]", "host, host:port, [v6addr]:port or https://host:port/ (default port 9004)")
     .addOption(new Option("--servername <name>", "SNI and the name checked against the certificate (default: the target host)"))
-    .addOption(new Option("--service <service>", "what to expect on the port").choices(["auto", "tabpy", "rserve", "tls"]).default("auto"))
+    .addOption(new Option("--service <service>", "what to expect on the port (tabpy/rserve: anything else is SERVICE_MISMATCH)").choices(["auto", "tabpy", "rserve", "tls"]).default("auto"))
     .option("--timeout <ms>", "bound for everything of a target: connect, handshake, detection, --aia, credentials", "10000")
     .option("--targets-file <file>", "one target per line (# comments; optional servername=NAME service=NAME)")
     .option("--concurrency <n>", "targets checked at once", "16")
