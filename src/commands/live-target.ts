@@ -68,7 +68,7 @@ export async function judgeLiveTarget(
   const user = settings.credentials?.username;
   let result = withFindings(liveResult(outcome, { ...settings, host, heldIntermediates: held, ...(user ? { authUser: user } : {}) }, presented), aiaFailures);
   if (!outcome.ok) return result;
-  if (typeof presented !== "string") result = withFindings(result, probeFindings(outcome, probeOptions.service, presented));
+  result = withFindings(result, probeFindings(outcome, probeOptions.service, typeof presented === "string" ? [] : presented));
   if (settings.credentials) {
     result = await checkCredentials(result, outcome, probeOptions, settings.credentials, settings.sendCredentialsUntrusted, budget.deadline);
   }

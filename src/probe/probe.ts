@@ -174,7 +174,7 @@ class ProbeRun {
       deadline: this.deadline,
       ...serviceWaits(rtt),
       ...(this.tickets ? { tickets: this.tickets } : {}),
-      ...(auth && !withheld ? { tabpyAuth: auth } : {}),
+      ...(auth ? { tabpyAuth: auth } : {}),
     });
     this.succeed(service);
   }
