@@ -8,7 +8,7 @@ import type { Socket } from "node:net";
 import { looksLikeTlsStart } from "./tls-wire.js";
 
 /** Upper bound on recorded bytes (certificate chains are rarely above 20 kB). */
-export const MAX_RECORDED = 1 << 20;
+const MAX_RECORDED = 1 << 20;
 
 export interface RecorderHooks {
   /** The server's first bytes cannot start a TLS record: called once; later bytes are still recorded, never passed on. */

@@ -32,7 +32,7 @@ export interface DetectOptions {
   graceMs: number;
   /** How long to wait for Rserve's ID string once the handshake is done (Rserve sends it at once). */
   answerWaitMs: number;
-  /** The connection's session tickets, watched from before the handshake (see `watchTickets`). */
+  /** The connection's session tickets, watched from before the handshake (`TicketWatch`). */
   tickets?: TicketWatch;
 }
 
