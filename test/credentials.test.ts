@@ -7,8 +7,12 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTabpyLikeServer, type RunningServer } from "../src/demo/servers.js";
+import type { ChainResult } from "../src/result.js";
 import { runCli, type CliRun } from "./support/cli.js";
+import { makeHostileCertificate } from "./support/hostile-cert.js";
+import { alternatingRelay, tlsServer, type TestServer } from "./support/hostile-servers.js";
 import { FIXTURES } from "./support/scenarios.js";
+import { drip, httpAnswer, response, TABPY_CHALLENGE } from "./support/tabpy-answers.js";
 
 const PASSWORD = "Pa55-w0rd-NEVER-PRINTED";
 const ENV = { TABPY_PASSWORD: PASSWORD, WRONG_PASSWORD: "not-the-password" };
@@ -115,5 +119,88 @@ describe("TabPy credentials check (--user, Tableau's Test Connection)", () => {
     expect(noTty.code).to.equal(2);
     expect(noTty.stderr).to.match(/^chaincheck: .*--password-env/);
     for (const out of [http, unset, noTty]) expectNoSecret(out);
+  });
+});
+
+describe("credentials only over a connection Tableau would use, within --timeout", function () {
+  this.timeout(30000);
+  const servers: (TestServer | RunningServer)[] = [];
+  const start = async <S extends TestServer | RunningServer>(server: Promise<S>): Promise<S> => {
+    const s = await server;
+    servers.push(s);
+    return s;
+  };
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  const authorized = (requests: string[]) => requests.filter((r) => /^authorization:/im.test(r));
+  /** A TabPy with a password file: 401 without credentials, 406 if any reach it (so a leak shows). */
+  const tabpyAnswer = (requests: string[], delayMs = 0) =>
+    httpAnswer(requests, (head) => (/^authorization:/im.test(head) ? response("406 Not Acceptable", {}) : response("401 Unauthorized", TABPY_CHALLENGE)), delayMs);
+  const run = (port: number, ...args: string[]) =>
+    runCli([`127.0.0.1:${port}`, "--ca-file", ROOT, "--user", "alice", "--password-env", "TABPY_PASSWORD", "--format", "json", ...args], { env: ENV });
+  const resultOf = (out: CliRun) => (JSON.parse(out.stdout) as { results: ChainResult[] }).results[0]!;
+
+  it("TLS 1.1: never sent, even with --send-credentials-untrusted (AUTH_NOT_CHECKED beside LEGACY_TLS_VERSION)", async () => {
+    const requests: string[] = [];
+    const server = await start(tlsServer(
+      { key, cert: leaf + intermediate, minVersion: "TLSv1", maxVersion: "TLSv1.1", ciphers: "DEFAULT:@SECLEVEL=0" },
+      { onSecure: tabpyAnswer(requests) },
+    ));
+    const out = await run(server.port, "--send-credentials-untrusted");
+    const result = resultOf(out);
+    expect(result.connection!.protocol).to.equal("TLSv1.1");
+    expect(codes(out)).to.include.members(["LEGACY_TLS_VERSION", "AUTH_NOT_CHECKED"]).and.not.include("AUTH_NOT_ENABLED");
+    expect(result.findings.find((f) => f.code === "AUTH_NOT_CHECKED")!.message).to.include("only over TLS 1.2 or later");
+    expect(authorized(requests)).to.deep.equal([]);
+    expect(out.code).to.equal(1);
+    expectNoSecret(out);
+  });
+
+  it("the second connection presents another certificate: CERTIFICATE_CHANGED (error, exit 1), nothing sent to it", async () => {
+    const [first, second]: string[][] = [[], []];
+    const other = await makeHostileCertificate();
+    const a = await start(tlsServer({ key, cert: leaf + intermediate }, { onSecure: tabpyAnswer(first) }));
+    const b = await start(tlsServer({ key: other.keyPem, cert: other.pem }, { onSecure: tabpyAnswer(second) }));
+    const relay = await start(alternatingRelay([a.port, b.port]));
+    const out = await run(relay.port);
+    const result = resultOf(out);
+    const changed = result.findings.find((f) => f.code === "CERTIFICATE_CHANGED")!;
+    expect(changed.severity).to.equal("error");
+    expect(changed.certificate).to.equal(result.presented[0]!.sha256);
+    expect(changed.message).to.match(/^The second connection \(the credentials check\) presented another certificate, "CN=evil[\s\S]*" \(SHA-256 [0-9a-f]{16}…\), not the chain chaincheck judged on the first \(leaf "CN=Chaincheck Test Server, O=chaincheck"/);
+    expect(result.trusted).to.equal(true);
+    expect(result.headline).to.equal("CERTIFICATE_CHANGED");
+    expect(codes(out)).to.not.include("AUTH_NOT_CHECKED");
+    expect(out.code).to.equal(1);
+    expect(authorized(first)).to.deep.equal([]);
+    expect(second).to.have.length(0);
+    expectNoSecret(out);
+  });
+
+  it("the same leaf with another chain after it is another chain too: CERTIFICATE_CHANGED", async () => {
+    const second: string[] = [];
+    const a = await start(tlsServer({ key, cert: leaf + intermediate }, { onSecure: tabpyAnswer([]) }));
+    const b = await start(tlsServer({ key, cert: leaf }, { onSecure: tabpyAnswer(second) }));
+    const relay = await start(alternatingRelay([a.port, b.port]));
+    const out = await run(relay.port);
+    const changed = resultOf(out).findings.find((f) => f.code === "CERTIFICATE_CHANGED")!;
+    expect(changed.message).to.include("presented the same leaf with other certificates after it (1 certificate(s) instead of 2)");
+    expect(second).to.deep.equal([]);
+    expect(out.code).to.equal(1);
+  });
+
+  it("a slow first answer and a dripping second connection end together within --timeout", async () => {
+    const a = await start(tlsServer({ key, cert: leaf + intermediate }, { onSecure: tabpyAnswer([], 1200) }));
+    const b = await start(tlsServer({ key, cert: leaf + intermediate }, { onSecure: (s) => drip(s, response("401 Unauthorized", TABPY_CHALLENGE)) }));
+    const relay = await start(alternatingRelay([a.port, b.port]));
+    const begin = performance.now();
+    const out = await run(relay.port, "--timeout", "2000");
+    // Before: the second connection had a --timeout of its own (2000 ms after the 1200 ms of the first).
+    expect(performance.now() - begin).to.be.lessThan(2000 + 700);
+    const result = resultOf(out);
+    expect(result.service).to.equal("tabpy");
+    expect(result.findings.find((f) => f.code === "AUTH_NOT_CHECKED")!.message).to.match(/cut short|--timeout/);
+    expectNoSecret(out);
   });
 });

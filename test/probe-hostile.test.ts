@@ -1,7 +1,16 @@
 import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
-import { parseTarget, probe, type ProbeErrorCode, type ProbeOutcome } from "../src/probe/index.js";
-import { hostile, type TestServer } from "./support/hostile-servers.js";
+import { join } from "node:path";
+import { parseCertificate } from "../src/cert/parse.js";
+import { parseTarget, probe, type ProbeErrorCode, type ProbeOutcome, type ProbeSuccess } from "../src/probe/index.js";
+import type { ChainResult } from "../src/result.js";
+import { paddedCertificates } from "./support/big-chain.js";
+import { runCli } from "./support/cli.js";
+import { certificateFlightServer, hostile, tlsServer, type TestServer } from "./support/hostile-servers.js";
+import { FIXTURES } from "./support/scenarios.js";
+import { drip, tabpyInfo } from "./support/tabpy-answers.js";
 
 const TIMEOUT = 1500;
 /** Generous slack for a loaded CI machine; the deadline itself is what is asserted. */
@@ -12,6 +21,15 @@ function failure(outcome: ProbeOutcome, code: ProbeErrorCode) {
   expect(outcome.error.code, outcome.error.message).to.equal(code);
   expect(outcome.error.message).not.to.match(/[\r\n]/);
   return outcome.error;
+}
+
+const fixture = (name: string) => readFileSync(join(FIXTURES, "ca", name), "utf8");
+const pemDer = (pem: string) => parseCertificate(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64")).der;
+const hexOf = (list: readonly Uint8Array[]) => list.map((d) => Buffer.from(d).toString("hex"));
+
+function chainOf(outcome: ProbeOutcome): ProbeSuccess {
+  if (!outcome.ok) expect.fail(`probe failed: ${outcome.error.code} ${outcome.error.message}`);
+  return outcome;
 }
 
 describe("probe: hostile and non-TLS servers", function () {
@@ -135,5 +153,142 @@ describe("probe: hostile and non-TLS servers", function () {
     // Destroyed handles are released on a later loop turn.
     await new Promise((r) => setTimeout(r, 20));
     expect(count()).to.be.at.most(before);
+  });
+
+  describe("TLS servers that drip, flood or oversize, within --timeout", () => {
+    const leafPem = fixture("leaf.pem");
+    const intermediatePem = fixture("intermediate.pem");
+    const key = fixture("leaf.key.pem");
+    let padding: { pem: string; der: Uint8Array }[];
+    before(async () => {
+      padding = await paddedCertificates(14);
+    });
+
+    it("drips its answer to GET /info a byte at a time: waited for until --timeout, then cut off", async () => {
+      const { outcome, took } = await against(() => tlsServer({ key, cert: leafPem }, { onSecure: (s) => drip(s, tabpyInfo()) }));
+      const result = chainOf(outcome);
+      expect(result.service.service).to.equal("tls");
+      expect(result.service.detail).to.match(/^the answer to GET \/info was cut short \(not finished within \d+ ms \(the rest of --timeout\)\): "HTTP\//);
+      expect(took).to.be.within(TIMEOUT - 50, TIMEOUT + SLACK);
+    });
+
+    it("floods GET /info with one-byte records: stops reading after 1024 pieces, long before --timeout", async () => {
+      const flood = `HTTP/1.1 200 OK\r\nX-Flood: ${"a".repeat(200_000)}`;
+      const { outcome, took } = await against(() => tlsServer({ key, cert: leafPem }, { onSecure: (s) => drip(s, flood, 1, 0) }), 5000);
+      expect(chainOf(outcome).service.detail).to.match(/cut short \(chaincheck stopped reading after \d+ bytes in 1024 pieces\)/);
+      expect(took).to.be.lessThan(5000);
+    });
+
+    for (const maxVersion of ["TLSv1.2", "TLSv1.3"] as const) {
+      it(`a chain above OpenSSL's 100 KiB certificate-list limit (${maxVersion}): every certificate sent, in wire order`, async () => {
+        const cert = leafPem + intermediatePem + padding.map((p) => p.pem).join("");
+        const { outcome, took } = await against(() => tlsServer({ key, cert, maxVersion }));
+        const result = chainOf(outcome);
+        expect(hexOf(result.presented)).to.deep.equal(hexOf([pemDer(leafPem), pemDer(intermediatePem), ...padding.map((p) => p.der)]));
+        expect(result.order).to.equal("wire");
+        expect(result.tls.protocol).to.equal(maxVersion);
+        expect(result.oversized).to.deep.include({ complete: true, limitBytes: 102400 });
+        expect(result.oversized!.messageBytes).to.be.greaterThan(102400).and.equal(result.oversized!.receivedBytes);
+        expect(result.service).to.deep.equal({ service: "tls", detail: "not detected: the TLS handshake did not complete" });
+        expect(took).to.be.lessThan(TIMEOUT);
+      });
+    }
+
+    it("an oversized Certificate message cut short, then silence: the whole certificates that came, at the deadline", async () => {
+      const certs = [pemDer(leafPem), pemDer(intermediatePem), ...padding.map((p) => p.der)];
+      const upTo = (n: number) => 3 + certs.slice(0, n).reduce((sum, c) => sum + 3 + c.length, 0);
+      const sendBytes = upTo(5) + 100; // five whole certificates and the start of the sixth
+      const { outcome, took } = await against(() => certificateFlightServer(certs, { sendBytes, then: "stall" }));
+      const result = chainOf(outcome);
+      expect(hexOf(result.presented)).to.deep.equal(hexOf(certs.slice(0, 5)));
+      expect(result.oversized).to.deep.include({ complete: false, cut: "deadline", receivedBytes: sendBytes });
+      expect(result.tls).to.deep.include({ protocol: "TLSv1.2", cipher: "0xC02F" });
+      expect(took).to.be.within(TIMEOUT - 50, TIMEOUT + SLACK);
+    });
+
+    it("an oversized Certificate message cut short by a close: reported at once", async () => {
+      const certs = [pemDer(leafPem), ...padding.map((p) => p.der)];
+      const { outcome, took } = await against(() => certificateFlightServer(certs, { sendBytes: 40_000, then: "close" }));
+      const result = chainOf(outcome);
+      expect(result.presented.length).to.be.within(2, 5);
+      expect(result.oversized).to.deep.include({ complete: false, cut: "closed" });
+      expect(took).to.be.lessThan(TIMEOUT - 200);
+    });
+
+    it("more than the 1 MiB chaincheck records: the certificates of the first MiB, without waiting for the rest", async () => {
+      const many = [pemDer(leafPem), ...Array.from({ length: 9 }, () => padding.map((p) => p.der)).flat()];
+      const { outcome, took } = await against(() => certificateFlightServer(many, { then: "stall" }), 5000);
+      const result = chainOf(outcome);
+      expect(result.oversized).to.deep.include({ complete: false, cut: "recording-cap" });
+      expect(result.presented.length).to.be.within(100, 125);
+      expect(hexOf(result.presented.slice(0, 2))).to.deep.equal(hexOf(many.slice(0, 2)));
+      expect(took).to.be.lessThan(5000);
+    });
+
+    it("not one whole certificate of an oversized message arrived: TLS_HANDSHAKE_FAILED saying exactly why", async () => {
+      const { outcome } = await against(() => certificateFlightServer(padding.map((p) => p.der).concat(padding.map((p) => p.der)), { sendBytes: 1000, then: "close" }));
+      const error = failure(outcome, "TLS_HANDSHAKE_FAILED");
+      expect(error.message).to.match(/the server's Certificate message announces \d+ bytes, more than OpenSSL's 102400-byte limit for a certificate list, so the handshake aborted; 1000 bytes of it arrived \(then the server closed the connection\), not one whole certificate$/);
+    });
+  });
+});
+
+describe("CLI: hostile servers within --timeout, with findings", function () {
+  this.timeout(30000);
+  const leafPem = fixture("leaf.pem");
+  const intermediatePem = fixture("intermediate.pem");
+  const key = fixture("leaf.key.pem");
+  const ROOT = join(FIXTURES, "ca/root.pem");
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it("CHAIN_TOO_LARGE (error, exit 1): the received chain is judged and shown, text and JSON", async () => {
+    const padding = await paddedCertificates(14);
+    server = await tlsServer({ key, cert: leafPem + intermediatePem + padding.map((p) => p.pem).join("") });
+    const target = `127.0.0.1:${server.port}`;
+    const json = await runCli([target, "--ca-file", ROOT, "--format", "json", "--timeout", "5000"]);
+    expect(json.code, json.stderr).to.equal(1);
+    const result = (JSON.parse(json.stdout) as { results: ChainResult[] }).results[0]!;
+    expect(result.status).to.equal("fail");
+    expect(result.presented).to.have.length(16);
+    expect(result.trusted).to.equal(true); // the leaf and intermediate still make a path: only the size fails
+    expect(result.headline).to.equal("CHAIN_TOO_LARGE");
+    const finding = result.findings.find((f) => f.code === "CHAIN_TOO_LARGE")!;
+    expect(finding.certificate).to.equal(result.presented[0]!.sha256);
+    expect(finding.message).to.match(/^The server's Certificate message is \d+ bytes, more than the 102400 bytes OpenSSL accepts/).and.include("16 certificate(s) from the leaf");
+    const text = await runCli([target, "--ca-file", ROOT, "--no-color", "--timeout", "5000"]);
+    expect(text.code).to.equal(1);
+    expect(text.stdout).to.include("CHAIN_TOO_LARGE").and.not.match(/\n\s+at /);
+  });
+
+  it("a slow-drip TabPy answer ends with the target's --timeout (text, exit 0: a trusted plain TLS server)", async () => {
+    server = await tlsServer({ key, cert: leafPem + intermediatePem }, { onSecure: (s) => drip(s, tabpyInfo()) });
+    const begin = performance.now();
+    const out = await runCli([`127.0.0.1:${server.port}`, "--ca-file", ROOT, "--timeout", "1500", "--format", "json"]);
+    expect(performance.now() - begin).to.be.lessThan(1500 + SLACK);
+    const result = (JSON.parse(out.stdout) as { results: ChainResult[] }).results[0]!;
+    expect(result.connection!.serviceDetail).to.match(/cut short/);
+    expect(out.code).to.equal(0);
+  });
+
+  it("a name lookup that hangs: CONNECTION_TIMEOUT at --timeout, and the process exits without waiting for the resolver", async () => {
+    const bin = new URL("../src/cli/main.js", import.meta.url).pathname;
+    const preload = new URL("./support/slow-dns.js", import.meta.url).pathname;
+    const begin = performance.now();
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, ["--import", preload, bin, "tabpy.hang.test:9004", "--timeout", "1000", "--format", "json"], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+      child.on("exit", (exitCode) => resolve({ code: exitCode, stdout: out }));
+    });
+    // Generous: process start-up on a loaded machine; the resolver's own give-up would take 60 s.
+    expect(performance.now() - begin).to.be.lessThan(1000 + 4000);
+    expect(code).to.equal(3);
+    const finding = (JSON.parse(stdout) as { results: ChainResult[] }).results[0]!.findings[0]!;
+    expect(finding.code).to.equal("CONNECTION_TIMEOUT");
+    expect(finding.message).to.equal("name resolution of tabpy.hang.test did not finish within 1000 ms");
   });
 });

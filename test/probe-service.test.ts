@@ -1,9 +1,20 @@
 import { expect } from "chai";
-import type { TLSSocket } from "node:tls";
+import { constants } from "node:crypto";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import { startRserveLikeServer, startTabpyLikeServer, type RunningServer } from "../src/demo/servers.js";
 import { parseTarget, probe, type ProbeOptions, type ProbeOutcome, type ProbeSuccess } from "../src/probe/index.js";
+import { detectService, TicketWatch } from "../src/probe/service.js";
+import type { ChainResult } from "../src/result.js";
+import { runCli } from "./support/cli.js";
 import { tlsServer, type TestServer } from "./support/hostile-servers.js";
 import { makeOpensslPki, skipUnlessOpenssl, pemChain, type OpensslPki } from "./support/openssl-pki.js";
 import { skipUnlessRserve, startRealRserve } from "./support/rserve.js";
+import { FIXTURES } from "./support/scenarios.js";
+import { httpAnswer, response, TABPY_INFO, tabpyInfo } from "./support/tabpy-answers.js";
 
 const TIMEOUT = 1500;
 const RSERVE_TLS_ID = "Rsrv0103QAP1\r\n\r\n--------------\r\n";
@@ -12,33 +23,6 @@ function success(outcome: ProbeOutcome): ProbeSuccess {
   if (!outcome.ok) expect.fail(`probe failed: ${outcome.error.code} ${outcome.error.message}`);
   return outcome;
 }
-
-/** Minimal HTTPS endpoint: records each request head, answers with `respond(head)`, closes. */
-function httpAnswer(requests: string[], respond: (head: string) => string) {
-  return (socket: TLSSocket) => {
-    let text = "";
-    socket.on("data", (chunk: Buffer) => {
-      text += chunk.toString("latin1");
-      if (!text.includes("\r\n\r\n")) return;
-      requests.push(text);
-      socket.end(respond(text));
-    });
-  };
-}
-
-function response(status: string, headers: Record<string, string>, body = ""): string {
-  const all = { "Content-Length": String(Buffer.byteLength(body)), Connection: "close", ...headers };
-  return `HTTP/1.1 ${status}\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n${body}`;
-}
-
-const TABPY_INFO = JSON.stringify({
-  description: "",
-  creation_time: "0",
-  state_path: "/tabpy",
-  server_version: "2.13.0",
-  name: "TabPy Server",
-  versions: { v1: { features: {} } },
-});
 
 describe("probe: service detection", function () {
   this.timeout(20000);
@@ -160,6 +144,117 @@ describe("probe: service detection", function () {
     expect(result.presented).to.have.length(2);
     expect(result.service.service).to.equal("tls");
   });
+
+  describe("without a blind wait, and never fooled by a slow TabPy", () => {
+    const slowTabpy = (requests: string[], delayMs: number) => httpAnswer(requests, tabpyInfo, delayMs);
+
+    for (const service of ["auto", "tabpy"] as const) {
+      it(`a TabPy answering /info after 700 ms is TabPy (--service ${service}), not plain TLS`, async () => {
+        const result = await run(slowTabpy([], 700), { timeoutMs: 3000, service });
+        expect(result.service).to.deep.include({ service: "tabpy", detail: "TabPy 2.13.0, authentication off" });
+      });
+    }
+
+    /** Connects with the ticket watch attached before the handshake, as the probe does, and runs detection alone. */
+    async function detectOn(port: number, graceMs: number, tls: { maxVersion?: "TLSv1.2" } = {}) {
+      const socket = tlsConnect({ host: "127.0.0.1", port, rejectUnauthorized: false, ...tls });
+      socket.on("error", () => {});
+      const tickets = new TicketWatch(socket);
+      await once(socket, "secureConnect");
+      try {
+        return await detectService(socket, {
+          mode: "auto", target: parseTarget(`127.0.0.1:${port}`), deadline: performance.now() + 60_000, graceMs, answerWaitMs: 1000, tickets,
+        });
+      } finally {
+        socket.destroy();
+      }
+    }
+
+    it("TLS 1.3: the session tickets, not a grace period, end the wait for Rserve's ID (TabPy-like server)", async () => {
+      const tabpy: RunningServer = await startTabpyLikeServer({ certPem: pki.leaf.pem, keyPem: pki.leaf.key });
+      try {
+        // A one-minute grace period: waiting it out would fail the test by its own timeout.
+        const info = await detectOn(tabpy.port, 60_000);
+        expect(info).to.deep.include({ service: "tabpy", detail: "TabPy 2.13.0, authentication off" });
+      } finally {
+        await tabpy.close();
+      }
+    });
+
+    it("TLS 1.3: an ID that comes with the tickets is read before anything is sent (Rserve-like server)", async () => {
+      const rserve = await startRserveLikeServer({ certPem: pki.leaf.pem, keyPem: pki.leaf.key });
+      try {
+        expect(await detectOn(rserve.port, 60_000)).to.deep.include({ service: "rserve", detail: "Rserve 0103 QAP1 (TLS)" });
+      } finally {
+        await rserve.close();
+      }
+    });
+
+    it("TLS 1.2 without tickets: the bounded grace period applies, so a late Rserve ID is awaited, nothing sent", async () => {
+      const received: Buffer[] = [];
+      server = await tlsServer(
+        { key: pki.leaf.key, cert: pki.leaf.pem, maxVersion: "TLSv1.2", secureOptions: constants.SSL_OP_NO_TICKET },
+        { onSecure: (s) => {
+          s.on("data", (c: Buffer) => received.push(c));
+          setTimeout(() => s.writable && s.write(RSERVE_TLS_ID), 150);
+        } },
+      );
+      expect(await detectOn(server.port, 5000, { maxVersion: "TLSv1.2" })).to.deep.include({ service: "rserve" });
+      expect(Buffer.concat(received).toString("latin1")).to.equal("");
+    });
+  });
+});
+
+describe("CLI: SERVICE_MISMATCH when --service names the other service (or none answers as it)", function () {
+  this.timeout(30000);
+  const fixture = (name: string) => readFileSync(join(FIXTURES, "ca", name), "utf8");
+  const rootFile = join(FIXTURES, "ca/root.pem");
+  let tabpy: RunningServer;
+  let rserve: TestServer;
+  before(async () => {
+    tabpy = await startTabpyLikeServer({ certPem: fixture("leaf.pem") + fixture("intermediate.pem"), keyPem: fixture("leaf.key.pem") });
+    // Speaks first and keeps the connection open whatever it is sent, as Rserve does until it reads a whole command.
+    rserve = await tlsServer({ key: fixture("leaf.key.pem"), cert: fixture("leaf.pem") }, { onSecure: (s) => s.write(RSERVE_TLS_ID) });
+  });
+  after(async () => {
+    await Promise.all([tabpy?.close(), rserve?.close()]);
+  });
+
+  const check = async (...args: string[]) => {
+    const out = await runCli(["--ca-file", rootFile, "--format", "json", "--timeout", "3000", ...args]);
+    return { out, results: (JSON.parse(out.stdout) as { results: ChainResult[] }).results };
+  };
+  const mismatch = (result: ChainResult) => result.findings.find((f) => f.code === "SERVICE_MISMATCH");
+
+  it("--service rserve against TabPy: error, exit 1, Tableau's RServe connection type would fail", async () => {
+    const { out, results } = await check(`127.0.0.1:${tabpy.port}`, "--service", "rserve");
+    expect(out.code).to.equal(1);
+    const finding = mismatch(results[0]!)!;
+    expect(finding.severity).to.equal("error");
+    expect(results[0]!.trusted, "the chain itself is fine").to.equal(true);
+    expect(results[0]!.headline).to.equal("SERVICE_MISMATCH");
+    expect(finding.message).to.match(/^--service rserve expects Rserve on 127\.0\.0\.1:\d+, but it answers neither as TabPy nor as Rserve \(no Rserve ID string within \d+ ms after the handshake: this does not look like Rserve\): Tableau's RServe connection type would fail\.$/);
+    const text = await runCli(["--ca-file", rootFile, `127.0.0.1:${tabpy.port}`, "--service", "rserve", "--no-color"]);
+    expect(text.code).to.equal(1);
+    expect(text.stdout).to.include("SERVICE_MISMATCH");
+  });
+
+  it("--service tabpy against Rserve: error naming Rserve and the RServe connection type", async () => {
+    const { out, results } = await check(`127.0.0.1:${rserve.port}`, "--service", "tabpy", "--intermediates", join(FIXTURES, "ca/intermediate.pem"));
+    expect(out.code).to.equal(1);
+    const finding = mismatch(results[0]!)!;
+    expect(finding.message).to.include("but it answers as Rserve (Rserve 0103 QAP1 (TLS): Rserve, not TabPy): Tableau's TabPy/External API connection type would fail.");
+    expect(finding.remediation).to.include("configure Tableau's connection as RServe");
+  });
+
+  it("service= in --targets-file decides per target; auto never reports a mismatch", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "chaincheck-targets-")), "targets.txt");
+    writeFileSync(file, `127.0.0.1:${tabpy.port} service=tabpy\n127.0.0.1:${tabpy.port} service=rserve\n127.0.0.1:${rserve.port}\n127.0.0.1:${tabpy.port}\n`);
+    const { results } = await check("--targets-file", file);
+    expect(results.map((r) => mismatch(r) !== undefined)).to.deep.equal([false, true, false, false]);
+    expect(results.map((r) => r.service)).to.deep.equal(["tabpy", "tls", "rserve", "tabpy"]);
+    rmSync(join(file, ".."), { recursive: true, force: true });
+  });
 });
 
 describe("probe: the real Rserve (Debian r-cran-rserve), when installed", function () {
@@ -182,6 +277,24 @@ describe("probe: the real Rserve (Debian r-cran-rserve), when installed", functi
         [pki.leaf, pki.intermediate, pki.root].map((c) => Buffer.from(c.der).toString("hex")),
       );
       expect(result.openssl).to.deep.equal({ authorized: true, reason: null });
+    } finally {
+      await rserve.close();
+    }
+  });
+
+  it("auto-detection on TLS 1.3 (tickets first, then the ID) finds Rserve every time; --service tabpy is SERVICE_MISMATCH", async () => {
+    const rserve = await startRealRserve({ certPem: pki.leaf.pem, keyPem: pki.leaf.key, caPem: pemChain(pki.intermediate, pki.root) });
+    try {
+      const target = parseTarget(`127.0.0.1:${rserve.port}`);
+      for (let i = 0; i < 5; i++) {
+        const result = success(await probe(target, { timeoutMs: 5000, service: "auto" }));
+        expect(result.tls.protocol).to.equal("TLSv1.3");
+        expect(result.service).to.deep.include({ service: "rserve", detail: "Rserve 0103 QAP1 (TLS)" });
+      }
+      const out = await runCli([`127.0.0.1:${rserve.port}`, "--service", "tabpy", "--format", "json", "--timeout", "5000"]);
+      const codes = (JSON.parse(out.stdout) as { results: ChainResult[] }).results[0]!.findings.map((f) => f.code);
+      expect(codes).to.include("SERVICE_MISMATCH");
+      expect(out.code).to.equal(1);
     } finally {
       await rserve.close();
     }

@@ -51,7 +51,7 @@ export function addCheckOptions(command: Command): Command {
     .option("--expect-fingerprint <sha256>", "fail unless the leaf or a certificate of the path has this SHA-256 (hex, colons optional; repeatable: any one matches)", collect, [])
     .option("--expect-same-chain", "fail targets that present a different chain than the others (fleet consistency)")
     .option("--intermediates <file>", "certificates you hold (not sent by the server), used for advice and the what-if (repeatable)", collect, [])
-    .option("--aia", "download missing issuers from their AIA caIssuers URLs (HTTP, 3 s timeout, 64 KiB limit) for the advice")
+    .option("--aia", "download missing issuers from their AIA caIssuers URLs for the advice (at most 8 URLs, 3 s each, all within --timeout or 10 s)")
     .addOption(new Option("--target-os <os>", "OS of the Tableau machine, for the install commands").choices(TARGET_OS_CHOICES).default("auto"))
     .option("--save-anchors <dir>", "write each certificate to install (PEM) and install-anchors.sh into DIR (new files only)")
     .option("--force", "let --save-anchors replace files that exist in DIR (it never writes through a symbolic link)")

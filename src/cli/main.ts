@@ -13,3 +13,7 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   throw err;
 });
 process.exitCode = await run(process.argv.slice(2), processIo());
+// A name lookup abandoned at its deadline (getaddrinfo cannot be cancelled) would hold the process until the
+// resolver gives up: leave as soon as the output is flushed.
+for (const stream of [process.stdout, process.stderr]) await new Promise((flushed) => stream.write("", flushed));
+process.exit();

@@ -1,9 +1,8 @@
 /** `chaincheck [targets...]`: probe live endpoints concurrently, judge each chain, apply policies, report, exit code. */
-import { judgeLiveTarget } from "../commands/live-target.js";
+import { checkLiveTarget, unfinishedResult } from "../commands/live-target.js";
 import { liveSettings, type CredentialFlags } from "./live-settings.js";
-import { probe } from "../probe/probe.js";
 import { parseTarget, TargetError } from "../probe/target.js";
-import type { ProbeOutcome, ProbeTarget } from "../probe/types.js";
+import type { ProbeTarget } from "../probe/types.js";
 import { loadTrust } from "../commands/trust.js";
 import { mapConcurrent, parseTargetsFile, withWatchdog, type TargetSpec } from "../commands/targets.js";
 import { applyPolicies } from "../policy/index.js";
@@ -30,7 +29,7 @@ export interface ProbeFlags {
   report?: string;
 }
 
-/** Past the probe's own deadline, the watchdog answers for a probe that has not (a bug, or a starved event loop). */
+/** Past a target's own deadline, the watchdog answers for a check that has not (a bug, or a starved event loop). */
 const WATCHDOG_GRACE_MS = 500;
 
 interface PlannedTarget {
@@ -60,15 +59,6 @@ async function collectTargets(args: readonly string[], flags: ProbeFlags): Promi
   });
 }
 
-function watchdogOutcome(target: ProbeTarget, ms: number): ProbeOutcome {
-  return {
-    ok: false,
-    target,
-    error: { code: "CONNECTION_TIMEOUT", message: `${target.input}: no result within ${ms} ms`, hint: "The check did not finish in time: retry with a larger --timeout, or fewer targets at once (--concurrency)." },
-    elapsedMs: ms,
-  };
-}
-
 export async function executeProbe(args: readonly string[], flags: CheckFlags & ProbeFlags & CredentialFlags, io: CliIo): Promise<number> {
   const targets = await collectTargets(args, flags);
   const settings = commonSettings(flags, io);
@@ -83,11 +73,13 @@ export async function executeProbe(args: readonly string[], flags: CheckFlags & 
   try {
     checked = await mapConcurrent(targets, concurrency, async ({ spec, target }) => {
       const servername = spec.servername ?? flags.servername;
+      const host = servername ?? target.host;
       const bound = timeoutMs + WATCHDOG_GRACE_MS;
       const options = { timeoutMs, service: spec.service ?? flags.service, ca, ...(servername ? { servername } : {}) };
-      const outcome = await withWatchdog(bound, (signal) => probe(target, { ...options, signal }), () => watchdogOutcome(target, bound));
+      // --timeout bounds the whole target (probe, AIA, credentials); the watchdog only backs that up.
+      const result = await withWatchdog(bound, (signal) => checkLiveTarget(target, host, { ...options, signal }, live), () => unfinishedResult(target, host, live, bound));
       progress.tick(spec.input);
-      return judgeLiveTarget(outcome, servername ?? target.host, options, live);
+      return result;
     });
   } finally {
     progress.stop();

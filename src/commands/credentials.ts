@@ -1,12 +1,15 @@
 /**
- * The TabPy credentials check (Tableau's Test Connection): GET /info with Basic auth on a second
- * connection, only when the chain is trusted (or --send-credentials-untrusted). I/O; the password
- * lives only in `credentials` and the probe's request header, never in a result or a message.
+ * The TabPy credentials check (Tableau's Test Connection): GET /info with Basic auth on a second connection, only
+ * over a connection chaincheck would let Tableau use: a trusted chain (or --send-credentials-untrusted), TLS 1.2 or
+ * later, and the very chain judged on the first connection (to the same address), within the target's --timeout.
+ * I/O; the password lives only in `credentials` and the probe's request header, never in a result or a message.
  */
 import type { Finding } from "../types.js";
-import { makeFinding } from "../findings/finding.js";
+import { parseCertificate } from "../cert/parse.js";
+import { makeFinding, nameCert } from "../findings/finding.js";
+import { chainFingerprints, isModernTls } from "../probe/credentials-gate.js";
 import { probe } from "../probe/probe.js";
-import type { ProbeOptions, ProbeTarget } from "../probe/types.js";
+import type { ProbeOptions, ProbeSuccess } from "../probe/types.js";
 import { withFindings, type ChainResult } from "../result.js";
 
 export interface Credentials {
@@ -24,24 +27,61 @@ export function authFinding(httpStatus: number | undefined, user: string, detail
   }
 }
 
+const notChecked = (reason: string): Finding => makeFinding("AUTH_NOT_CHECKED", null, { reason });
+
+/** Why the credentials cannot go out at all, judging by the first connection; undefined when they may. */
+function refusal(result: ChainResult, first: ProbeSuccess, sendUntrusted: boolean): string | undefined {
+  if (first.oversized) return "the TLS handshake did not complete";
+  // Never overridden: Tableau refuses these versions, so such a connection is not the one it would use.
+  if (!isModernTls(first.tls.protocol)) return `the server negotiated ${first.tls.protocol}, and chaincheck sends credentials only over TLS 1.2 or later, as Tableau requires`;
+  if (!result.trusted && !sendUntrusted) return "chaincheck does not trust the certificate chain, so it did not send them";
+  if (result.service !== "tabpy") return `the server is not TabPy (${result.connection?.serviceDetail ?? "unknown service"})`;
+  return undefined;
+}
+
+/** How the second connection's chain differs from the first's, in words. */
+function difference(first: ProbeSuccess, second: ProbeSuccess): string {
+  const [a, b] = [chainFingerprints(first.presented.slice(0, 1))[0], chainFingerprints(second.presented.slice(0, 1))[0]];
+  if (a === b) return `the same leaf with other certificates after it (${second.presented.length} certificate(s) instead of ${first.presented.length})`;
+  try {
+    return `another certificate, ${nameCert(parseCertificate(second.presented[0]!))}`;
+  } catch {
+    return `another certificate (SHA-256 ${(b ?? "").slice(0, 16)}…, which chaincheck cannot parse)`;
+  }
+}
+
+/**
+ * Adds the credentials findings to `result`.
+ * @param first the probe outcome `result` was judged from.
+ * @param deadline performance.now() time at which the target's --timeout ends: the second connection gets what is left.
+ */
 export async function checkCredentials(
-  result: ChainResult, target: ProbeTarget, options: ProbeOptions, credentials: Credentials, sendUntrusted: boolean,
+  result: ChainResult, first: ProbeSuccess, options: ProbeOptions, credentials: Credentials, sendUntrusted: boolean, deadline: number,
 ): Promise<ChainResult> {
   if (result.status === "error") return result;
-  if (!result.trusted && !sendUntrusted) {
-    return withFindings(result, [makeFinding("AUTH_NOT_CHECKED", null, { reason: "chaincheck does not trust the certificate chain, so it did not send them" })]);
-  }
-  if (result.service !== "tabpy") {
-    return withFindings(result, [makeFinding("AUTH_NOT_CHECKED", null, { reason: `the server is not TabPy (${result.connection?.serviceDetail ?? "unknown service"})` })]);
-  }
-  const leaf = result.presented[0]?.sha256;
-  const outcome = await probe(target, {
-    ...options, service: "tabpy",
-    tabpyAuth: { ...credentials, ...(leaf ? { onlyForLeafSha256: leaf } : {}) },
+  const refused = refusal(result, first, sendUntrusted);
+  if (refused) return withFindings(result, [notChecked(refused)]);
+  const left = Math.floor(deadline - performance.now());
+  if (left <= 0) return withFindings(result, [notChecked("the target's --timeout ended before the second connection could be made")]);
+  const { onChain: _notForTheSecond, ...rest } = options;
+  const outcome = await probe(first.target, {
+    ...rest,
+    timeoutMs: left,
+    service: "tabpy",
+    // The same server as the chain judged: no second name lookup, no other address behind the name.
+    ...(first.tls.remoteAddress ? { address: first.tls.remoteAddress } : {}),
+    tabpyAuth: { ...credentials, onlyForChain: chainFingerprints(first.presented) },
   });
-  if (!outcome.ok) return withFindings(result, [makeFinding("AUTH_NOT_CHECKED", null, { reason: `the second connection failed: ${outcome.error.message}` })]);
-  if (!outcome.credentialsSent) {
-    return withFindings(result, [makeFinding("AUTH_NOT_CHECKED", null, { reason: "the second connection presented a different certificate, so chaincheck did not send them" })]);
+  if (!outcome.ok) return withFindings(result, [notChecked(`the second connection failed: ${outcome.error.message}`)]);
+  const leaf = result.presented[0] ?? null;
+  switch (outcome.credentialsWithheld) {
+    case "chain-changed":
+      return withFindings(result, [makeFinding("CERTIFICATE_CHANGED", leaf, { difference: difference(first, outcome) })]);
+    case "legacy-tls":
+      return withFindings(result, [
+        makeFinding("LEGACY_TLS_VERSION", null, { protocol: outcome.tls.protocol }),
+        notChecked(`the second connection negotiated ${outcome.tls.protocol}, and chaincheck sends credentials only over TLS 1.2 or later`),
+      ]);
   }
   const findings: Finding[] = [];
   if (!result.trusted) findings.push(makeFinding("CREDENTIALS_SENT_UNTRUSTED", null, {}));

@@ -1,14 +1,19 @@
 /**
- * One live target after its probe: optional AIA downloads, validation and advice (`liveResult`),
- * the TabPy credentials check, and the Tableau settings to use. I/O (AIA, the credentials connection).
+ * One live target, within its --timeout from first packet to last: the probe, AIA downloads (started as soon as
+ * the chain is in, so they overlap service detection), validation and advice (`liveResult`), what only the probe
+ * shows (service mismatch, an oversized chain), the TabPy credentials check, and the Tableau settings to use.
+ * I/O (the probe, AIA, the credentials connection).
  */
-import type { Finding } from "../types.js";
-import { aiaFindings, fetchMissingIssuers, issuerAvailable } from "../advise/aia.js";
+import type { Certificate, Finding } from "../types.js";
+import { aiaFindings, fetchMissingIssuers, issuerAvailable, type AiaFetch } from "../advise/aia.js";
 import { tableauSetup } from "../advise/tableau.js";
+import { parseCertificate } from "../cert/parse.js";
 import { liveResult, presentedOf, type LiveCheckInput } from "../live.js";
-import type { ProbeOptions, ProbeOutcome } from "../probe/types.js";
+import { probe } from "../probe/probe.js";
+import type { ProbeOptions, ProbeOutcome, ProbeTarget } from "../probe/types.js";
 import { withFindings, type ChainResult } from "../result.js";
 import { checkCredentials, type Credentials } from "./credentials.js";
+import { probeFindings } from "./probe-findings.js";
 
 export interface LiveTargetSettings extends Omit<LiveCheckInput, "host" | "authUser"> {
   /** Fetch missing issuers from AIA caIssuers URLs (--aia). */
@@ -17,22 +22,84 @@ export interface LiveTargetSettings extends Omit<LiveCheckInput, "host" | "authU
   readonly sendCredentialsUntrusted: boolean;
 }
 
+/** What a target may still spend: its deadline (performance.now() time) and the watchdog's signal. */
+interface Budget {
+  readonly deadline: number;
+  /** AIA downloads already under way (started when the chain arrived). */
+  readonly aia?: Promise<AiaFetch>;
+}
+
+/**
+ * Probes and judges `target`: every step (connect, handshake, detection, AIA, the credentials' second connection)
+ * ends by `options.timeoutMs` after the call; `options.signal` aborts them all.
+ */
+export async function checkLiveTarget(target: ProbeTarget, host: string, options: ProbeOptions, settings: LiveTargetSettings): Promise<ChainResult> {
+  const deadline = performance.now() + options.timeoutMs;
+  let aia: Promise<AiaFetch> | undefined;
+  const onChain = settings.aia
+    ? (presented: readonly Uint8Array[]) => {
+      const parsed = parseAll(presented);
+      if (!parsed) return;
+      aia = downloadIssuers(parsed, settings, deadline, options.signal);
+      // Awaited below, unless the probe itself is aborted first: then its rejection is expected, not unhandled.
+      aia.catch(() => undefined);
+    }
+    : undefined;
+  const outcome = await probe(target, { ...options, ...(onChain ? { onChain } : {}) });
+  return judgeLiveTarget(outcome, host, options, settings, { deadline, ...(aia ? { aia } : {}) });
+}
+
+/**
+ * Judges a probe outcome. `budget` defaults to the whole `probeOptions.timeoutMs` from now (for callers that probed
+ * on their own, like the demo).
+ */
 export async function judgeLiveTarget(
   outcome: ProbeOutcome, host: string, probeOptions: ProbeOptions, settings: LiveTargetSettings,
+  budget: Budget = { deadline: performance.now() + probeOptions.timeoutMs },
 ): Promise<ChainResult> {
   const presented = presentedOf(outcome);
   let held = settings.heldIntermediates ?? [];
   let aiaFailures: Finding[] = [];
-  if (settings.aia && typeof presented !== "string") {
-    const fetched = await fetchMissingIssuers([...presented, ...held], { hasIssuer: issuerAvailable(settings.anchors) });
+  if (settings.aia && typeof presented !== "string" && outcome.ok) {
+    const fetched = await (budget.aia ?? downloadIssuers(presented, settings, budget.deadline, probeOptions.signal));
     held = [...held, ...fetched.certificates];
     aiaFailures = aiaFindings(fetched);
   }
   const user = settings.credentials?.username;
   let result = withFindings(liveResult(outcome, { ...settings, host, heldIntermediates: held, ...(user ? { authUser: user } : {}) }, presented), aiaFailures);
-  if (settings.credentials && outcome.ok) {
-    result = await checkCredentials(result, outcome.target, probeOptions, settings.credentials, settings.sendCredentialsUntrusted);
+  if (!outcome.ok) return result;
+  result = withFindings(result, probeFindings(outcome, probeOptions.service, typeof presented === "string" ? [] : presented));
+  if (settings.credentials) {
+    result = await checkCredentials(result, outcome, probeOptions, settings.credentials, settings.sendCredentialsUntrusted, budget.deadline);
   }
-  const setup = outcome.ok ? tableauSetup(result, outcome.target.port, user ?? null) : null;
+  const setup = tableauSetup(result, outcome.target.port, user ?? null);
   return setup ? { ...result, tableau: setup } : result;
+}
+
+/** The result for a target whose check did not end within `ms` (the watchdog's answer). */
+export function unfinishedResult(target: ProbeTarget, host: string, settings: LiveTargetSettings, ms: number): ChainResult {
+  const outcome: ProbeOutcome = {
+    ok: false,
+    target,
+    error: { code: "CONNECTION_TIMEOUT", message: `${target.input}: no result within ${ms} ms`, hint: "The check did not finish in time: retry with a larger --timeout, or fewer targets at once (--concurrency)." },
+    elapsedMs: ms,
+  };
+  return liveResult(outcome, { ...settings, host });
+}
+
+function downloadIssuers(presented: readonly Certificate[], settings: LiveTargetSettings, deadline: number, signal: AbortSignal | undefined): Promise<AiaFetch> {
+  return fetchMissingIssuers([...presented, ...(settings.heldIntermediates ?? [])], {
+    hasIssuer: issuerAvailable(settings.anchors),
+    deadline,
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** The chain parsed, or undefined when a certificate cannot be (the validator then reports it; nothing to fetch for). */
+function parseAll(presented: readonly Uint8Array[]): Certificate[] | undefined {
+  try {
+    return presented.map((der) => parseCertificate(der));
+  } catch {
+    return undefined;
+  }
 }

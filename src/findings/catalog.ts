@@ -49,6 +49,9 @@ export interface FindingContexts {
   TLS_HANDSHAKE_FAILED: ProbeErrorContext;
   // Live probe (the chain was obtained)
   LEGACY_TLS_VERSION: { protocol: string };
+  SERVICE_MISMATCH: { expected: "tabpy" | "rserve"; detected: "tabpy" | "rserve" | "tls"; detail: string; endpoint: string };
+  CHAIN_TOO_LARGE: { messageBytes: number; limitBytes: number; certificates: number; complete: boolean; cut: string };
+  CERTIFICATE_CHANGED: { difference: string };
   // TabPy credentials check (Tableau's Test Connection)
   AUTH_OK: { user: string };
   AUTH_FAILED: { user: string };
@@ -303,7 +306,7 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
   AUTH_NOT_CHECKED: {
     severity: "info", rank: 8, title: "Credentials not sent",
     message: (c) => `The credentials were not sent: ${c.reason}.`,
-    remediation: () => "Fix the certificate chain (see above), then test the credentials again; --send-credentials-untrusted overrides this.",
+    remediation: () => "Fix what stopped them (the reason above), then test the credentials again; --send-credentials-untrusted overrides an untrusted chain, nothing overrides TLS below 1.2.",
   },
   AIA_FETCH_FAILED: {
     severity: "info", rank: 6, title: "Issuer download failed",
@@ -329,6 +332,28 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
     severity: "warning", rank: 45, title: "OpenSSL's verdict differs",
     message: (c) => `chaincheck says: ${c.ours}; OpenSSL's handshake verification against the same trust store says: ${c.openssl}.`,
     remediation: () => "OpenSSL rejects some valid paths (it does not backtrack through cross-signed branches) and skips some checks; clients built on OpenSSL may behave like it. Serve the simplest chain: leaf, then its own intermediates.",
+  },
+  SERVICE_MISMATCH: {
+    severity: "error", rank: 97, title: "Not the service asked for",
+    message: (c) => {
+      const found = c.detected === "tls" ? "it answers neither as TabPy nor as Rserve" : `it answers as ${c.detected === "tabpy" ? "TabPy" : "Rserve"}`;
+      return `--service ${c.expected} expects ${c.expected === "tabpy" ? "TabPy" : "Rserve"} on ${c.endpoint}, but ${found} (${c.detail}): Tableau's ${c.expected === "tabpy" ? "TabPy/External API" : "RServe"} connection type would fail.`;
+    },
+    remediation: (c) => c.detected === "tls"
+      ? `Point Tableau at the port of the ${c.expected === "tabpy" ? "TabPy server (default 9004)" : "Rserve TLS port (qap.tls.port, default 6311)"}, and check that the service runs there.`
+      : `This port serves ${c.detected === "tabpy" ? "TabPy: configure Tableau's connection as TabPy/External API" : "Rserve: configure Tableau's connection as RServe"} (and run chaincheck with --service ${c.detected}), or use the port of the ${c.expected === "tabpy" ? "TabPy" : "Rserve"} server.`,
+  },
+  CHAIN_TOO_LARGE: {
+    severity: "error", rank: 275, title: "Certificate chain too large for the TLS library",
+    message: (c, who) =>
+      `The server's Certificate message is ${c.messageBytes} bytes, more than the ${c.limitBytes} bytes OpenSSL accepts for a certificate list (max_cert_list): clients built on OpenSSL (Node, Python, curl) abort the handshake, as chaincheck's did. ` +
+      `The chain shown is what arrived: ${c.certificates} certificate(s) from the leaf ${who}${c.complete ? "" : ` (${c.cut})`}.`,
+    remediation: () => "Send only the leaf and its own intermediates: remove unrelated certificates and the root from the server's certificate file (a working chain is a few kilobytes).",
+  },
+  CERTIFICATE_CHANGED: {
+    severity: "error", rank: 95, title: "Another certificate on the next connection",
+    message: (c, who) => `The second connection (the credentials check) presented ${c.difference}, not the chain chaincheck judged on the first (leaf ${who}), so the credentials were not sent: Tableau may reach either.`,
+    remediation: () => "Every server behind this address must present the same chain (a load balancer with differently configured backends, or a certificate replaced meanwhile): deploy the same certificate file everywhere, restart, and check again.",
   },
   CONNECTION_REFUSED: probeError("Connection refused", 900, "Check the host and port: is TabPy (9004) or Rserve's TLS port (6311, qap.tls.port) running and reachable?"),
   CONNECTION_TIMEOUT: probeError("Connection timed out", 899, "Check firewalls and that the service listens on this port; a TLS client against a plain-HTTP port also stalls."),

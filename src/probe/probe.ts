@@ -3,22 +3,24 @@
  * Returns the presented chain and what was learnt; never validates, never throws for network conditions, and
  * destroys every socket on every path. All steps share one deadline. I/O module.
  */
-import { createHash } from "node:crypto";
 import { connect as netConnect, isIP, type Socket } from "node:net";
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
 import { bannerComplete, describeConnectError, describeForeign, describeHandshakeFailure, describeStall, endpoint } from "./classify.js";
 import { probeContext } from "./context.js";
+import { credentialsWithheld } from "./credentials-gate.js";
 import { RecordingStream } from "./recorder.js";
+import { oversizedChain, OVERSIZED_ERROR } from "./oversized.js";
 import { opensslVerdict, presentedChain, tlsDetails, walkPeerStack } from "./peer.js";
-import { detectService, serviceWaits } from "./service.js";
+import { detectService, serviceWaits, TicketWatch } from "./service.js";
 import type { ProbeError, ProbeOptions, ProbeOutcome, ProbeSuccess, ProbeTarget, ServiceInfo } from "./types.js";
-
-function sha256Hex(der: Uint8Array): string {
-  return createHash("sha256").update(der).digest("hex");
-}
 
 /** After non-TLS bytes, wait this long (at most) for the rest of a banner line before reporting it. */
 const BANNER_WAIT_MS = 150;
+/** Service detection ends at the deadline by itself; this is how long its own answer may trail the probe's timer. */
+const DETECTION_OVERRUN_MS = 25;
+/** While reading an oversized Certificate message: re-read it after this much new data, or this long after the last. */
+const OVERSIZED_RESCAN_BYTES = 16 * 1024;
+const OVERSIZED_RESCAN_MS = 20;
 
 /**
  * Probes `target`: connects, records the handshake, extracts the presented chain, detects the service.
@@ -30,7 +32,8 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
   return new ProbeRun(target, options).run();
 }
 
-type Stage = "resolve" | "connect" | "handshake" | "foreign" | "service" | "done";
+/** "oversized": the TLS library refused the Certificate message; the rest of it is still read (see `oversized.ts`). */
+type Stage = "resolve" | "connect" | "handshake" | "foreign" | "oversized" | "service" | "done";
 
 class ProbeRun {
   private readonly start = performance.now();
@@ -39,9 +42,13 @@ class ProbeRun {
   private raw: Socket | undefined;
   private recorder: RecordingStream | undefined;
   private secure: TLSSocket | undefined;
+  private tickets: TicketWatch | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The banner wait, or the next re-read of an oversized Certificate message. */
   private bannerTimer: NodeJS.Timeout | undefined;
+  private scannedAt = 0;
   private connectedAt = 0;
+  private remoteAddress = "";
   private resolvedAt: number | undefined;
   private serverSecret: Buffer | undefined;
   private ocsp: Buffer | null = null;
@@ -51,7 +58,7 @@ class ProbeRun {
 
   constructor(private readonly target: ProbeTarget, private readonly options: ProbeOptions) {
     this.deadline = this.start + options.timeoutMs;
-    this.stage = target.isIp ? "connect" : "resolve";
+    this.stage = target.isIp || options.address ? "connect" : "resolve";
   }
 
   run(): Promise<ProbeOutcome> {
@@ -71,8 +78,9 @@ class ProbeRun {
   }
 
   private connect(): void {
-    const { host, port, family } = this.target;
-    const raw = netConnect({ host, port, noDelay: true, ...(family ? { family } : {}) });
+    const { port, family } = this.target;
+    const host = this.options.address ?? this.target.host;
+    const raw = netConnect({ host, port, noDelay: true, ...(family && !this.options.address ? { family } : {}) });
     this.raw = raw;
     raw.once("lookup", () => {
       this.resolvedAt = performance.now();
@@ -86,9 +94,11 @@ class ProbeRun {
     if (this.stage === "done") return;
     this.stage = "handshake";
     this.connectedAt = performance.now();
+    this.remoteAddress = raw.remoteAddress ?? "";
     const recorder = new RecordingStream(raw, {
       onForeign: () => this.onForeign(),
       onForeignData: () => this.onForeignData(),
+      onHeldData: () => this.onOversizedData(),
     });
     this.recorder = recorder;
     const servername = this.servername();
@@ -109,6 +119,8 @@ class ProbeRun {
     };
     const secure = tlsConnect(connectOptions);
     this.secure = secure;
+    // Tickets tell auto-detection when Rserve would have spoken (TLS 1.3); the listener must exist before the handshake.
+    if (this.options.service === "auto") this.tickets = new TicketWatch(secure);
     secure.on("keylog", (line: Buffer) => {
       // "SERVER_HANDSHAKE_TRAFFIC_SECRET <client_random> <secret>" (NSS key log format).
       if (line.subarray(0, 32).toString("latin1") === "SERVER_HANDSHAKE_TRAFFIC_SECRET ") {
@@ -139,28 +151,41 @@ class ProbeRun {
     const { presented, order } = presentedChain(this.recorder.bytes(), this.serverSecret, crossCheck);
     this.recorder.stop();
     this.serverSecret = undefined;
+    const tls = tlsDetails(secure, raw, this.ocsp, this.servername());
     this.partial = {
       ok: true,
       target: this.target,
       presented,
       order,
       crossCheck,
-      tls: tlsDetails(secure, raw, this.ocsp, this.servername()),
+      tls,
       ...(this.options.ca ? { openssl: opensslVerdict(secure) } : {}),
     };
+    this.notifyChain(presented);
     const rtt = Math.max(0, this.connectedAt - (this.resolvedAt ?? this.start));
-    // Credentials go only to the certificate the caller already judged (a second connection may reach another server).
     const auth = this.options.tabpyAuth;
-    const sendAuth = auth !== undefined && (auth.onlyForLeafSha256 === undefined || (presented[0] !== undefined && sha256Hex(presented[0]) === auth.onlyForLeafSha256));
-    this.partial = { ...this.partial, credentialsSent: sendAuth };
+    const withheld = auth ? credentialsWithheld(auth, presented, tls.protocol) : undefined;
+    if (auth) this.partial = { ...this.partial, credentialsSent: withheld === undefined, ...(withheld ? { credentialsWithheld: withheld } : {}) };
+    // A connection asked for to send credentials has nothing more to say to a server that may not get them.
+    if (withheld) return this.succeed({ service: "tls", detail: "service detection skipped: the credentials were withheld" });
     const service = await detectService(secure, {
       mode: this.options.service,
       target: this.target,
       deadline: this.deadline,
       ...serviceWaits(rtt),
-      ...(sendAuth ? { tabpyAuth: auth } : {}),
+      ...(this.tickets ? { tickets: this.tickets } : {}),
+      ...(auth ? { tabpyAuth: auth } : {}),
     });
     this.succeed(service);
+  }
+
+  /** Hands the chain to the caller's `onChain` (work that can overlap service detection); its errors stay its own. */
+  private notifyChain(presented: readonly Uint8Array[]): void {
+    try {
+      this.options.onChain?.(presented);
+    } catch {
+      // The callback's failure is not the probe's: it learns nothing more from it.
+    }
   }
 
   private onForeign(): void {
@@ -188,7 +213,65 @@ class ProbeRun {
   /** TLS-level error, or the TLS socket closed (`error` undefined) before the handshake finished. */
   private onTlsError(error: Error | undefined): void {
     if (this.stage === "foreign") this.reportForeign();
+    else if (this.stage === "handshake" && error && OVERSIZED_ERROR.test(error.message) && this.recorder) this.holdOversized(this.recorder);
     else if (this.stage === "handshake") this.fail(describeHandshakeFailure(this.target, this.recorder?.bytes() ?? Buffer.alloc(0), error));
+  }
+
+  /**
+   * OpenSSL refused a handshake message as too large (the Certificate message, above its 100 KiB certificate-list
+   * limit): keep the TCP connection and read the rest of the message the server is still sending, until it is
+   * complete, the server closes, or the deadline.
+   */
+  private holdOversized(recorder: RecordingStream): void {
+    this.stage = "oversized";
+    recorder.hold();
+    if (this.raw?.destroyed) this.reportOversized("closed");
+    else this.raw?.once("close", () => this.reportOversized("closed"));
+    this.scanOversized();
+  }
+
+  /** Re-reads the message at most every 16 KiB of new data, and shortly after the last piece (a drip costs no more). */
+  private onOversizedData(): void {
+    if (this.stage !== "oversized" || !this.recorder) return;
+    clearTimeout(this.bannerTimer);
+    if (this.recorder.received - this.scannedAt < OVERSIZED_RESCAN_BYTES && !this.recorder.capped) {
+      this.bannerTimer = setTimeout(() => this.scanOversized(), OVERSIZED_RESCAN_MS);
+      return;
+    }
+    this.scanOversized();
+  }
+
+  private scanOversized(): void {
+    if (this.stage !== "oversized" || !this.recorder) return;
+    this.scannedAt = this.recorder.received;
+    if (oversizedChain(this.recorder.bytes(), this.serverSecret, this.recorder.capped).settled) this.reportOversized();
+  }
+
+  private reportOversized(cut?: "closed" | "deadline"): void {
+    if (this.stage !== "oversized" || !this.recorder) return;
+    const seen = oversizedChain(this.recorder.bytes(), this.serverSecret, this.recorder.capped, cut);
+    if (!seen.received) {
+      this.fail({ code: "TLS_HANDSHAKE_FAILED", message: `TLS handshake with ${endpoint(this.target)} failed: ${seen.why}` });
+      return;
+    }
+    const received = seen.received;
+    this.partial = {
+      ok: true,
+      target: this.target,
+      presented: received.certificates,
+      order: "wire",
+      crossCheck: [],
+      tls: {
+        protocol: received.protocol,
+        cipher: received.cipher,
+        ocspStapled: false,
+        remoteAddress: this.remoteAddress,
+        servername: this.servername(),
+      },
+      oversized: received.oversized,
+      ...(this.options.tabpyAuth ? { credentialsSent: false } : {}),
+    };
+    this.succeed({ service: "tls", detail: "not detected: the TLS handshake did not complete" });
   }
 
   private onDeadline(): void {
@@ -201,8 +284,12 @@ class ProbeRun {
       case "foreign":
         this.reportForeign();
         break;
+      case "oversized":
+        this.reportOversized("deadline");
+        break;
       case "service":
-        this.succeed({ service: "tls", detail: `no service answer before the ${this.options.timeoutMs} ms deadline` });
+        // Detection ends at the same deadline with a precise answer; this only covers a detection that does not.
+        this.timer = setTimeout(() => this.succeed({ service: "tls", detail: `no service answer before the ${this.options.timeoutMs} ms deadline` }), DETECTION_OVERRUN_MS);
         break;
       case "done":
         break;

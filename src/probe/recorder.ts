@@ -15,15 +15,24 @@ export interface RecorderHooks {
   onForeign(): void;
   /** Called for every inbound chunk while foreign (to let the caller decide when it has seen enough of a banner). */
   onForeignData?(): void;
+  /** Called for every inbound chunk after `hold()`. */
+  onHeldData?(): void;
 }
 
 /** Records inbound bytes until `stop()`; outbound bytes go straight to the socket. */
 export class RecordingStream extends Duplex {
-  /** Inbound chunks in arrival order (kept as received: concatenated only when parsed). */
-  readonly chunks: Buffer[] = [];
+  /**
+   * Inbound bytes in arrival order, in a buffer that doubles as needed: appending stays linear however small the
+   * pieces a server sends (a list of chunks would cost an object per byte against a server dripping bytes).
+   */
+  private store: Buffer = Buffer.alloc(0);
+  private length = 0;
   /** Total inbound bytes seen, recorded or not. */
   received = 0;
+  /** More than MAX_RECORDED bytes arrived: the recording holds only the first MAX_RECORDED. */
+  capped = false;
   private recording = true;
+  private held = false;
   private verdict: "unknown" | "tls" | "foreign" = "unknown";
 
   constructor(private readonly socket: Socket, private readonly hooks: RecorderHooks) {
@@ -34,23 +43,43 @@ export class RecordingStream extends Duplex {
     socket.on("close", () => this.destroy());
   }
 
-  /** All recorded bytes in one buffer. */
+  /** All recorded bytes (a view: valid until more bytes arrive). */
   bytes(): Buffer {
-    return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    return this.store.subarray(0, this.length);
   }
 
   /** Stops recording and releases the recorded bytes (after the handshake: nothing more is needed). */
   stop(): void {
     this.recording = false;
-    this.chunks.length = 0;
+    this.store = Buffer.alloc(0);
+    this.length = 0;
+  }
+
+  /**
+   * Keeps the TCP connection and the recording after the TLS side gave up (its socket is destroyed; the probe
+   * closes the TCP socket itself), so the rest of a message the TLS library refused can still arrive.
+   */
+  hold(): void {
+    this.held = true;
+    this.socket.resume();
   }
 
   private onData(chunk: Buffer): void {
+    const before = this.received;
     this.received += chunk.length;
     if (this.recording) {
-      this.chunks.push(chunk);
-      // A handshake is a few kB; a server streaming more is hostile. Give up the wire view, keep the connection.
-      if (this.received > MAX_RECORDED) this.stop();
+      // A handshake is a few kB; a server streaming more is hostile: keep the first MAX_RECORDED bytes only.
+      if (this.received > MAX_RECORDED) {
+        this.capped = true;
+        this.recording = false;
+        if (before < MAX_RECORDED) this.append(chunk.subarray(0, MAX_RECORDED - before));
+      } else {
+        this.append(chunk);
+      }
+    }
+    if (this.held) {
+      this.hooks.onHeldData?.();
+      return;
     }
     if (this.verdict === "unknown") this.judge();
     if (this.verdict === "foreign") {
@@ -60,9 +89,19 @@ export class RecordingStream extends Duplex {
     if (!this.push(chunk)) this.socket.pause();
   }
 
+  private append(chunk: Buffer): void {
+    if (this.length + chunk.length > this.store.length) {
+      const grown = Buffer.allocUnsafe(Math.min(MAX_RECORDED, Math.max(16 * 1024, 2 * this.store.length, this.length + chunk.length)));
+      this.store.copy(grown, 0, 0, this.length);
+      this.store = grown;
+    }
+    chunk.copy(this.store, this.length);
+    this.length += chunk.length;
+  }
+
   /** Decides from the first 1-3 bytes whether this can be TLS (a record header starts 0x15/0x16, 0x03, 0x00-0x04). */
   private judge(): void {
-    const head = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks).subarray(0, 3);
+    const head = this.bytes();
     if (!looksLikeTlsStart(head.subarray(0, 3))) {
       this.verdict = "foreign";
       this.hooks.onForeign();
@@ -89,7 +128,7 @@ export class RecordingStream extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.socket.destroy();
+    if (!this.held) this.socket.destroy();
     callback(error);
   }
 }

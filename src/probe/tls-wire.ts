@@ -19,8 +19,6 @@ export const HANDSHAKE = {
 
 /** TLSCiphertext may exceed 2^14 by up to 2048 bytes in TLS 1.2 (RFC 5246 §6.2.3); anything larger is not TLS. */
 const MAX_RECORD = 16384 + 2048;
-/** Handshake messages have a 24-bit length; cap what we buffer well below that. */
-const MAX_HANDSHAKE = 1 << 20;
 
 /** Thrown for bytes that are not the TLS the parser expects; the message is one line. */
 export class WireFormatError extends Error {
@@ -78,7 +76,19 @@ export interface HandshakeMessage {
   readonly body: Buffer;
 }
 
-/** Reassembles handshake messages that span records, and splits records that hold several (RFC 8446 §5.1). */
+/** The start of a handshake message that has not fully arrived. */
+export interface PartialHandshakeMessage {
+  readonly type: number;
+  /** The length its header announces. */
+  readonly announced: number;
+  /** The body bytes received so far (fewer than `announced`). */
+  readonly body: Buffer;
+}
+
+/**
+ * Reassembles handshake messages that span records, and splits records that hold several (RFC 8446 §5.1).
+ * What it buffers is bounded by its input (the probe records at most 1 MiB), whatever length a header announces.
+ */
 export class HandshakeReassembler {
   private pending: Buffer = Buffer.alloc(0);
 
@@ -88,7 +98,6 @@ export class HandshakeReassembler {
     const messages: HandshakeMessage[] = [];
     while (data.length >= 4) {
       const length = data.readUIntBE(1, 3);
-      if (length > MAX_HANDSHAKE) throw new WireFormatError(`handshake message of ${length} bytes is too large`);
       if (data.length < 4 + length) break;
       messages.push({ type: data[0]!, body: data.subarray(4, 4 + length) });
       data = data.subarray(4 + length);
@@ -100,6 +109,12 @@ export class HandshakeReassembler {
   /** Bytes of an unfinished message. */
   get buffered(): number {
     return this.pending.length;
+  }
+
+  /** The unfinished message, once its 4-byte header has arrived. */
+  partial(): PartialHandshakeMessage | undefined {
+    if (this.pending.length < 4) return undefined;
+    return { type: this.pending[0]!, announced: this.pending.readUIntBE(1, 3), body: this.pending.subarray(4) };
   }
 }
 
@@ -145,12 +160,36 @@ export function parseCertificateMessage(body: Buffer, tls13: boolean): Uint8Arra
   if (tls13) r.bytes(r.u8());
   const list = new Reader(r.bytes(r.u24()), "certificate_list");
   if (!r.done()) throw new WireFormatError("Certificate message has trailing bytes");
+  return readCertificateEntries(list, tls13);
+}
+
+/**
+ * The certificates wholly contained in the first bytes of a Certificate message body that was cut short (a
+ * handshake the TLS library aborted on it, or a server that stopped sending): wire order, possibly none.
+ */
+export function parseTruncatedCertificateMessage(start: Buffer, tls13: boolean): Uint8Array[] {
+  const r = new Reader(start, "Certificate");
+  try {
+    if (tls13) r.bytes(r.u8());
+    r.u24(); // certificate_list length: what follows is cut short anyway
+  } catch {
+    return [];
+  }
+  return readCertificateEntries(new Reader(r.rest(), "certificate_list"), tls13, true);
+}
+
+function readCertificateEntries(list: Reader, tls13: boolean, truncated = false): Uint8Array[] {
   const certificates: Uint8Array[] = [];
-  while (!list.done()) {
-    const der = list.bytes(list.u24());
-    if (der.length === 0) throw new WireFormatError("empty certificate entry");
-    certificates.push(Uint8Array.prototype.slice.call(der));
-    if (tls13) list.bytes(list.u16()); // per-certificate extensions (status_request, SCT)
+  try {
+    while (!list.done()) {
+      const der = list.bytes(list.u24());
+      if (der.length === 0) throw new WireFormatError("empty certificate entry");
+      certificates.push(Uint8Array.prototype.slice.call(der));
+      if (tls13) list.bytes(list.u16()); // per-certificate extensions (status_request, SCT)
+    }
+  } catch (err) {
+    // A cut-short message ends inside an entry: keep the entries before it.
+    if (!truncated || !(err instanceof WireFormatError) || /empty certificate entry/.test(err.message)) throw err;
   }
   return certificates;
 }
@@ -201,6 +240,9 @@ class Reader {
   }
   u24(): number {
     return this.bytes(3).readUIntBE(0, 3);
+  }
+  rest(): Buffer {
+    return this.bytes(this.data.length - this.at);
   }
   bytes(n: number): Buffer {
     if (this.at + n > this.data.length) throw new WireFormatError(`${this.what} is truncated`);

@@ -58,7 +58,28 @@ export interface ServiceInfo {
   tabpy?: { httpStatus: number; authRequired: boolean; info?: unknown; version?: string };
 }
 
-/** A completed handshake: the presented chain and what was learnt around it. */
+/**
+ * The handshake was aborted by the TLS library because the server's Certificate message exceeds its limit for a
+ * certificate list: the chain is what arrived of that message.
+ */
+export interface OversizedCertificateMessage {
+  /** Body length the Certificate message announces. */
+  readonly messageBytes: number;
+  /** Body bytes that arrived. */
+  readonly receivedBytes: number;
+  /** The TLS library's limit (OpenSSL's max_cert_list, 102400). */
+  readonly limitBytes: number;
+  /** Every certificate of the message arrived. */
+  readonly complete: boolean;
+  /** Why reading stopped short of the whole message. */
+  readonly cut?: "closed" | "deadline" | "recording-cap";
+}
+
+/**
+ * A chain was obtained: the presented chain and what was learnt around it. Normally the handshake completed; when
+ * `oversized` is set it was aborted on the Certificate message, and `presented` is what arrived of it (no
+ * service detection, no OpenSSL verdict).
+ */
 export interface ProbeSuccess {
   ok: true;
   target: ProbeTarget;
@@ -70,8 +91,11 @@ export interface ProbeSuccess {
   crossCheck: Uint8Array[];
   tls: TlsDetails;
   service: ServiceInfo;
-  /** Whether `tabpyAuth` credentials were sent on this connection (false when the leaf did not match). */
+  /** Whether `tabpyAuth` credentials were sent on this connection. */
   credentialsSent?: boolean;
+  /** Why they were not: the chain differs from `tabpyAuth.onlyForChain`, or TLS below 1.2 was negotiated. */
+  credentialsWithheld?: "chain-changed" | "legacy-tls";
+  oversized?: OversizedCertificateMessage;
   /** OpenSSL's verdict from the same handshake against `ProbeOptions.ca`; absent when no `ca` was given. */
   openssl?: { authorized: boolean; reason: string | null };
   elapsedMs: number;
@@ -84,18 +108,25 @@ export type ProbeOutcome =
 export interface ProbeOptions {
   /** Bounds connect + handshake + service detection together (the CLI's default is 10000). */
   timeoutMs: number;
+  /** Connect to this IP address instead of resolving the target's host (SNI and Host still name the target). */
+  address?: string;
+  /**
+   * Called with the presented chain as soon as the handshake completes, before service detection: work that needs
+   * only the chain (AIA downloads) can run meanwhile. Not called when the handshake is aborted.
+   */
+  onChain?: (presented: readonly Uint8Array[]) => void;
   /** SNI name; by default the target's host name, and none for IP targets. */
   servername?: string;
   /** "auto" detects TabPy or Rserve; a forced value only checks that service; "tls" skips detection. */
   service: "auto" | "tabpy" | "rserve" | "tls";
   /** PEM trust anchors for OpenSSL's verdict. Contexts are cached per distinct list. */
   ca?: readonly string[];
-  /** Sent as HTTP Basic auth on GET /info. Never logged or stored in results. */
+  /** Sent as HTTP Basic auth on GET /info, never below TLS 1.2. Never logged or stored in results. */
   tabpyAuth?: {
     username: string;
     password: string;
-    /** Send the credentials only when the presented leaf has this SHA-256 (the certificate already judged trusted). */
-    onlyForLeafSha256?: string;
+    /** Send the credentials only when the presented chain has exactly these SHA-256s, in order (the chain already judged). */
+    onlyForChain?: readonly string[];
   };
   /** Aborting destroys the connection and rejects the probe's promise with the signal's reason. */
   signal?: AbortSignal;

@@ -11,9 +11,11 @@ import {
   HandshakeReassembler,
   parseCertificateMessage,
   parseServerHello,
+  parseTruncatedCertificateMessage,
   readRecord,
   WireFormatError,
   type HandshakeMessage,
+  type ServerHello,
 } from "./tls-wire.js";
 
 const TLS13 = 0x0304;
@@ -27,7 +29,17 @@ export interface WireChain {
   readonly cipherSuite: number;
   /** A HelloRetryRequest preceded the ServerHello. */
   readonly helloRetryRequest: boolean;
+  /** Length of the Certificate message body. */
+  readonly messageBytes: number;
 }
+
+/** Where the scan of a server's byte stream stopped. */
+type Scan =
+  | { readonly kind: "complete"; readonly chain: WireChain }
+  /** The Certificate message has begun but not ended within the bytes given. */
+  | { readonly kind: "partial"; readonly hello: ServerHello; readonly announced: number; readonly body: Buffer }
+  /** The bytes end before the Certificate message begins. */
+  | { readonly kind: "none" };
 
 /**
  * Parses the server-to-client byte stream of one handshake.
@@ -36,8 +48,46 @@ export interface WireChain {
  * @throws WireFormatError when no Certificate message can be read (the caller falls back to Node's view).
  */
 export function extractWireChain(inbound: Buffer, serverHandshakeSecret?: Uint8Array): WireChain {
+  const scan = scanForCertificate(inbound, serverHandshakeSecret);
+  if (scan.kind === "complete") return scan.chain;
+  if (scan.kind === "partial") throw new WireFormatError(`the Certificate message is cut short (${scan.body.length} of ${scan.announced} bytes)`);
+  throw new WireFormatError(`no Certificate message in ${inbound.length} bytes from the server`);
+}
+
+/** What arrived of a Certificate message, complete or cut short (a handshake that failed on it). */
+export interface ReceivedCertificates {
+  /** The certificates wholly received, in wire order (all of them when `complete`). */
+  readonly certificates: Uint8Array[];
+  /** The body length the message header announces. */
+  readonly announcedBytes: number;
+  /** Body bytes received. */
+  readonly receivedBytes: number;
+  readonly complete: boolean;
+  /** Negotiated version and cipher suite from the ServerHello. */
+  readonly version: number;
+  readonly cipherSuite: number;
+}
+
+/**
+ * Reads as much of the server's Certificate message as `inbound` holds, for a handshake that did not complete.
+ * @throws WireFormatError when the bytes end before the message begins, or are not a readable handshake.
+ */
+export function receivedCertificates(inbound: Buffer, serverHandshakeSecret?: Uint8Array): ReceivedCertificates {
+  const scan = scanForCertificate(inbound, serverHandshakeSecret);
+  if (scan.kind === "complete") {
+    const { certificates, version, cipherSuite } = scan.chain;
+    const size = scan.chain.messageBytes;
+    return { certificates, announcedBytes: size, receivedBytes: size, complete: true, version, cipherSuite };
+  }
+  if (scan.kind === "none") throw new WireFormatError(`no Certificate message in ${inbound.length} bytes from the server`);
+  const { hello, announced, body } = scan;
+  const certificates = parseTruncatedCertificateMessage(body, hello.version === TLS13);
+  return { certificates, announcedBytes: announced, receivedBytes: body.length, complete: false, version: hello.version, cipherSuite: hello.cipherSuite };
+}
+
+function scanForCertificate(inbound: Buffer, serverHandshakeSecret: Uint8Array | undefined): Scan {
   const handshake = new HandshakeReassembler();
-  let hello: { version: number; cipherSuite: number } | undefined;
+  let hello: ServerHello | undefined;
   let helloRetryRequest = false;
   let keys: TrafficKeys | undefined;
   let seq = 0;
@@ -93,11 +143,14 @@ export function extractWireChain(inbound: Buffer, serverHandshakeSecret?: Uint8A
       const certificates = onMessage(msg);
       if (certificates) {
         if (certificates.length === 0) throw new WireFormatError("the Certificate message is empty");
-        return { certificates, version: hello!.version, cipherSuite: hello!.cipherSuite, helloRetryRequest };
+        const chain = { certificates, version: hello!.version, cipherSuite: hello!.cipherSuite, helloRetryRequest, messageBytes: msg.body.length };
+        return { kind: "complete", chain };
       }
     }
   }
-  throw new WireFormatError(`no Certificate message in ${inbound.length} bytes from the server`);
+  const partial = handshake.partial();
+  if (hello && partial?.type === HANDSHAKE.certificate) return { kind: "partial", hello, announced: partial.announced, body: partial.body };
+  return { kind: "none" };
 }
 
 function handshakeKeys(cipherSuite: number, secret: Uint8Array | undefined): TrafficKeys {

@@ -4,7 +4,7 @@
  * can assert that the probe closed each one.
  */
 import { randomBytes } from "node:crypto";
-import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { connect as createNetConnection, createServer as createNetServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket, type TlsOptions } from "node:tls";
 
 export interface TestServer {
@@ -144,4 +144,60 @@ export function tlsServer(options: TlsOptions, hooks: TlsServerHooks = {}): Prom
   server.on("tlsClientError", () => {});
   hooks.setup?.(server);
   return track(server, hooks.host ?? "127.0.0.1", false);
+}
+
+/** Handshake bytes of a TLS 1.2 server flight, framed in records of at most 16 KiB. */
+function records(type: number, body: Buffer): Buffer {
+  const out: Buffer[] = [];
+  for (let at = 0; at < body.length; at += 16384) {
+    const fragment = body.subarray(at, at + 16384);
+    const header = Buffer.from([type, 3, 3, 0, 0]);
+    header.writeUInt16BE(fragment.length, 3);
+    out.push(header, fragment);
+  }
+  return Buffer.concat(out);
+}
+
+function u24(n: number): Buffer {
+  const b = Buffer.alloc(3);
+  b.writeUIntBE(n, 0, 3);
+  return b;
+}
+
+/**
+ * A hand-made TLS 1.2 server: answers the ClientHello with a ServerHello (ECDHE-RSA-AES128-GCM-SHA256, secure
+ * renegotiation) and a Certificate message holding `certificates`. `announce` overrides the message's length field;
+ * `sendBytes` cuts the message body short; then the server stalls or closes. Enough for a client that aborts on
+ * the Certificate message (OpenSSL's max_cert_list), never a complete handshake.
+ */
+export function certificateFlightServer(
+  certificates: readonly Uint8Array[], options: { announce?: number; sendBytes?: number; then: "stall" | "close" },
+): Promise<TestServer> {
+  const list = Buffer.concat(certificates.flatMap((der) => [u24(der.length), Buffer.from(der)]));
+  const body = Buffer.concat([u24(list.length), list]);
+  const announced = options.announce ?? body.length;
+  const hello = Buffer.concat([
+    Buffer.from([3, 3]), randomBytes(32), Buffer.from([0]), Buffer.from([0xc0, 0x2f, 0]),
+    Buffer.from("0005ff01000100", "hex"), // extensions: renegotiation_info (empty)
+  ]);
+  const handshake = Buffer.concat([
+    Buffer.from([2]), u24(hello.length), hello,
+    Buffer.from([11]), u24(announced), body.subarray(0, options.sendBytes ?? body.length),
+  ]);
+  return rawServer(onFirstData((s) => {
+    s.write(records(22, handshake));
+    if (options.then === "close") s.end();
+  }));
+}
+
+/** A TCP relay that sends its n-th connection to `ports[n % ports.length]` (a load balancer over unlike backends). */
+export function alternatingRelay(ports: readonly number[]): Promise<TestServer> {
+  let next = 0;
+  return track(createNetServer((client) => {
+    const port = ports[next++ % ports.length]!;
+    const backend = createNetConnection({ host: "127.0.0.1", port });
+    client.on("error", () => backend.destroy());
+    backend.on("error", () => client.destroy());
+    client.pipe(backend).pipe(client);
+  }), "127.0.0.1", false);
 }
