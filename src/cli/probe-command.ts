@@ -71,9 +71,9 @@ export async function executeProbe(args: readonly string[], flags: CheckFlags & 
   const settings = commonSettings(flags, io);
   const timeoutMs = parseCount("--timeout", flags.timeout, 100, 600_000);
   const concurrency = parseCount("--concurrency", flags.concurrency, 1, 1024);
-  const trust = await loadTrust(flags.caFile);
-  const ca = trust.store.pems();
-  const live = await liveSettings(flags, settings, trust.anchors, io, targets);
+  const trust = await loadTrust(flags.caFile, io.host);
+  const ca = trust.caPems();
+  const live = { ...(await liveSettings(flags, settings, trust.anchors, io, targets)), storeIntermediates: trust.intermediates };
   const progress = await startProgress(io, flags.format === "text" && !flags.quiet && !flags.output, targets.length);
   let checked: ChainResult[];
   try {

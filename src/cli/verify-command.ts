@@ -34,7 +34,7 @@ export function commonSettings(flags: CheckFlags, io: CliIo): CommonSettings {
   return {
     at: parseAt(flags.at, io.now),
     warnDays: parseCount("--warn-days", flags.warnDays, 0, 36500),
-    targetOs: flags.targetOs === "auto" ? detectTargetOs() : (flags.targetOs as TargetOs),
+    targetOs: flags.targetOs === "auto" ? detectTargetOs(io.host) : (flags.targetOs as TargetOs),
     policy: policyOptions(flags),
   };
 }
@@ -43,7 +43,7 @@ export async function executeVerify(file: string, flags: CheckFlags & VerifyOnly
   const settings = commonSettings(flags, io);
   // Imported here, not at the top: the live check imports this module for commonSettings and needs none of it.
   const [{ verifyBundle }, { promptSecret }] = await Promise.all([import("../commands/verify.js"), import("../input/prompt.js")]);
-  const trust = await loadTrust(flags.caFile);
+  const trust = await loadTrust(flags.caFile, io.host);
   const checked = await verifyBundle(
     {
       file,
