@@ -52,7 +52,7 @@ export function addCheckOptions(command: Command): Command {
     .option("--intermediates <file>", "certificates you hold (not sent by the server), used for advice and the what-if (repeatable)", collect, [])
     .option("--aia", "download missing issuers from their AIA caIssuers URLs (HTTP, 3 s timeout, 64 KiB limit) for the advice")
     .addOption(new Option("--target-os <os>", "OS of the Tableau machine, for the install commands").choices(TARGET_OS_CHOICES).default("auto"))
-    .option("--save-anchors <dir>", "write each certificate to install (PEM) and install-anchors.sh into DIR")
+    .option("--save-anchors <dir>", "write each certificate to install (PEM) and an install script into DIR (install-anchors.sh; install-anchors.cmd for --target-os windows)")
     .addOption(new Option("--fail-on <level>", "exit 1 on errors only, or on warnings too").choices(["error", "warning"]).default("error"));
 }
 
