@@ -65,9 +65,13 @@ function spawnBounded(file: string, args: readonly string[], limits: Pick<OsComm
     let outBytes = 0;
     let errBytes = 0;
     let failure: string | undefined;
+    // Answer at once: a process the command started may hold the pipes open after it is killed.
     const stop = (why: string): void => {
       failure ??= why;
       child.kill("SIGKILL");
+      child.stdout.destroy();
+      child.stderr.destroy();
+      finish({ ok: false, reason: failure });
     };
     timer = setTimeout(() => stop(`no answer within ${limits.timeoutMs / 1000} s`), limits.timeoutMs);
     child.stdout.on("data", (chunk: Buffer) => {

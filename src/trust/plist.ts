@@ -54,7 +54,8 @@ class Reader {
     if (this.text[at] !== "<") throw this.#error(at, this.#pos >= this.text.length ? "the property list ends early" : "text where an element was expected");
     const close = this.text.indexOf(">", at);
     if (close === -1) throw this.#error(at, "an unterminated tag");
-    const m = /^<(\/?)([A-Za-z]+)\s*(\/?)$/.exec(this.text.slice(at, close));
+    // Attributes (`<plist version="1.0">`) carry nothing a reader needs.
+    const m = /^<(\/?)([A-Za-z]+)(?:\s+[A-Za-z]+="[^"<>]*")*\s*(\/?)$/.exec(this.text.slice(at, close));
     if (!m) throw this.#error(at, `an unsupported tag ${JSON.stringify(this.text.slice(at, Math.min(close + 1, at + 40)))}`);
     this.#pos = close + 1;
     return { name: m[2]!, closing: m[1] === "/", empty: m[3] === "/", at };
