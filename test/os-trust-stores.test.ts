@@ -177,6 +177,12 @@ describe("trust: Windows LocalMachine Root and CA (PowerShell listing)", () => {
       reader: POWERSHELL,
     });
   });
+  it("a line a console wrapped continues the certificate before it", () => {
+    const b64 = Buffer.from(C.root).toString("base64");
+    const wrapped = `Root ${b64.slice(0, 100)}\r\n${b64.slice(100, 220)}\r\n${b64.slice(220)}\r\nCA ${Buffer.from(C.intermediate).toString("base64")}\r\nEND\r\n`;
+    const stores = parseWindowsListing(wrapped);
+    expect([stores.get("Root")!.map(hex), stores.get("CA")!.length]).to.deep.equal([[hex(C.root)], 1]);
+  });
   it("a certificate in Root and CA is an anchor only; an empty CA store is fine", () => {
     const both = parseWindowsListing(`Root ${Buffer.from(C.root).toString("base64")}\nCA ${Buffer.from(C.root).toString("base64")}\nEND\n`);
     const result = windowsStore(both, POWERSHELL);
@@ -185,7 +191,7 @@ describe("trust: Windows LocalMachine Root and CA (PowerShell listing)", () => {
     expect(rootOnly.description.text).to.equal("Windows LocalMachine Root (1 certificate) + CA (0)");
   });
   const broken: [string, string, RegExp][] = [
-    ["a listing cut short", text("windows/powershell-cut-short.txt"), /^line 2 \(CA\) is truncated/],
+    ["a listing cut short", text("windows/powershell-cut-short.txt"), /has no END line \(cut short\)/],
     ["no END line", "Root " + Buffer.from(C.root).toString("base64") + "\r\n", /has no END line \(cut short\)/],
     ["an unknown store", "My MIIB\r\nEND\r\n", /line 1 is not "<store> <base64 certificate>"/],
     ["a line after END", "END\r\nRoot AAAA\r\n", /line 2 follows the END line/],
@@ -251,7 +257,7 @@ describe("trust: loading the OS store through injected commands", () => {
     const cut = ok(text("windows/powershell-cut-short.txt"));
     const e = await storeError(loadOsTrust(windowsHost({ [POWERSHELL]: cut, [PWSH]: { ok: false, reason: "no answer within 30 s" } }).host));
     expect(e.code).to.equal("NO_SYSTEM_STORE");
-    expect(e.message).to.match(/powershell\.exe .*: line 2 \(CA\) .*; .*pwsh\.exe .*: no answer within 30 s\)/);
+    expect(e.message).to.match(/powershell\.exe .*: the listing has no END line \(cut short\); .*pwsh\.exe .*: no answer within 30 s\)/);
   });
   it("Windows: an empty Root store is SYSTEM_STORE_EMPTY", async () => {
     const e = await storeError(loadOsTrust(windowsHost({ [POWERSHELL]: ok(text("windows/powershell-empty.txt")) }).host));

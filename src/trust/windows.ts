@@ -16,32 +16,51 @@ export class WindowsListingError extends Error {
   override readonly name = "WindowsListingError";
 }
 
-/** Each store's certificates (DER), in listing order. @throws WindowsListingError */
+/**
+ * Each store's certificates (DER), in listing order. A line of base64 alone continues the certificate
+ * before it, so a console that wraps long lines does not break the listing. @throws WindowsListingError
+ */
 export function parseWindowsListing(output: string): Map<StoreName, Uint8Array[]> {
   const stores = new Map<StoreName, Uint8Array[]>(STORE_NAMES.map((n) => [n as StoreName, []]));
+  let pending: { store: StoreName; base64: string; line: number } | undefined;
   let ended = false;
+  const flush = (): void => {
+    if (pending) stores.get(pending.store)!.push(certificateOf(pending.base64, pending.store, pending.line));
+    pending = undefined;
+  };
   output.replace(/^\ufeff/, "").split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === "") return;
     if (ended) throw new WindowsListingError(`line ${i + 1} follows the ${WINDOWS.endMarker} line`);
     if (line === WINDOWS.endMarker) {
+      flush();
       ended = true;
       return;
     }
     const m = /^([A-Za-z]+) (\S+)$/.exec(line);
-    if (!m || !STORE_NAMES.includes(m[1]!)) throw new WindowsListingError(`line ${i + 1} is not "<store> <base64 certificate>"`);
-    const der = decodeBareBase64(m[2]!);
-    if (!der) throw new WindowsListingError(`line ${i + 1} (${m[1]}) is not base64`);
-    try {
-      checkCertificate(der);
-    } catch (e) {
-      if (!(e instanceof DerError)) throw e;
-      throw new WindowsListingError(`line ${i + 1} (${m[1]}) ${e.message}`);
+    if (m && STORE_NAMES.includes(m[1]!)) {
+      flush();
+      pending = { store: m[1] as StoreName, base64: m[2]!, line: i + 1 };
+    } else if (pending && /^[A-Za-z0-9+/=]+$/.test(line)) {
+      pending.base64 += line;
+    } else {
+      throw new WindowsListingError(`line ${i + 1} is not "<store> <base64 certificate>"`);
     }
-    stores.get(m[1] as StoreName)!.push(der);
   });
   if (!ended) throw new WindowsListingError(`the listing has no ${WINDOWS.endMarker} line (cut short)`);
   return stores;
+}
+
+function certificateOf(base64: string, store: string, line: number): Uint8Array {
+  const der = decodeBareBase64(base64);
+  if (!der) throw new WindowsListingError(`line ${line} (${store}) is not base64`);
+  try {
+    checkCertificate(der);
+  } catch (e) {
+    if (!(e instanceof DerError)) throw e;
+    throw new WindowsListingError(`line ${line} (${store}) ${e.message}`);
+  }
+  return der;
 }
 
 const keyOf = (der: Uint8Array): string => Buffer.from(der).toString("base64");
