@@ -19,6 +19,8 @@ export interface CheckInput {
   readonly warnDays: number;
   /** Certificates the user holds (never counted as presented): used for advice and the what-if. */
   readonly heldIntermediates?: readonly Certificate[];
+  /** Intermediates of the client's own store (Windows CA, macOS System keychain): held, and used by validation too. */
+  readonly storeIntermediates?: readonly Certificate[];
   readonly targetOs: TargetOs;
   /** The input file was DER: the advice includes the conversion to PEM. */
   readonly inputWasDer?: boolean;
@@ -26,13 +28,14 @@ export interface CheckInput {
 
 export function checkChain(input: CheckInput): ChainResult {
   const options = { host: input.host, at: input.at, partialChain: input.partialChain, warnDays: input.warnDays };
-  const validation = validateChain(input.presented, input.anchors, options);
+  const storeHeld = input.storeIntermediates ?? [];
+  const validation = validateChain(input.presented, input.anchors, { ...options, extraIntermediates: storeHeld });
   const remediation = advise({
     presented: input.presented,
     validation,
     anchors: input.anchors,
     options,
-    held: input.heldIntermediates ?? [],
+    held: [...(input.heldIntermediates ?? []), ...storeHeld],
     service: input.service,
     targetOs: input.targetOs,
     inputWasDer: input.inputWasDer ?? false,

@@ -8,8 +8,9 @@ import { checkChain } from "./check.js";
 import { readAll } from "./commands/certificates.js";
 import { TRUST_LIMITS, decodeCertificates, type InputLimits } from "./input/decode.js";
 import { TrustStore } from "./trust/store.js";
-import { loadSystemTrustStore } from "./trust/system.js";
+import { loadTrust } from "./commands/trust.js";
 import { trustAnchors } from "./validate/anchors.js";
+import type { TrustAnchors } from "./validate/validate.js";
 import type { TargetOs } from "./advise/platforms.js";
 import type { ChainResult } from "./result.js";
 
@@ -21,7 +22,7 @@ export interface VerifyChainOptions {
   readonly leaf: CertificateInput;
   /** More presented certificates, in the order the server sends them. */
   readonly intermediates?: readonly CertificateInput[];
-  /** Trust anchors; default: this host's system store (SSL_CERT_FILE / SSL_CERT_DIR honoured). */
+  /** Trust anchors; default: this host's store (Linux files with SSL_CERT_FILE / SSL_CERT_DIR honoured; Windows LocalMachine Root + CA; macOS keychains). */
   readonly anchors?: readonly CertificateInput[];
   /** DNS name or IP the client connects to; omitted = not checked (HOSTNAME_NOT_CHECKED). */
   readonly host?: string;
@@ -58,14 +59,15 @@ async function toAll(inputs: readonly CertificateInput[], limits?: InputLimits):
 export async function verifyChain(options: VerifyChainOptions): Promise<ChainResult> {
   const leaf = await toCertificates(options.leaf);
   const presented = [...leaf.presented, ...(await toAll(options.intermediates ?? []))];
-  let store: TrustStore;
+  let anchors: TrustAnchors;
+  let storeIntermediates: readonly Certificate[] = [];
   if (options.anchors) {
-    const anchors = await toAll(options.anchors, TRUST_LIMITS);
-    store = new TrustStore({ kind: "files", description: `${anchors.length} anchor(s) given by the caller`, paths: [] }, anchors.map((c) => c.der));
+    const given = await toAll(options.anchors, TRUST_LIMITS);
+    anchors = trustAnchors(new TrustStore({ kind: "files", description: `${given.length} anchor(s) given by the caller`, paths: [] }, given.map((c) => c.der)));
   } else {
-    store = await loadSystemTrustStore();
+    // The OS store: files on Linux, the LocalMachine stores on Windows, the keychains on macOS.
+    ({ anchors, intermediates: storeIntermediates } = await loadTrust([]));
   }
-  const anchors = trustAnchors(store);
   return checkChain({
     target: "chain",
     service: options.service ?? null,
@@ -77,6 +79,7 @@ export async function verifyChain(options: VerifyChainOptions): Promise<ChainRes
     warnDays: options.warnDays ?? 30,
     targetOs: options.targetOs ?? "debian",
     heldIntermediates: leaf.held,
+    storeIntermediates,
   });
 }
 

@@ -1,13 +1,15 @@
-/** I/O: which platform's install commands to print when `--target-os auto`. */
+/** `--target-os auto`: which platform's install commands to print. Inputs injected; defaults read this host. */
 import { readFileSync } from "node:fs";
+import type { HostAccess } from "../trust/os-stores.js";
 import { platformFromOsRelease, type TargetOs } from "./platforms.js";
 
-/** This host's platform: /etc/os-release on Linux, else Windows or macOS; Debian when unknown. */
-export function detectTargetOs(platform: NodeJS.Platform = process.platform, readOsRelease = () => readFileSync("/etc/os-release", "utf8")): TargetOs {
+/** Windows or macOS from the platform; on Linux the family in /etc/os-release; Debian when unknown. */
+export function detectTargetOs(host: Partial<Pick<HostAccess, "platform" | "readOsRelease">> = {}): TargetOs {
+  const platform = host.platform ?? process.platform;
   if (platform === "win32") return "windows";
   if (platform === "darwin") return "macos";
   try {
-    return platformFromOsRelease(readOsRelease()) ?? "debian";
+    return platformFromOsRelease((host.readOsRelease ?? (() => readFileSync("/etc/os-release", "utf8")))()) ?? "debian";
   } catch {
     return "debian";
   }

@@ -17,27 +17,52 @@ export interface Platform {
   readonly installIntermediate: readonly string[];
   /** Run once after all files are in place. */
   readonly refresh: readonly string[];
+  /** Printed after the commands: privileges, prompts to expect, the alternative. */
+  readonly notes: readonly string[];
+  /** What the OS's own verifier accepts beyond the strict model; printed when intermediates are to be installed. */
+  readonly verifier?: string;
   /** How to make Tableau pick up the change. */
   readonly restart: string;
-  /** Shell the commands are written for: scripts are generated only for "sh". */
+  /** Shell the commands are written for, and the script `--save-anchors` writes for it. */
   readonly shell: "sh" | "cmd";
+  readonly script: "install-anchors.sh" | "install-anchors.cmd";
+  /** Who runs the script (its header says so). */
+  readonly runAs: string;
 }
 
 const LINUX_RESTART =
   "Restart Tableau so it reloads the store: on Tableau Server run `tsm restart` (a machine restart is the safest choice on Linux); quit and reopen Tableau Desktop.";
 
-function linuxPlatform(id: TargetOs, label: string, dir: string, extension: ".crt" | ".pem", refresh: string): Platform {
-  const copy = [`sudo cp {file} ${dir}`];
-  return { id, label, extension, installRoot: copy, installIntermediate: copy, refresh: [refresh], restart: LINUX_RESTART, shell: "sh" };
+const SUDO_USER = "a user allowed to use sudo";
+
+function linuxPlatform(id: TargetOs, label: string, dir: string, extension: ".crt" | ".pem", refresh: string, sudo = true): Platform {
+  const as = (command: string): string => (sudo ? `sudo ${command}` : command);
+  const copy = [as(`cp {file} ${dir}`)];
+  return {
+    id, label, extension, installRoot: copy, installIntermediate: copy, refresh: [as(refresh)], restart: LINUX_RESTART, shell: "sh", script: "install-anchors.sh",
+    notes: sudo ? [] : ["Alpine has no sudo by default: run these as root (or prefix them with doas)."],
+    runAs: sudo ? SUDO_USER : "root (Alpine has no sudo by default; or run it with doas)",
+  };
+}
+
+/**
+ * What the OS's own verifier does beyond the strict model (Windows CryptoAPI, macOS trustd): it
+ * builds from held intermediates, downloads a missing issuer by AIA and accepts an installed
+ * intermediate as an anchor. The advice still names the set that works for every client.
+ */
+function osVerifierNote(verifier: string, heldStore: string, asAnchor: string): string {
+  return `${verifier} also completes a chain from the ${heldStore}, downloads a missing intermediate from the leaf's AIA caIssuers URL, and accepts an intermediate ${asAnchor} as an anchor: for it the root alone (when the intermediate can be downloaded) or the intermediate alone ${asAnchor} can be enough. The set above works for every client, OpenSSL-based ones included.`;
 }
 
 export const PLATFORMS: Readonly<Record<TargetOs, Platform>> = {
   // RHEL, CentOS, Rocky, AlmaLinux, Fedora, Amazon Linux, Oracle Linux.
-  rhel: linuxPlatform("rhel", "RHEL / CentOS / Rocky / Fedora / Amazon Linux", "/etc/pki/ca-trust/source/anchors/", ".pem", "sudo update-ca-trust"),
+  rhel: linuxPlatform("rhel", "RHEL / CentOS / Rocky / Fedora / Amazon Linux", "/etc/pki/ca-trust/source/anchors/", ".pem", "update-ca-trust"),
   // Debian, Ubuntu: PEM content, but the file name must end in .crt.
-  debian: linuxPlatform("debian", "Debian / Ubuntu", "/usr/local/share/ca-certificates/", ".crt", "sudo update-ca-certificates"),
-  suse: linuxPlatform("suse", "SUSE / openSUSE", "/etc/pki/trust/anchors/", ".pem", "sudo update-ca-certificates"),
-  alpine: linuxPlatform("alpine", "Alpine Linux", "/usr/local/share/ca-certificates/", ".crt", "sudo update-ca-certificates"),
+  debian: linuxPlatform("debian", "Debian / Ubuntu", "/usr/local/share/ca-certificates/", ".crt", "update-ca-certificates"),
+  suse: linuxPlatform("suse", "SUSE / openSUSE", "/etc/pki/trust/anchors/", ".pem", "update-ca-certificates"),
+  // Alpine: the Debian layout, and no sudo in a default install (root, or doas).
+  alpine: linuxPlatform("alpine", "Alpine Linux", "/usr/local/share/ca-certificates/", ".crt", "update-ca-certificates", false),
+  // Windows: the LocalMachine stores (Tableau Server runs as a service); certutil ships with every Windows.
   windows: {
     id: "windows",
     label: "Windows, Tableau Desktop or Server",
@@ -45,18 +70,32 @@ export const PLATFORMS: Readonly<Record<TargetOs, Platform>> = {
     installRoot: ["certutil -addstore -f Root {file}"],
     installIntermediate: ["certutil -addstore -f CA {file}"],
     refresh: [],
-    restart: "Run the commands from an elevated (Administrator) prompt, then restart Tableau (Tableau Server: `tsm restart`; Desktop: quit and reopen).",
+    notes: [
+      "Run them from an elevated (Administrator) Command Prompt: they add to the LocalMachine stores, which Tableau Server's service account uses.",
+      "PowerShell alternative (elevated): Import-Certificate -FilePath FILE -CertStoreLocation Cert:\\LocalMachine\\Root for a root, Cert:\\LocalMachine\\CA for an intermediate.",
+    ],
+    verifier: osVerifierNote("Windows' own verifier (CryptoAPI)", "CA store", "placed in Root"),
+    restart: "Restart Tableau so it reloads the store: on Tableau Server for Windows run `tsm restart` (elevated); quit and reopen Tableau Desktop.",
     shell: "cmd",
+    script: "install-anchors.cmd",
+    runAs: "an administrator, from an elevated Command Prompt",
   },
+  // macOS: the System keychain; a root gets an admin "Always Trust" setting, an intermediate is only added.
   macos: {
     id: "macos",
     label: "macOS, Tableau Desktop",
     extension: ".pem",
     installRoot: ["sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain {file}"],
-    installIntermediate: ["sudo security add-trusted-cert -d -k /Library/Keychains/System.keychain {file}"],
+    installIntermediate: ["sudo security add-certificates -k /Library/Keychains/System.keychain {file}"],
     refresh: [],
+    notes: [
+      "macOS 11 and later ask an administrator to confirm add-trusted-cert in a dialog (sudo alone is not enough, and over SSH without a logged-in session it fails): run it in Terminal on the Mac, or deploy the root with an MDM configuration profile.",
+    ],
+    verifier: osVerifierNote("macOS's own verifier", "System keychain", "marked \"Always Trust\""),
     restart: "Quit and reopen Tableau Desktop.",
     shell: "sh",
+    script: "install-anchors.sh",
+    runAs: "an administrator (sudo; macOS also asks for confirmation in a dialog)",
   },
 };
 

@@ -37,6 +37,8 @@ export function installSteps(
     for (const command of commands) steps.push(`  ${command.replace("{file}", file)}`);
   }
   for (const command of platform.refresh) steps.push(`  ${command}`);
+  steps.push(...platform.notes);
+  if (platform.verifier && install.some((i) => i.role === "intermediate")) steps.push(platform.verifier);
   steps.push(platform.restart);
   if (chainKind === "leaf-only") {
     steps.push("The server sends only its leaf: the client needs every intermediate and the root. Trusting the leaf or an intermediate alone works only for partial-chain clients (curl, Go, Java, GnuTLS), not for OpenSSL's default, Node or Python.");

@@ -53,7 +53,7 @@ export function addCheckOptions(command: Command): Command {
     .option("--intermediates <file>", "certificates you hold (not sent by the server), used for advice and the what-if (repeatable)", collect, [])
     .option("--aia", "download missing issuers from their AIA caIssuers URLs for the advice (at most 8 URLs, 3 s each, all within --timeout or 10 s)")
     .addOption(new Option("--target-os <os>", "OS of the Tableau machine, for the install commands").choices(TARGET_OS_CHOICES).default("auto"))
-    .option("--save-anchors <dir>", "write each certificate to install (PEM) and install-anchors.sh into DIR (new files only)")
+    .option("--save-anchors <dir>", "write each certificate to install (PEM) and an install script into DIR (install-anchors.sh; install-anchors.cmd for --target-os windows; new files only)")
     .option("--force", "let --save-anchors replace files that exist in DIR (it never writes through a symbolic link)")
     .option("--pfx-password-env <var>", "environment variable holding the password of PKCS#12 inputs (FILE, --chain, --intermediates, --ca-file); else a no-echo prompt on a terminal")
     .addOption(new Option("--fail-on <level>", "exit 1 on errors only, or on warnings too").choices(["error", "warning"]).default("error"));

@@ -1,3 +1,5 @@
+import type { HostAccess } from "../trust/os-stores.js";
+
 /** The CLI's window on the world: streams, TTY flags, environment. Tests pass a fake. */
 import { safeText } from "../report/safe-text.js";
 export interface CliIo {
@@ -11,6 +13,8 @@ export interface CliIo {
   readonly now: () => Date;
   /** Where the progress spinner draws (stderr); absent = no spinner. */
   readonly progressStream?: NodeJS.WritableStream;
+  /** The machine whose trust store and OS are used (platform, commands); absent = this one. */
+  readonly host?: Partial<HostAccess>;
 }
 
 export function processIo(): CliIo {

@@ -65,9 +65,9 @@ export async function executeProbe(args: readonly string[], flags: CheckFlags & 
   const timeoutMs = parseCount("--timeout", flags.timeout, 100, 600_000);
   const concurrency = parseCount("--concurrency", flags.concurrency, 1, 1024);
   await checkOutputTargets(flags, [...flags.caFile, ...flags.intermediates, ...(flags.targetsFile ? [flags.targetsFile] : [])]);
-  const trust = await loadTrust(flags.caFile, settings.inputs.read);
-  const ca = trust.store.pems();
-  const live = await liveSettings(flags, settings, trust.anchors, io, targets);
+  const trust = await loadTrust(flags.caFile, settings.inputs.read, io.host);
+  const ca = trust.caPems();
+  const live = { ...(await liveSettings(flags, settings, trust.anchors, io, targets)), storeIntermediates: trust.intermediates };
   const progress = await startProgress(io, flags.format === "text" && !flags.quiet && !flags.output, targets.length);
   let checked: ChainResult[];
   try {

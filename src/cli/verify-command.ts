@@ -37,7 +37,7 @@ export function commonSettings(flags: CheckFlags, io: CliIo): CommonSettings {
   return {
     at: parseAt(flags.at, io.now),
     warnDays: parseCount("--warn-days", flags.warnDays, 0, 36500),
-    targetOs: flags.targetOs === "auto" ? detectTargetOs() : (flags.targetOs as TargetOs),
+    targetOs: flags.targetOs === "auto" ? detectTargetOs(io.host) : (flags.targetOs as TargetOs),
     policy: policyOptions(flags),
     inputs: runInputs(flags, io),
   };
@@ -48,7 +48,7 @@ export async function executeVerify(file: string, flags: CheckFlags & VerifyOnly
   await checkOutputTargets(flags, [file, ...flags.chain, ...flags.intermediates, ...flags.caFile]);
   // Imported here, not at the top: the live check imports this module for commonSettings and needs none of it.
   const { verifyBundle } = await import("../commands/verify.js");
-  const trust = await loadTrust(flags.caFile, settings.inputs.read);
+  const trust = await loadTrust(flags.caFile, settings.inputs.read, io.host);
   const checked = await verifyBundle(
     {
       file,

@@ -46,6 +46,7 @@ export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): 
     partialChain: request.partialChain,
     warnDays: request.warnDays,
     heldIntermediates: [...known, ...fetched.certificates],
+    storeIntermediates: trust.intermediates,
     targetOs: request.targetOs,
     inputWasDer: main.format === "der",
   });

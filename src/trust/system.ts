@@ -11,18 +11,10 @@ import { toHex } from "../input/der.js";
 import { InputError, displayName } from "../input/errors.js";
 import { readCertificateFile } from "../input/read.js";
 import type { ReadOptions } from "../input/read.js";
+import { CA_FILE_HELP, TrustStoreError } from "./errors.js";
 import { TrustStore, countCertificates, uniqueCertificates } from "./store.js";
 
-/** The trust store could not be loaded; `message` is one line that says what to do. */
-export class TrustStoreError extends Error {
-  override readonly name = "TrustStoreError";
-  constructor(
-    readonly code: "NO_SYSTEM_STORE" | "SYSTEM_STORE_UNREADABLE" | "SYSTEM_STORE_EMPTY" | "NO_CA_FILES",
-    message: string,
-  ) {
-    super(message.replace(/[\r\n]+/g, " "));
-  }
-}
+export { TrustStoreError } from "./errors.js";
 
 /** Distro CA bundles, most common first (Go's crypto/x509 root_linux.go has the same list). */
 export const SYSTEM_BUNDLES: readonly string[] = [
@@ -46,7 +38,7 @@ export interface SystemStoreDeps {
 }
 type Deps = Required<SystemStoreDeps>;
 
-const HELP = "pass --ca-file FILE with the CA certificates to trust";
+const HELP = CA_FILE_HELP;
 // c_rehash / openssl rehash names (8 hex digits, ".", a sequence number) and the usual extensions;
 // "<hash>.r<n>" files are CRLs.
 const DIRECTORY_ENTRY = /^(?:[0-9a-f]{8}\.\d+|.+\.(?:pem|crt))$/i;
