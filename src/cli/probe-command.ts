@@ -1,10 +1,10 @@
 /** `chaincheck [targets...]`: probe live endpoints concurrently, judge each chain, apply policies, report, exit code. */
 import { readFile } from "node:fs/promises";
-import { judgeLiveTarget } from "../commands/live-target.js";
+import { judgeLiveTarget, type LiveTargetSettings } from "../commands/live-target.js";
 import { liveSettings, type CredentialFlags } from "./live-settings.js";
 import { probe } from "../probe/probe.js";
 import { parseTarget, TargetError } from "../probe/target.js";
-import type { ProbeOutcome, ProbeTarget } from "../probe/types.js";
+import type { ProbeOptions, ProbeOutcome, ProbeTarget } from "../probe/types.js";
 import { loadTrust } from "../commands/trust.js";
 import { mapConcurrent, parseTargetsFile, withWatchdog, type TargetSpec } from "../commands/targets.js";
 import { applyPolicies } from "../policy/index.js";
@@ -66,6 +66,16 @@ function watchdogOutcome(target: ProbeTarget, ms: number): ProbeOutcome {
   };
 }
 
+/**
+ * Probes one target, bounded by its watchdog, and judges what it presents (`host`: the name checked against the
+ * certificate). Every live command checks its targets through this.
+ */
+export async function checkTarget(target: ProbeTarget, options: ProbeOptions, host: string, live: LiveTargetSettings): Promise<ChainResult> {
+  const bound = options.timeoutMs + WATCHDOG_GRACE_MS;
+  const outcome = await withWatchdog(bound, (signal) => probe(target, { ...options, signal }), () => watchdogOutcome(target, bound));
+  return judgeLiveTarget(outcome, host, options, live);
+}
+
 export async function executeProbe(args: readonly string[], flags: CheckFlags & ProbeFlags & CredentialFlags, io: CliIo): Promise<number> {
   const targets = await collectTargets(args, flags);
   const settings = commonSettings(flags, io);
@@ -79,11 +89,10 @@ export async function executeProbe(args: readonly string[], flags: CheckFlags & 
   try {
     checked = await mapConcurrent(targets, concurrency, async ({ spec, target }) => {
       const servername = spec.servername ?? flags.servername;
-      const bound = timeoutMs + WATCHDOG_GRACE_MS;
       const options = { timeoutMs, service: spec.service ?? flags.service, ca, ...(servername ? { servername } : {}) };
-      const outcome = await withWatchdog(bound, (signal) => probe(target, { ...options, signal }), () => watchdogOutcome(target, bound));
+      const result = await checkTarget(target, options, servername ?? target.host, live);
       progress.tick(spec.input);
-      return judgeLiveTarget(outcome, servername ?? target.host, options, live);
+      return result;
     });
   } finally {
     progress.stop();

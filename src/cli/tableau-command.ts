@@ -1,0 +1,181 @@
+/**
+ * `chaincheck tableau SERVER_URL`: read every analytics-extension connection a Tableau Server has configured (REST,
+ * read-only, signed out before probing and on every error or Ctrl-C), then check each one as a live target with the
+ * usual engine, trust store, advice and gates. Secrets come from an environment variable or a no-echo prompt only.
+ */
+import { loadTrust } from "../commands/trust.js";
+import { mapConcurrent } from "../commands/targets.js";
+import { promptSecret } from "../input/prompt.js";
+import { safeText } from "../report/safe-text.js";
+import { applyPolicies } from "../policy/index.js";
+import { TargetError } from "../probe/target.js";
+import type { ChainResult, ExtensionConnection } from "../result.js";
+import { connectionTarget, serviceFor, tableauFindings, tableauResult, type SiteRef } from "../tableau/connections.js";
+import { discover, type Discovery, type SignIn } from "../tableau/discover.js";
+import { TableauError } from "../tableau/errors.js";
+import { httpsTransport } from "../tableau/http.js";
+import { renderTableauText, serverLine } from "../tableau/report.js";
+import { displayUrl, parseServerUrl } from "../tableau/server-url.js";
+import { loadCaFiles } from "../trust/system.js";
+import { EXIT, exitCodeFor } from "./exit-code.js";
+import type { CheckFlags } from "./flags.js";
+import type { CliIo } from "./io.js";
+import { liveSettings } from "./live-settings.js";
+import { parseCount, UsageError } from "./options.js";
+import { emitResults } from "./output.js";
+import { checkTarget } from "./probe-command.js";
+import { startProgress } from "./progress.js";
+import { commonSettings } from "./verify-command.js";
+import { VERSION } from "./version.js";
+
+export interface TableauFlags extends CheckFlags {
+  tokenName?: string;
+  tokenSecretEnv?: string;
+  user?: string;
+  passwordEnv?: string;
+  site: string;
+  allSites?: boolean;
+  tableauCaFile: string[];
+  timeout: string;
+  concurrency: string;
+  report?: string;
+}
+
+/** The shell's convention for a run ended by SIGINT (128 + 2). */
+export const EXIT_INTERRUPTED = 130;
+
+/** Why the conversation was aborted: Ctrl-C (or SIGTERM). */
+class Interrupted extends Error {
+  override name = "Interrupted";
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+/** The secret: from the variable `envVar` names, else a no-echo prompt on a terminal. Never an option value. */
+async function secret(envVar: string | undefined, option: string, question: string, io: CliIo): Promise<string> {
+  if (envVar !== undefined) {
+    const value = io.env[envVar];
+    if (value === undefined || value === "") throw new UsageError(`${option}: the variable ${envVar} is not set`);
+    return value;
+  }
+  if (!io.stdinIsTTY) throw new UsageError(`${option} VAR is needed when no terminal can prompt for the secret`);
+  return promptSecret(question, { input: process.stdin, output: process.stderr });
+}
+
+/** --token-name (+ --token-secret-env) or --user (+ --password-env): exactly one way to sign in. */
+async function signInOf(flags: TableauFlags, io: CliIo): Promise<SignIn> {
+  if (flags.tokenName !== undefined && flags.user !== undefined) throw new UsageError("sign in with --token-name or with --user, not both");
+  if (flags.tokenSecretEnv !== undefined && flags.tokenName === undefined) throw new UsageError("--token-secret-env needs --token-name NAME");
+  if (flags.passwordEnv !== undefined && flags.user === undefined) throw new UsageError("--password-env needs --user NAME");
+  if (flags.tokenName !== undefined) {
+    const value = await secret(flags.tokenSecretEnv, "--token-secret-env", `Secret of the personal access token ${flags.tokenName}: `, io);
+    return { kind: "pat", name: flags.tokenName, secret: value };
+  }
+  if (flags.user !== undefined) {
+    return { kind: "password", user: flags.user, password: await secret(flags.passwordEnv, "--password-env", `Tableau password for ${flags.user}: `, io) };
+  }
+  throw new UsageError("sign in with --token-name NAME (a personal access token; the secret from --token-secret-env VAR or a prompt) or --user NAME");
+}
+
+/** Runs `task` with a signal that Ctrl-C (or SIGTERM) aborts; the handlers are removed afterwards. */
+async function interruptible<T>(task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const handlers = (["SIGINT", "SIGTERM"] as const).map((name) => {
+    const handler = (): void => controller.abort(new Interrupted(name));
+    process.once(name, handler);
+    return [name, handler] as const;
+  });
+  try {
+    return await task(controller.signal);
+  } finally {
+    for (const [name, handler] of handlers) process.off(name, handler);
+  }
+}
+
+interface PlannedConnection {
+  readonly site: SiteRef;
+  readonly connection: ExtensionConnection;
+  readonly state: { readonly server: boolean | null; readonly site: boolean | null };
+}
+
+/** Every connection to probe, site by site; those whose host is not usable become notes of their site. */
+function plan(discovery: Discovery): { planned: PlannedConnection[]; discovery: Discovery } {
+  const planned: PlannedConnection[] = [];
+  const sites = discovery.sites.map((entry) => {
+    const notes = [...entry.notes];
+    const connections = entry.connections.filter((connection) => {
+      try {
+        connectionTarget(connection);
+      } catch (err) {
+        if (!(err instanceof TargetError)) throw err;
+        notes.push(`connection "${connection.name}" (${connection.type}) was not checked: ${err.message}`);
+        return false;
+      }
+      planned.push({ site: entry.site, connection, state: { server: discovery.serverExtensionsEnabled, site: entry.extensionsEnabled } });
+      return true;
+    });
+    return { ...entry, connections, notes };
+  });
+  return { planned, discovery: { ...discovery, sites } };
+}
+
+export async function executeTableau(serverUrl: string, flags: TableauFlags, io: CliIo): Promise<number> {
+  const base = parseServerUrl(serverUrl);
+  const settings = commonSettings(flags, io);
+  const timeoutMs = parseCount("--timeout", flags.timeout, 100, 600_000);
+  const concurrency = parseCount("--concurrency", flags.concurrency, 1, 1024);
+  const signIn = await signInOf(flags, io);
+  const trust = await loadTrust(flags.caFile);
+  const tableauStore = flags.tableauCaFile.length > 0 ? await loadCaFiles(flags.tableauCaFile) : trust.store;
+  // --user here is the Tableau user: the TabPy credentials check of `check` does not apply.
+  const live = await liveSettings({ ...flags, user: undefined, passwordEnv: undefined, sendCredentialsUntrusted: undefined }, settings, trust.anchors, io, []);
+  const url = displayUrl(base);
+
+  const transport = httpsTransport({ base, ca: tableauStore.pems(), caDescription: tableauStore.source.description, timeoutMs, userAgent: `chaincheck/${VERSION}` });
+  let found: Discovery;
+  let signOutFailure: string | undefined;
+  try {
+    found = await interruptible((signal) => discover(transport, {
+      signIn, site: flags.site, allSites: flags.allSites === true, signal, onSignOutFailure: (note) => void (signOutFailure = note),
+    }));
+  } catch (err) {
+    const after = signOutFailure ? `chaincheck: note: ${signOutFailure}\n` : "";
+    if (err instanceof Interrupted) {
+      io.stderr(`chaincheck: interrupted (${err.signal})${signOutFailure ? "" : "; signed out of Tableau"}\n${after}`);
+      return EXIT_INTERRUPTED;
+    }
+    if (err instanceof TableauError) {
+      io.stderr(`chaincheck: ${err.message}\n${after}`);
+      return err.kind === "refused" ? EXIT.usage : EXIT.unchecked;
+    }
+    throw err;
+  } finally {
+    transport.close();
+  }
+
+  const { planned, discovery } = plan(found);
+  if (flags.format !== "text" || flags.output) {
+    // The text report carries these lines; other formats and --output get them on stderr.
+    const notes = [...discovery.notes, ...discovery.sites.flatMap((s) => s.notes.map((n) => `site "${s.site.name}": ${n}`))];
+    io.stderr([serverLine(discovery, url), ...notes.map((n) => `note: ${safeText(n)}`)].map((line) => `chaincheck: ${line}\n`).join(""));
+  }
+  const ca = trust.store.pems();
+  const progress = await startProgress(io, flags.format === "text" && !flags.quiet && !flags.output, planned.length);
+  let checked: ChainResult[];
+  try {
+    checked = await mapConcurrent(planned, concurrency, async ({ site, connection, state }) => {
+      const target = connectionTarget(connection);
+      const result = await checkTarget(target, { timeoutMs, service: serviceFor(connection.type), ca }, target.host, live);
+      progress.tick(`${site.name}: ${connection.name}`);
+      return tableauResult(result, site, connection, tableauFindings(connection, site, state));
+    });
+  } finally {
+    progress.stop();
+  }
+  const results = applyPolicies(checked, settings.policy);
+  if (flags.saveAnchors) await (await import("./save-anchors.js")).saveAnchors(flags.saveAnchors, results, io);
+  if (flags.report) await (await import("./support-report.js")).writeSupportReport(flags.report, results, trust.store.source.description, io);
+  await emitResults(results, flags, io, VERSION, { renderText: (r, options) => renderTableauText(r, discovery, url, options) });
+  return exitCodeFor(results, flags.failOn);
+}
