@@ -9,6 +9,7 @@ import { promptSecret } from "../input/prompt.js";
 import { safeText } from "../report/safe-text.js";
 import { applyPolicies } from "../policy/index.js";
 import { TargetError } from "../probe/target.js";
+import type { ProbeTarget } from "../probe/types.js";
 import type { ChainResult, ExtensionConnection } from "../result.js";
 import { connectionTarget, serviceFor, tableauFindings, tableauResult, type SiteRef } from "../tableau/connections.js";
 import { discover, type Discovery, type SignIn } from "../tableau/discover.js";
@@ -17,6 +18,7 @@ import { httpsTransport } from "../tableau/http.js";
 import { renderTableauText, serverLine } from "../tableau/report.js";
 import { displayUrl, parseServerUrl } from "../tableau/server-url.js";
 import { loadCaFiles } from "../trust/system.js";
+import type { TrustStore } from "../trust/store.js";
 import { EXIT, exitCodeFor } from "./exit-code.js";
 import type { CheckFlags } from "./flags.js";
 import type { CliIo } from "./io.js";
@@ -96,6 +98,7 @@ async function interruptible<T>(task: (signal: AbortSignal) => Promise<T>): Prom
 interface PlannedConnection {
   readonly site: SiteRef;
   readonly connection: ExtensionConnection;
+  readonly target: ProbeTarget;
   readonly state: { readonly server: boolean | null; readonly site: boolean | null };
 }
 
@@ -105,19 +108,48 @@ function plan(discovery: Discovery): { planned: PlannedConnection[]; discovery: 
   const sites = discovery.sites.map((entry) => {
     const notes = [...entry.notes];
     const connections = entry.connections.filter((connection) => {
+      let target: ProbeTarget;
       try {
-        connectionTarget(connection);
+        target = connectionTarget(connection);
       } catch (err) {
         if (!(err instanceof TargetError)) throw err;
         notes.push(`connection "${connection.name}" (${connection.type}) was not checked: ${err.message}`);
         return false;
       }
-      planned.push({ site: entry.site, connection, state: { server: discovery.serverExtensionsEnabled, site: entry.extensionsEnabled } });
+      planned.push({ site: entry.site, connection, target, state: { server: discovery.serverExtensionsEnabled, site: entry.extensionsEnabled } });
       return true;
     });
     return { ...entry, connections, notes };
   });
   return { planned, discovery: { ...discovery, sites } };
+}
+
+/**
+ * The REST conversation, bounded, interruptible, always closed: what Tableau has configured, or the exit code after
+ * the one line that says why not.
+ */
+async function readConfiguration(base: URL, signIn: SignIn, flags: TableauFlags, store: TrustStore, timeoutMs: number, io: CliIo): Promise<Discovery | number> {
+  const transport = httpsTransport({ base, ca: store.pems(), caDescription: store.source.description, timeoutMs, userAgent: `chaincheck/${VERSION}` });
+  let signOutFailure: string | undefined;
+  try {
+    return await interruptible((signal) => discover(transport, {
+      signIn, site: flags.site, allSites: flags.allSites === true, signal, onSignOutFailure: (note) => void (signOutFailure = note),
+    }));
+  } catch (err) {
+    const after = signOutFailure ? `chaincheck: note: ${safeText(signOutFailure)}\n` : "";
+    if (err instanceof Interrupted) {
+      io.stderr(`chaincheck: interrupted (${err.signal})${signOutFailure ? "" : "; signed out of Tableau"}\n${after}`);
+      return EXIT_INTERRUPTED;
+    }
+    if (err instanceof TableauError) {
+      // Site names come from Tableau's users: inert on the terminal like everything else they chose.
+      io.stderr(`chaincheck: ${safeText(err.message)}\n${after}`);
+      return err.kind === "refused" ? EXIT.usage : EXIT.unchecked;
+    }
+    throw err;
+  } finally {
+    transport.close();
+  }
 }
 
 export async function executeTableau(serverUrl: string, flags: TableauFlags, io: CliIo): Promise<number> {
@@ -131,28 +163,8 @@ export async function executeTableau(serverUrl: string, flags: TableauFlags, io:
   // --user here is the Tableau user: the TabPy credentials check of `check` does not apply.
   const live = await liveSettings({ ...flags, user: undefined, passwordEnv: undefined, sendCredentialsUntrusted: undefined }, settings, trust.anchors, io, []);
   const url = displayUrl(base);
-
-  const transport = httpsTransport({ base, ca: tableauStore.pems(), caDescription: tableauStore.source.description, timeoutMs, userAgent: `chaincheck/${VERSION}` });
-  let found: Discovery;
-  let signOutFailure: string | undefined;
-  try {
-    found = await interruptible((signal) => discover(transport, {
-      signIn, site: flags.site, allSites: flags.allSites === true, signal, onSignOutFailure: (note) => void (signOutFailure = note),
-    }));
-  } catch (err) {
-    const after = signOutFailure ? `chaincheck: note: ${signOutFailure}\n` : "";
-    if (err instanceof Interrupted) {
-      io.stderr(`chaincheck: interrupted (${err.signal})${signOutFailure ? "" : "; signed out of Tableau"}\n${after}`);
-      return EXIT_INTERRUPTED;
-    }
-    if (err instanceof TableauError) {
-      io.stderr(`chaincheck: ${err.message}\n${after}`);
-      return err.kind === "refused" ? EXIT.usage : EXIT.unchecked;
-    }
-    throw err;
-  } finally {
-    transport.close();
-  }
+  const found = await readConfiguration(base, signIn, flags, tableauStore, timeoutMs, io);
+  if (typeof found === "number") return found;
 
   const { planned, discovery } = plan(found);
   if (flags.format !== "text" || flags.output) {
@@ -164,10 +176,9 @@ export async function executeTableau(serverUrl: string, flags: TableauFlags, io:
   const progress = await startProgress(io, flags.format === "text" && !flags.quiet && !flags.output, planned.length);
   let checked: ChainResult[];
   try {
-    checked = await mapConcurrent(planned, concurrency, async ({ site, connection, state }) => {
-      const target = connectionTarget(connection);
+    checked = await mapConcurrent(planned, concurrency, async ({ site, connection, target, state }) => {
       const result = await checkTarget(target, { timeoutMs, service: serviceFor(connection.type), ca }, target.host, live);
-      progress.tick(`${site.name}: ${connection.name}`);
+      progress.tick(safeText(`${site.name}: ${connection.name}`));
       return tableauResult(result, site, connection, tableauFindings(connection, site, state));
     });
   } finally {

@@ -215,8 +215,10 @@ async function listSites(session: Session, notes: string[]): Promise<SiteInfo[]>
   for (let page = 1; ; page++) {
     const call: RestCall = { kind: "sites", method: "GET", path: `/api/${session.server.restApiVersion}/sites?pageSize=${PAGE_SIZE}&pageNumber=${page}` };
     const answer = await session.read(call, parseSitesPage);
+    const before = byId.size;
     for (const site of answer.sites) if (!byId.has(site.id)) byId.set(site.id, site);
-    if (answer.sites.length === 0 || byId.size >= answer.totalAvailable) break;
+    // A page that adds no site ends the listing (an empty page, or a server that repeats itself).
+    if (byId.size === before || byId.size >= answer.totalAvailable) break;
     if (byId.size >= MAX_SITES) {
       notes.push(`the server has ${answer.totalAvailable} sites; chaincheck checked the first ${MAX_SITES}`);
       break;
