@@ -86,7 +86,7 @@ Examples:
       --token-secret-env PAT_SECRET --all-sites --min-days 21 --format junit --output tableau.xml
 ${OUTPUT}
 ${EXIT_CODES}
-  130 interrupted (Ctrl-C) after signing out of Tableau
+  130 interrupted (Ctrl-C; 143 for SIGTERM) after signing out of Tableau
   (Sign-in, permission and version refusals exit 2; an unreachable or failing Tableau REST API exits 3.)
 `,
   demo: `

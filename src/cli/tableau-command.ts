@@ -3,6 +3,7 @@
  * read-only, signed out before probing and on every error or Ctrl-C), then check each one as a live target with the
  * usual engine, trust store, advice and gates. Secrets come from an environment variable or a no-echo prompt only.
  */
+import { constants } from "node:os";
 import { loadTrust } from "../commands/trust.js";
 import { mapConcurrent } from "../commands/targets.js";
 import { promptSecret } from "../input/prompt.js";
@@ -43,8 +44,8 @@ export interface TableauFlags extends CheckFlags {
   report?: string;
 }
 
-/** The shell's convention for a run ended by SIGINT (128 + 2). */
-export const EXIT_INTERRUPTED = 130;
+/** The shell's convention for a run ended by a signal: 128 + its number (130 for Ctrl-C, 143 for SIGTERM). */
+const exitForSignal = (signal: NodeJS.Signals): number => 128 + (constants.signals[signal] ?? 2);
 
 /** Why the conversation was aborted: Ctrl-C (or SIGTERM). */
 class Interrupted extends Error {
@@ -139,7 +140,7 @@ async function readConfiguration(base: URL, signIn: SignIn, flags: TableauFlags,
     const after = signOutFailure ? `chaincheck: note: ${safeText(signOutFailure)}\n` : "";
     if (err instanceof Interrupted) {
       io.stderr(`chaincheck: interrupted (${err.signal})${signOutFailure ? "" : "; signed out of Tableau"}\n${after}`);
-      return EXIT_INTERRUPTED;
+      return exitForSignal(err.signal);
     }
     if (err instanceof TableauError) {
       // Site names come from Tableau's users: inert on the terminal like everything else they chose.
