@@ -7,7 +7,8 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { TargetError } from "../src/probe/target.js";
 import { connectionTarget, extensionConnection, hostOf, serviceFor, tableauResult } from "../src/tableau/connections.js";
-import { discover, readServerInfo, Session, type Transport } from "../src/tableau/discover.js";
+import { discover } from "../src/tableau/discover.js";
+import { readServerInfo, Session, type Transport } from "../src/tableau/session.js";
 import { parseErrorBody, restFailure, TableauError, type FailureContext, type RestCall } from "../src/tableau/errors.js";
 import { httpsTransport } from "../src/tableau/http.js";
 import {
@@ -185,7 +186,7 @@ describe("Tableau session against the stand-in", function () {
     const t = transport();
     try {
       const server = await readServerInfo(t);
-      const session = new Session(t, server, { signIn: { kind: "pat", name: ADMIN.pat!.name, secret: ADMIN.pat!.secret }, site: "finance", allSites: true });
+      const session = new Session(t, server, { signIn: { kind: "pat", name: ADMIN.pat!.name, secret: ADMIN.pat!.secret }, site: "finance" });
       await session.signIn();
       const siteBefore = session.current.siteId;
       const tokensBefore = standin.issuedTokens.length;

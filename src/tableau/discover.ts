@@ -1,50 +1,22 @@
 /**
- * The read-only Tableau REST conversation of `chaincheck tableau`: serverinfo and the version gate, sign-in (PAT or
- * user and password), the sites (`--all-sites`: Query Sites page by page, then switchSite for each), per site the
- * enabled state and the analytics-extension connections (details where the list lacks them), and sign-out at the end
- * whatever happened, also when `signal` aborts (Ctrl-C). The transport does the I/O; this module decides what to ask
- * and what the answers mean. The secret and the session token go only into requests, never into a result or message.
+ * The read-only Tableau REST conversation of `chaincheck tableau`: serverinfo and the version gate, sign-in, the
+ * sites (`--all-sites`: Query Sites page by page, then switchSite for each), per site the enabled state and the
+ * analytics-extension connections (details where the list lacks them), and sign-out at the end whatever happened,
+ * also when `signal` aborts (Ctrl-C). Pure: the transport does the I/O.
  */
 import type { ExtensionConnection } from "../result.js";
 import { extensionConnection, type SiteRef } from "./connections.js";
-import { purposeOf, restFailure, TableauError, type AuthKind, type RestCall } from "./errors.js";
+import { TableauError, type RestCall } from "./errors.js";
 import {
-  needsDetail, parseConnectionItem, parseConnectionList, parseCredentials, parseEnabled, parseServerInfo, parseSite,
-  parseSitesPage, ResponseShapeError, type ConnectionEntry, type ServerInfo, type SessionCredentials, type SiteInfo,
+  needsDetail, parseConnectionItem, parseConnectionList, parseEnabled, parseSite, parseSitesPage,
+  type ConnectionEntry, type ServerInfo, type SiteInfo,
 } from "./responses.js";
-import { SERVERINFO_API_VERSION, versionRefusal } from "./versions.js";
+import { readServerInfo, Session, type SessionOptions, type Transport } from "./session.js";
 
-export interface RestRequest {
-  readonly call: RestCall;
-  /** Sent as X-Tableau-Auth. */
-  readonly token?: string;
-  /** Sent as JSON. */
-  readonly body?: unknown;
-}
+export type { RestRequest, RestResponse, SignIn, Transport } from "./session.js";
 
-export interface RestResponse {
-  readonly status: number;
-  /** Parsed JSON, the text when it is not JSON, null when empty. */
-  readonly body: unknown;
-}
-
-/** One bounded exchange with the Tableau Server. Rejects with a TableauError (network, TLS, timeout) or `signal.reason`. */
-export interface Transport {
-  send(request: RestRequest, signal?: AbortSignal): Promise<RestResponse>;
-}
-
-/** How to sign in. The secret is used for the sign-in request only. */
-export type SignIn =
-  | { readonly kind: "pat"; readonly name: string; readonly secret: string }
-  | { readonly kind: "password"; readonly user: string; readonly password: string };
-
-export interface DiscoveryOptions {
-  readonly signIn: SignIn;
-  /** The site to sign in to (`--site`; "" is the default site). */
-  readonly site: string;
+export interface DiscoveryOptions extends SessionOptions {
   readonly allSites: boolean;
-  /** Aborts the conversation (Ctrl-C); sign-out still happens. */
-  readonly signal?: AbortSignal;
   /** Told why sign-out failed when the conversation itself failed (on success the notes say it). */
   readonly onSignOutFailure?: (note: string) => void;
 }
@@ -73,95 +45,6 @@ export const MAX_SITES = 2000;
 export const MAX_CONNECTIONS_PER_SITE = 500;
 
 const SETTINGS = "/api/-/settings";
-
-/** One signed-in conversation (exported for tests of its quirks; `discover` is the entry point). */
-export class Session {
-  private credentials: SessionCredentials | null = null;
-  private readonly api: string;
-
-  constructor(private readonly transport: Transport, readonly server: ServerInfo, private readonly options: DiscoveryOptions) {
-    this.api = `/api/${server.restApiVersion}`;
-  }
-
-  get current(): SessionCredentials {
-    if (!this.credentials) throw new Error("not signed in");
-    return this.credentials;
-  }
-
-  private get auth(): AuthKind {
-    return this.options.signIn.kind;
-  }
-
-  /** Sends `call`; an answer of 300 or more becomes the TableauError that explains it. `abortable: false` for sign-out. */
-  async exchange(call: RestCall, body?: unknown, abortable = true): Promise<RestResponse> {
-    const token = this.credentials?.token;
-    const request = { call, ...(token ? { token } : {}), ...(body !== undefined ? { body } : {}) };
-    const response = await this.transport.send(request, abortable ? this.options.signal : undefined);
-    if (response.status >= 300) {
-      throw restFailure(call, response.status, response.body, { auth: this.auth, signedIn: this.credentials !== null, siteContentUrl: this.options.site });
-    }
-    return response;
-  }
-
-  /** `exchange`, then `parse` the body; an answer without what is needed is a TableauError naming the call. */
-  async read<T>(call: RestCall, parse: (body: unknown) => T, body?: unknown): Promise<T> {
-    return parseAnswer(call, (await this.exchange(call, body)).body, parse);
-  }
-
-  async signIn(): Promise<void> {
-    const s = this.options.signIn;
-    const secretPart = s.kind === "pat" ? { personalAccessTokenName: s.name, personalAccessTokenSecret: s.secret } : { name: s.user, password: s.password };
-    const body = { credentials: { ...secretPart, site: { contentUrl: this.options.site } } };
-    this.credentials = await this.read({ kind: "signin", method: "POST", path: `${this.api}/auth/signin` }, parseCredentials, body);
-  }
-
-  /** switchSite; "already on this site" (403070) is not an error. */
-  async switchTo(site: SiteInfo): Promise<void> {
-    if (site.id === this.current.siteId) return;
-    const call: RestCall = { kind: "switchSite", method: "POST", path: `${this.api}/auth/switchSite`, site: site.name };
-    try {
-      this.credentials = await this.read(call, parseCredentials, { site: { contentUrl: site.contentUrl } });
-    } catch (err) {
-      if (err instanceof TableauError && err.answer?.code === "403070") return;
-      throw err;
-    }
-  }
-
-  /** Ends the session; never rejects (a failure is returned as a note). Not abortable: it runs after Ctrl-C too. */
-  async signOut(): Promise<string | null> {
-    if (!this.credentials) return null;
-    try {
-      await this.exchange({ kind: "signout", method: "POST", path: `${this.api}/auth/signout` }, undefined, false);
-      return null;
-    } catch (err) {
-      return `sign-out failed (${err instanceof Error ? err.message : String(err)}); the session ends when Tableau expires it`;
-    } finally {
-      this.credentials = null;
-    }
-  }
-}
-
-function parseAnswer<T>(call: RestCall, body: unknown, parse: (body: unknown) => T): T {
-  try {
-    return parse(body);
-  } catch (err) {
-    if (err instanceof ResponseShapeError) {
-      throw new TableauError(`unexpected answer when chaincheck tried to ${purposeOf(call)} (${call.method} ${call.path}): ${err.message}`, "unavailable");
-    }
-    throw err;
-  }
-}
-
-/** Reads the version without signing in, and refuses servers without the per-site connection calls. */
-export async function readServerInfo(transport: Transport, signal?: AbortSignal): Promise<ServerInfo> {
-  const call: RestCall = { kind: "serverinfo", method: "GET", path: `/api/${SERVERINFO_API_VERSION}/serverinfo` };
-  const response = await transport.send({ call }, signal);
-  if (response.status >= 300) throw restFailure(call, response.status, response.body, { auth: "pat", signedIn: false, siteContentUrl: "" });
-  const info = parseAnswer(call, response.body, parseServerInfo);
-  const refusal = versionRefusal(info);
-  if (refusal) throw new TableauError(refusal, "refused");
-  return info;
-}
 
 /** The whole conversation: what every site has configured. Signs out before it returns or rejects. */
 export async function discover(transport: Transport, options: DiscoveryOptions): Promise<Discovery> {

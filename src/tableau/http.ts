@@ -6,7 +6,7 @@
  */
 import { Agent, request } from "node:https";
 import { TableauError, purposeOf } from "./errors.js";
-import type { RestRequest, RestResponse, Transport } from "./discover.js";
+import type { RestRequest, RestResponse, Transport } from "./session.js";
 
 export interface HttpsTransportOptions {
   /** https://host[:port][/prefix] of the Tableau Server. */
