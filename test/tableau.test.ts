@@ -15,7 +15,7 @@ import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import type { ChainResult } from "../src/result.js";
 import { runCli, type CliRun } from "./support/cli.js";
-import { hostile, type TestServer } from "./support/hostile-servers.js";
+import { hostile, tlsServer, type TestServer } from "./support/hostile-servers.js";
 import { skipUnlessRserve, startRealRserve, type RealRserve } from "./support/rserve.js";
 import type { StandinOptions, TableauStandin } from "./support/tableau-standin.js";
 import {
@@ -410,12 +410,30 @@ describe("chaincheck tableau (stand-in Tableau Server)", function () {
     });
   });
 
-  describe("Require SSL off on a port without TLS", () => {
+  describe("other connection types and ports", () => {
     let plain: TestServer;
+    let generic: TestServer;
     before(async () => {
       plain = await hostile.plainHttp();
+      generic = await tlsServer({ cert: LEAF_PEM + INTERMEDIATE_PEM, key: KEY_PEM });
     });
-    after(() => plain.close());
+    after(async () => {
+      await plain.close();
+      await generic.close();
+    });
+
+    it("an analytics extensions API connection (GENERIC_API) is checked as plain TLS", async () => {
+      const s = await standin({
+        sites: [{ id: "s1", name: "Api", contentUrl: "", extensionsEnabled: true, connections: [
+          { id: "c1", name: "Scoring API", type: "GENERIC_API", host: "https://localhost/score", port: generic.port, ssl: true, auth: false },
+        ] }],
+      });
+      const { run, results } = await json(s, ...ADMIN_PAT);
+      expect(run.code, run.stderr).to.equal(0);
+      const [r] = results;
+      expect([r!.service, r!.status, r!.host, r!.target]).to.deep.equal(["tls", "pass", "localhost", `localhost:${generic.port}`]);
+      expect(r!.tableau).to.equal(undefined);
+    });
 
     it("the probe says there is no TLS; the finding stays a warning without sign-in (status error, exit 3)", async () => {
       const s = await standin({
