@@ -48,6 +48,23 @@ export interface ConnectionInfo {
   readonly elapsedMs: number;
 }
 
+/** An analytics-extension connection as a Tableau site has it configured (`chaincheck tableau`). Never a password. */
+export interface ExtensionConnection {
+  /** Tableau's connection LUID. */
+  readonly id: string;
+  readonly name: string;
+  /** Tableau's `connection_type`, as it sent it: "TABPY", "RSERVE", "EINSTEIN_DISCOVERY", "GENERIC_API", ... */
+  readonly type: string;
+  /** As configured (since Server 2022.1 it may carry a path, e.g. "tabpy.corp.example/v1"). */
+  readonly host: string;
+  readonly port: number;
+  /** "Require SSL" in Tableau (`is_ssl_enabled`). */
+  readonly ssl: boolean;
+  /** "Sign in with username and password" in Tableau (`is_auth_enabled`). */
+  readonly authentication: boolean;
+  readonly username?: string;
+}
+
 export interface ChainResult {
   /** What was checked: "host:port" for a live probe, the file name for `verify`. */
   readonly target: string;
@@ -78,6 +95,10 @@ export interface ChainResult {
   readonly connection?: ConnectionInfo;
   /** Live TabPy/Rserve results: what to enter in Tableau. */
   readonly tableau?: TableauSetup;
+  /** `chaincheck tableau`: the Tableau site whose analytics-extension connection this result checks. */
+  readonly site?: { readonly id: string; readonly name: string; readonly contentUrl: string };
+  /** `chaincheck tableau`: the analytics-extension connection as Tableau has it configured. */
+  readonly extensionConnection?: ExtensionConnection;
 }
 
 export function describeCertificate(cert: Certificate): PresentedCertificate {

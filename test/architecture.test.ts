@@ -1,17 +1,17 @@
 /**
  * I/O only at the edges: the pure core (parsing, validation, findings, advice, reports, policies) never
  * imports file, network or process modules. The edges are src/probe, src/input/read.ts, src/input/prompt.ts,
- * src/trust/system.ts, src/trust/host.ts, src/advise/aia.ts, src/advise/detect-os.ts, src/cli and src/commands.
+ * src/trust/system.ts, src/trust/host.ts, src/advise/aia.ts, src/advise/detect-os.ts, src/tableau/http.ts, src/cli and src/commands.
  */
 import { expect } from "chai";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 const SRC = new URL("../../src/", import.meta.url).pathname;
-const PURE_DIRS = ["cert", "validate", "findings", "report", "advise", "policy"];
+const PURE_DIRS = ["cert", "validate", "findings", "report", "advise", "policy", "tableau"];
 const PURE_FILES = ["check.ts", "live.ts", "result.ts", "types.ts", "trust/store.ts", "input/decode.ts", "input/pem.ts",
   "trust/errors.ts", "trust/os-stores.ts", "trust/windows.ts", "trust/macos.ts", "trust/apple-trust.ts", "trust/plist.ts", "trust/load-os.ts"];
-const EDGES = new Set(["advise/aia.ts", "advise/detect-os.ts"]);
+const EDGES = new Set(["advise/aia.ts", "advise/detect-os.ts", "tableau/http.ts"]);
 const FORBIDDEN = /from "node:(fs|fs\/promises|net|tls|http|https|child_process|dns)"|\bprocess\.(env|exit|stdout|stderr|stdin|argv)\b/;
 
 function filesUnder(dir: string): string[] {

@@ -33,10 +33,12 @@ Examples:
       Offline rollout check of a certificate file before TabPy serves it.
   chaincheck --targets-file fleet.txt --quiet --fail-on warning
       CI or monitoring: one line per target; the exit code says whether all passed.
+  chaincheck tableau https://tableau.corp.example --token-name chaincheck --token-secret-env PAT_SECRET --all-sites
+      Every analytics extension connection of every site, checked as Tableau will connect.
 ${OUTPUT}
 ${EXIT_CODES}
 
-Run 'chaincheck <command> --help' for the options of check, verify and demo.
+Run 'chaincheck <command> --help' for the options of check, verify, tableau and demo.
 `,
   check: `
 Examples:
@@ -67,6 +69,25 @@ Examples:
     chaincheck verify server.pfx --pfx-password-env PFX_PASSWORD --host tabpy.corp.example
 ${OUTPUT}
 ${EXIT_CODES}
+`,
+  tableau: `
+Reads the server's configuration (REST API 3.11+, Tableau Server 2021.1 or later; read-only), signs out,
+then checks each connection: host and port from Tableau, TABPY as tabpy, RSERVE as rserve, other
+types as plain TLS. Text groups by site; JSON carries "site" and "extensionConnection" on each result;
+JUnit has one testsuite per site. Secrets only from an environment variable or a no-echo prompt.
+
+Examples:
+  Every site (server administrator), with a personal access token:
+    chaincheck tableau https://tableau.corp.example --token-name chaincheck --token-secret-env PAT_SECRET --all-sites
+  One site as its site administrator, password prompted; install commands for the RHEL Tableau nodes:
+    chaincheck tableau tableau.corp.example --site finance --user admin --target-os rhel
+  Tableau's own certificate from a private CA; a CI gate with JUnit per site:
+    chaincheck tableau https://tableau.corp.example --tableau-ca-file corp-root.pem --token-name ci \\
+      --token-secret-env PAT_SECRET --all-sites --min-days 21 --format junit --output tableau.xml
+${OUTPUT}
+${EXIT_CODES}
+  130 interrupted (Ctrl-C; 143 for SIGTERM) after signing out of Tableau
+  (Sign-in, permission and version refusals exit 2; an unreachable or failing Tableau REST API exits 3.)
 `,
   demo: `
 Everything runs on 127.0.0.1 with certificates made in memory; nothing is installed or left behind.

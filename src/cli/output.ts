@@ -31,6 +31,8 @@ export interface OutputFlags {
 export interface OutputContext {
   /** Per result: the `--targets-file` line it came from (SARIF locations). */
   readonly origins?: readonly (TargetOrigin | undefined)[];
+  /** A command's own text layout (`chaincheck tableau` groups by site), in place of one report after another. */
+  readonly renderText?: (results: readonly ChainResult[], options: { palette: Palette; verbose: boolean; quiet: boolean }) => string;
 }
 
 /** Colours for a terminal, else none (`undefined`: the renderer's plain palette). */
@@ -55,6 +57,7 @@ export async function renderResults(
     }
     case "text": {
       const { PLAIN, renderQuietLine, renderResultText } = await textReport();
+      if (context.renderText) return context.renderText(results, { palette: palette ?? PLAIN, verbose: flags.verbose ?? false, quiet: flags.quiet ?? false });
       if (flags.quiet) return results.map(renderQuietLine).join("");
       return results.map((r) => renderResultText(r, { palette: palette ?? PLAIN, verbose: flags.verbose ?? false })).join("\n");
     }

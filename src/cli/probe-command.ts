@@ -1,8 +1,8 @@
 /** `chaincheck [targets...]`: probe live endpoints concurrently, judge each chain, apply policies, report, exit code. */
-import { checkLiveTarget, unfinishedResult } from "../commands/live-target.js";
+import { checkLiveTarget, unfinishedResult, type LiveTargetSettings } from "../commands/live-target.js";
 import { liveSettings, type CredentialFlags } from "./live-settings.js";
 import { parseTarget, TargetError } from "../probe/target.js";
-import type { ProbeTarget } from "../probe/types.js";
+import type { ProbeOptions, ProbeTarget } from "../probe/types.js";
 import { loadTrust } from "../commands/trust.js";
 import { mapConcurrent, parseTargetsFile, withWatchdog, type TargetSpec } from "../commands/targets.js";
 import { applyPolicies } from "../policy/index.js";
@@ -59,6 +59,15 @@ async function collectTargets(args: readonly string[], flags: ProbeFlags): Promi
   });
 }
 
+/**
+ * Checks one target (probe, AIA, credentials, judgement), bounded by `--timeout`, with a watchdog behind that
+ * (`host`: the name checked against the certificate). Every live command checks its targets through this.
+ */
+export function checkTarget(target: ProbeTarget, options: ProbeOptions, host: string, live: LiveTargetSettings): Promise<ChainResult> {
+  const bound = options.timeoutMs + WATCHDOG_GRACE_MS;
+  return withWatchdog(bound, (signal) => checkLiveTarget(target, host, { ...options, signal }, live), () => unfinishedResult(target, host, live, bound));
+}
+
 export async function executeProbe(args: readonly string[], flags: CheckFlags & ProbeFlags & CredentialFlags, io: CliIo): Promise<number> {
   const targets = await collectTargets(args, flags);
   const settings = commonSettings(flags, io);
@@ -73,11 +82,8 @@ export async function executeProbe(args: readonly string[], flags: CheckFlags & 
   try {
     checked = await mapConcurrent(targets, concurrency, async ({ spec, target }) => {
       const servername = spec.servername ?? flags.servername;
-      const host = servername ?? target.host;
-      const bound = timeoutMs + WATCHDOG_GRACE_MS;
       const options = { timeoutMs, service: spec.service ?? flags.service, ca, ...(servername ? { servername } : {}) };
-      // --timeout bounds the whole target (probe, AIA, credentials); the watchdog only backs that up.
-      const result = await withWatchdog(bound, (signal) => checkLiveTarget(target, host, { ...options, signal }, live), () => unfinishedResult(target, host, live, bound));
+      const result = await checkTarget(target, options, servername ?? target.host, live);
       progress.tick(spec.input);
       return result;
     });

@@ -8,6 +8,7 @@ import { withSafeStderr, type CliIo } from "./io.js";
 import { addCheckOptions, addOutputOptions, collect, type CheckFlags, type VerifyOnlyFlags } from "./flags.js";
 import type { ProbeFlags } from "./probe-command.js";
 import type { CredentialFlags } from "./live-settings.js";
+import type { TableauFlags } from "./tableau-command.js";
 import { formatUsageError, HELP } from "./help.js";
 import { describeError } from "./errors.js";
 
@@ -63,6 +64,27 @@ export async function run(argv: readonly string[], terminal: CliIo): Promise<num
   addOutputOptions(verify);
   verify.action((file: string, flags: CheckFlags & VerifyOnlyFlags) => {
     outcome = import("./verify-command.js").then((m) => m.executeVerify(file, flags, io));
+  });
+
+  const tableau = program
+    .command("tableau")
+    .description("check every analytics extension connection a Tableau Server has configured, site by site (REST, read-only)")
+    .argument("<server-url>", "the Tableau Server, e.g. https://tableau.corp.example (https is assumed)")
+    .option("--token-name <name>", "sign in with this personal access token (PAT)")
+    .option("--token-secret-env <var>", "environment variable holding the PAT secret (else a no-echo prompt)")
+    .option("--user <name>", "sign in with this Tableau user instead of a PAT")
+    .option("--password-env <var>", "environment variable holding the user's password (else a no-echo prompt)")
+    .option("--site <content-url>", "the site to sign in to (its contentUrl; the default site is \"\")", "")
+    .option("--all-sites", "check every site (server administrators only; switches site for each)")
+    .option("--tableau-ca-file <file>", "verify the Tableau Server's own certificate against these CA certificates instead of the trust store (repeatable)", collect, [])
+    .option("--timeout <ms>", "bound for each REST call, and for connect + handshake + detection per connection", "10000")
+    .option("--concurrency <n>", "connections checked at once", "16")
+    .option("--report <file>", "write a self-contained support file (.html for a web page, else JSON)")
+    .addHelpText("after", HELP.tableau);
+  addCheckOptions(tableau);
+  addOutputOptions(tableau);
+  tableau.action((serverUrl: string, flags: TableauFlags) => {
+    outcome = import("./tableau-command.js").then((m) => m.executeTableau(serverUrl, flags, io));
   });
 
   program

@@ -69,6 +69,9 @@ export interface FindingContexts {
   PIN_MISMATCH: PinMismatchContext;
   /** `reference`: a target presenting the majority chain; `others`: how many do; `difference`: how this one differs. */
   CHAIN_DIFFERS: { reference: string; others: number; difference: string };
+  // `chaincheck tableau`: how Tableau has the connection configured
+  TABLEAU_SSL_DISABLED: { connection: string; site: string; authentication: boolean };
+  TABLEAU_EXTENSIONS_DISABLED: { scope: "server" | "site"; site: string };
 }
 
 /** `--expect-issuer` / `--expect-fingerprint` evidence: what was pinned, what was found. */
@@ -92,6 +95,8 @@ export interface NamedCert {
 
 export interface FindingInfo<Ctx> {
   readonly severity: Severity;
+  /** When the evidence decides the severity (`severity` is then the usual one, as the README lists it). */
+  readonly severityFor?: (ctx: Ctx) => Severity;
   /** Specificity: the headline is the error with the highest rank (rustls/webpki `most_specific`). */
   readonly rank: number;
   /**
@@ -380,6 +385,21 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
     severity: "error", rank: 90, gate: true, title: "Expires before the required minimum",
     message: (c, who) => `${who} ${c.days < 0 ? `expired on ${c.notAfter}` : `expires on ${c.notAfter}, in ${c.days} day(s)`}; --min-days requires at least ${c.minDays} day(s) left.`,
     remediation: () => "Renew this certificate (for an intermediate or root, get the CA's current one) and deploy it before rolling out.",
+  },
+  TABLEAU_SSL_DISABLED: {
+    severity: "warning", rank: 85, title: "Tableau connects without SSL",
+    severityFor: (c) => (c.authentication ? "error" : "warning"),
+    message: (c) => `Tableau has "Require SSL" off for the connection "${c.connection}" on site "${c.site}": Tableau talks to it in clear${c.authentication ? ", and sends the connection's user name and password in clear" : ""}.`,
+    remediation: () => "Serve TLS on the extension (TabPy: TABPY_TRANSFER_PROTOCOL = https with a certificate; Rserve: qap.tls.port) and turn on Require SSL for the connection in the site's Settings > Extensions; the result above says whether Tableau will trust its chain.",
+  },
+  TABLEAU_EXTENSIONS_DISABLED: {
+    severity: "warning", rank: 58, title: "Analytics extensions disabled",
+    message: (c) => c.scope === "server"
+      ? `Analytics extensions are disabled for the whole server, so Tableau does not use this connection of site "${c.site}".`
+      : `Analytics extensions are disabled on site "${c.site}", but the site has this connection configured; Tableau does not use it.`,
+    remediation: (c) => c.scope === "server"
+      ? "A server administrator enables analytics extensions in the server's Settings > Extensions (or delete the connections no one needs)."
+      : "Enable analytics extensions in the site's Settings > Extensions, or delete the connection if no one needs it.",
   },
   HOSTNAME_NOT_CHECKED: {
     severity: "info", rank: 5, title: "Host name not checked",

@@ -1,6 +1,6 @@
 /**
  * JUnit XML (the Jenkins / GitLab / GitHub test-report dialect): one `<testcase>` per target, classname
- * "chaincheck", name = the target. A failed target carries `<failure>` (the headline finding and the advice), a
+ * "chaincheck", name = the target (`chaincheck tableau`: the connection's name and the target, one testsuite per site). A failed target carries `<failure>` (the headline finding and the advice), a
  * target that could not be checked `<error>`, and `<system-out>` lists every finding. Certificate text is hostile:
  * every value is escaped, and characters XML 1.0 forbids are made visible. Pure.
  */
@@ -81,7 +81,8 @@ const block = (lines: readonly string[]): string => lines.map(xmlLine).join("\n"
 
 function testcase(result: ChainResult, options: JunitOptions): string {
   const seconds = ((result.connection?.elapsedMs ?? 0) / 1000).toFixed(3);
-  const open = `    <testcase classname="chaincheck" name="${xmlAttr(result.target)}" time="${seconds}">`;
+  const name = result.extensionConnection ? `${result.extensionConnection.name} (${result.target})` : result.target;
+  const open = `    <testcase classname="chaincheck" name="${xmlAttr(name)}" time="${seconds}">`;
   const outcome = outcomeOf(result, options.failOn);
   const lead = leadFinding(result);
   const parts = [open];
@@ -95,23 +96,40 @@ function testcase(result: ChainResult, options: JunitOptions): string {
   return parts.join("\n");
 }
 
-/** The JUnit XML document for `results` (UTF-8, well-formed whatever the certificates contain). */
-export function renderJunit(results: readonly ChainResult[], options: JunitOptions): string {
+function countsOf(results: readonly ChainResult[], options: JunitOptions): string {
   const outcomes = results.map((r) => outcomeOf(r, options.failOn));
   const failures = outcomes.filter((o) => o === "failed").length;
   const errors = outcomes.filter((o) => o === "error").length;
   const seconds = (results.reduce((sum, r) => sum + (r.connection?.elapsedMs ?? 0), 0) / 1000).toFixed(3);
-  const counts = `tests="${results.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds}"`;
+  return `tests="${results.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds}"`;
+}
+
+/** One suite for every result; `chaincheck tableau` results: one suite per Tableau site, in order of appearance. */
+function suitesOf(results: readonly ChainResult[]): { name: string; results: ChainResult[] }[] {
+  const suites = new Map<string, { name: string; results: ChainResult[] }>();
+  for (const r of results) {
+    const key = r.site?.id ?? "";
+    const name = r.site ? `chaincheck tableau site "${r.site.name}"` : "chaincheck";
+    (suites.get(key) ?? suites.set(key, { name, results: [] }).get(key)!).results.push(r);
+  }
+  return suites.size > 0 ? [...suites.values()] : [{ name: "chaincheck", results: [] }];
+}
+
+/** The JUnit XML document for `results` (UTF-8, well-formed whatever the certificates contain). */
+export function renderJunit(results: readonly ChainResult[], options: JunitOptions): string {
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="chaincheck" ${counts}>`,
-    `  <testsuite name="chaincheck" ${counts} timestamp="${xmlAttr(options.timestamp)}">`,
-    `    <properties>`,
-    `      <property name="chaincheck.version" value="${xmlAttr(options.version)}"/>`,
-    `      <property name="chaincheck.failOn" value="${xmlAttr(options.failOn)}"/>`,
-    `    </properties>`,
-    ...results.map((r) => testcase(r, options)),
-    `  </testsuite>`,
+    `<testsuites name="chaincheck" ${countsOf(results, options)}>`,
+    ...suitesOf(results).flatMap((suite) => [
+      `  <testsuite name="${xmlAttr(suite.name)}" ${countsOf(suite.results, options)} timestamp="${xmlAttr(options.timestamp)}">`,
+      `    <properties>`,
+      `      <property name="chaincheck.version" value="${xmlAttr(options.version)}"/>`,
+      `      <property name="chaincheck.failOn" value="${xmlAttr(options.failOn)}"/>`,
+      ...(suite.results[0]?.site ? [`      <property name="tableau.site.contentUrl" value="${xmlAttr(suite.results[0].site.contentUrl)}"/>`] : []),
+      `    </properties>`,
+      ...suite.results.map((r) => testcase(r, options)),
+      `  </testsuite>`,
+    ]),
     `</testsuites>`,
     "",
   ].join("\n");

@@ -67,8 +67,9 @@ function location(result: ChainResult, origin: TargetOrigin | undefined): object
   return { physicalLocation: { artifactLocation: { uri: artifactUri(origin.file) }, region: { startLine: origin.line } }, ...logical };
 }
 
+// `chaincheck tableau`: the same endpoint may be configured on several sites; each connection is its own place.
 const fingerprint = (result: ChainResult, f: Finding): string =>
-  createHash("sha256").update(`${f.code}\u0000${result.target}\u0000${f.certificate ?? ""}`).digest("hex");
+  createHash("sha256").update(`${f.code}\u0000${result.target}\u0000${f.certificate ?? ""}${result.extensionConnection ? `\u0000${result.site?.id ?? ""}/${result.extensionConnection.id}` : ""}`).digest("hex");
 
 /**
  * The SARIF log for `results`, as a JSON document (2-space indented, trailing newline). JSON.stringify escapes
@@ -85,7 +86,10 @@ export function renderSarif(results: readonly ChainResult[], options: SarifOptio
       message: { text: f.remediation === help.get(f.code) ? f.message : `${f.message} Fix: ${f.remediation}` },
       locations: [location(result, options.origins?.[i])],
       partialFingerprints: { "chaincheckFinding/v1": fingerprint(result, f) },
-      properties: { target: result.target, status: result.status, host: result.host, certificate: f.certificate, remediation: f.remediation },
+      properties: {
+        target: result.target, status: result.status, host: result.host, certificate: f.certificate, remediation: f.remediation,
+        ...(result.site && result.extensionConnection ? { tableauSite: result.site.name, tableauConnection: result.extensionConnection.name } : {}),
+      },
     })),
   );
   const log = {
