@@ -2,10 +2,12 @@
  * One chain, one verdict: validation + advice assembled into the `ChainResult` every command returns.
  * Pure: the caller brings certificates, anchors and time.
  */
-import type { Certificate, Service } from "./types.js";
-import { advise, type TargetOs } from "./advise/advise.js";
-import { describeCertificate, statusOf, type ChainResult, type PathCertificate } from "./result.js";
-import { validateChain, type TrustAnchors } from "./validate/validate.js";
+import type { Certificate, FileReorder, Service } from "./types.js";
+import { reorderCommand, type BundleOrder } from "./bundle-order.js";
+import { dedupeFindings, headlineOf, makeFinding, sortFindings } from "./findings/finding.js";
+import { advise, type AdviceContext, type TargetOs } from "./advise/advise.js";
+import { describeCertificate, statusOf, type BundleInfo, type ChainResult, type PathCertificate } from "./result.js";
+import { validateChain, type TrustAnchors, type Validation } from "./validate/validate.js";
 
 export interface CheckInput {
   readonly target: string;
@@ -20,13 +22,44 @@ export interface CheckInput {
   /** Certificates the user holds (never counted as presented): used for advice and the what-if. */
   readonly heldIntermediates?: readonly Certificate[];
   readonly targetOs: TargetOs;
-  /** The input file was DER: the advice includes the conversion to PEM. */
-  readonly inputWasDer?: boolean;
+  /** Where held certificates came from and what the user ran, for the wording of the advice. */
+  readonly advice?: AdviceContext;
+  /** `verify`: the input files and their order (see `serverPresentation`). */
+  readonly bundle?: BundleInput;
+}
+
+export interface BundleInput {
+  /** FILE, then the --chain files, as given. */
+  readonly paths: readonly string[];
+  readonly format: string;
+  readonly order: BundleOrder;
+  /** The certificates of the input the server does not send. */
+  readonly unsent: readonly Certificate[];
+}
+
+/** The server's certificate is not first in the file: CHAIN_ORDER (error), judged on the corrected order. */
+function withFileOrder(validation: Validation, input: CheckInput): { validation: Validation; reorder: FileReorder | null } {
+  const order = input.bundle?.order;
+  if (!order || order.endEntityAt === null) return { validation, reorder: null };
+  const reorder = { leafPosition: order.endEntityAt, order: order.positions, command: reorderCommand(input.bundle!.paths) };
+  const finding = makeFinding("CHAIN_ORDER", input.presented[0]!, { position: order.endEntityAt, leafAt: order.endEntityAt, order: order.positions, command: reorder.command });
+  const findings = sortFindings(dedupeFindings([...validation.findings, finding]));
+  // The file as it stands cannot be served: never trusted, whatever the corrected order would be.
+  return { validation: { ...validation, findings, trusted: false, headline: headlineOf(findings) }, reorder };
+}
+
+function bundleInfo(bundle: BundleInput): BundleInfo {
+  return {
+    format: bundle.format,
+    reordered: bundle.order.endEntityAt !== null,
+    order: bundle.order.certificates.map((c, i) => ({ position: bundle.order.positions[i]!, sha256: c.sha256 })),
+    unsent: bundle.unsent.map(describeCertificate),
+  };
 }
 
 export function checkChain(input: CheckInput): ChainResult {
   const options = { host: input.host, at: input.at, partialChain: input.partialChain, warnDays: input.warnDays };
-  const validation = validateChain(input.presented, input.anchors, options);
+  const { validation, reorder } = withFileOrder(validateChain(input.presented, input.anchors, options), input);
   const remediation = advise({
     presented: input.presented,
     validation,
@@ -35,7 +68,8 @@ export function checkChain(input: CheckInput): ChainResult {
     held: input.heldIntermediates ?? [],
     service: input.service,
     targetOs: input.targetOs,
-    inputWasDer: input.inputWasDer ?? false,
+    ...(input.advice ? { context: input.advice } : {}),
+    ...(reorder ? { reorder } : {}),
   });
   const presentedShas = new Set(input.presented.map((c) => c.sha256));
   const pathCert = (c: Certificate): PathCertificate => ({
@@ -65,5 +99,6 @@ export function checkChain(input: CheckInput): ChainResult {
     headline: validation.headline?.code ?? null,
     findings: validation.findings,
     remediation,
+    ...(input.bundle ? { bundle: bundleInfo(input.bundle) } : {}),
   };
 }

@@ -48,6 +48,21 @@ export interface ConnectionInfo {
   readonly elapsedMs: number;
 }
 
+/** `verify` only: the input file(s) as read, and the order a server must load them in. */
+export interface BundleInfo {
+  /** Format of FILE: "pem", "der", "pkcs7" or "pkcs12". */
+  readonly format: string;
+  /** The server's certificate was not first: `presented` is the corrected order (CHAIN_ORDER says so). */
+  readonly reordered: boolean;
+  /**
+   * Every certificate of FILE and the --chain files in the order a server must load them: the leaf, each issuer
+   * after the certificate it issued, then the rest; `position` is 1-based in the input (FILE first).
+   */
+  readonly order: readonly { readonly position: number; readonly sha256: string }[];
+  /** Certificates of the input the server does not send (Rserve sends only the first), in that order. */
+  readonly unsent: readonly PresentedCertificate[];
+}
+
 export interface ChainResult {
   /** What was checked: "host:port" for a live probe, the file name for `verify`. */
   readonly target: string;
@@ -76,6 +91,8 @@ export interface ChainResult {
   readonly findings: readonly Finding[];
   readonly remediation: Remediation;
   readonly connection?: ConnectionInfo;
+  /** `verify` only: the input's certificates and their order. */
+  readonly bundle?: BundleInfo;
   /** Live TabPy/Rserve results: what to enter in Tableau. */
   readonly tableau?: TableauSetup;
 }

@@ -21,6 +21,8 @@ export interface AiaOptions {
 
 export interface AiaFetch {
   readonly certificates: Certificate[];
+  /** The URL each downloaded certificate came from, by SHA-256 (the advice labels plain-HTTP downloads). */
+  readonly origins: ReadonlyMap<string, string>;
   /** Every URL that failed, with a one-line reason. */
   readonly errors: { readonly url: string; readonly reason: string }[];
 }
@@ -43,6 +45,7 @@ async function download(url: string, options: AiaOptions): Promise<Uint8Array> {
 export async function fetchMissingIssuers(start: readonly Certificate[], options: AiaOptions): Promise<AiaFetch> {
   const known = [...start];
   const fetched: Certificate[] = [];
+  const origins = new Map<string, string>();
   const errors: { url: string; reason: string }[] = [];
   const tried = new Set<string>();
   for (let round = 0; round < (options.maxRounds ?? 4); round++) {
@@ -59,6 +62,7 @@ export async function fetchMissingIssuers(start: readonly Certificate[], options
           if (!known.some((k) => k.sha256 === cert.sha256)) {
             known.push(cert);
             fetched.push(cert);
+            origins.set(cert.sha256, url);
           }
         }
       } catch (err) {
@@ -66,7 +70,7 @@ export async function fetchMissingIssuers(start: readonly Certificate[], options
       }
     }
   }
-  return { certificates: fetched, errors };
+  return { certificates: fetched, origins, errors };
 }
 
 /** `hasIssuer` for `fetchMissingIssuers`: an issuer name is available when trusted or already known. */

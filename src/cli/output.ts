@@ -51,6 +51,8 @@ export async function renderResults(
       const { renderSarif } = await import("../report/sarif.js");
       return renderSarif(results, { version, ...(context.origins ? { origins: context.origins } : {}) });
     }
+    case "pem":
+      return (await import("../report/pem.js")).renderPem(results);
     case "text": {
       const { PLAIN, renderQuietLine, renderResultText } = await textReport();
       if (flags.quiet) return results.map(renderQuietLine).join("");

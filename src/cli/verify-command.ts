@@ -56,6 +56,7 @@ export async function executeVerify(file: string, flags: CheckFlags & VerifyOnly
       warnDays: settings.warnDays,
       targetOs: settings.targetOs,
       aia: flags.aia === true,
+      saveAnchors: flags.saveAnchors !== undefined,
       read: {
         ...(flags.pfxPasswordEnv ? { passwordEnv: flags.pfxPasswordEnv } : {}),
         env: io.env,

@@ -23,13 +23,16 @@ export async function judgeLiveTarget(
   const presented = presentedOf(outcome);
   let held = settings.heldIntermediates ?? [];
   let aiaFailures: Finding[] = [];
+  let downloaded: ReadonlyMap<string, string> = new Map();
   if (settings.aia && typeof presented !== "string") {
     const fetched = await fetchMissingIssuers([...presented, ...held], { hasIssuer: issuerAvailable(settings.anchors) });
     held = [...held, ...fetched.certificates];
     aiaFailures = aiaFindings(fetched);
+    downloaded = fetched.origins;
   }
   const user = settings.credentials?.username;
-  let result = withFindings(liveResult(outcome, { ...settings, host, heldIntermediates: held, ...(user ? { authUser: user } : {}) }, presented), aiaFailures);
+  const advice = { ...settings.advice, downloaded, aia: settings.aia };
+  let result = withFindings(liveResult(outcome, { ...settings, host, heldIntermediates: held, advice, ...(user ? { authUser: user } : {}) }, presented), aiaFailures);
   if (settings.credentials && outcome.ok) {
     result = await checkCredentials(result, outcome.target, probeOptions, settings.credentials, settings.sendCredentialsUntrusted);
   }

@@ -4,6 +4,7 @@
  */
 import { aiaFindings, fetchMissingIssuers, issuerAvailable } from "../advise/aia.js";
 import type { TargetOs } from "../advise/platforms.js";
+import { serverPresentation } from "../bundle-order.js";
 import { checkChain } from "../check.js";
 import { withFindings, type ChainResult } from "../result.js";
 import type { ReadOptions } from "../input/read.js";
@@ -23,19 +24,19 @@ export interface VerifyRequest {
   readonly read: ReadOptions;
   /** `--aia`: fetch missing issuers from their caIssuers URLs (held, never presented). */
   readonly aia?: boolean;
+  /** `--save-anchors` will write the PEM files (the advice needs no conversion step). */
+  readonly saveAnchors?: boolean;
 }
 
 export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): Promise<ChainResult> {
   const main = await loadCertificates(request.file, request.read);
   const bundle = [...main.certificates, ...(await loadMany(request.chain, request.read))];
   const held = await loadMany(request.intermediates, request.read);
-  // Rserve loads tls.cert with SSL_CTX_use_certificate_file: only the first certificate is sent.
-  const presented = request.service === "rserve" ? bundle.slice(0, 1) : bundle;
-  const unsent = request.service === "rserve" ? bundle.slice(1) : [];
+  const { order, presented, unsent } = serverPresentation(bundle, main.format, request.service);
   const known = [...unsent, ...held];
   const fetched = request.aia
     ? await fetchMissingIssuers([...presented, ...known], { hasIssuer: issuerAvailable(trust.anchors) })
-    : { certificates: [], errors: [] };
+    : { certificates: [], origins: new Map<string, string>(), errors: [] };
   const result = checkChain({
     target: request.file,
     service: request.service,
@@ -46,8 +47,14 @@ export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): 
     partialChain: request.partialChain,
     warnDays: request.warnDays,
     heldIntermediates: [...known, ...fetched.certificates],
+    bundle: { paths: [request.file, ...request.chain], format: main.format, order, unsent },
     targetOs: request.targetOs,
-    inputWasDer: main.format === "der",
+    advice: {
+      downloaded: fetched.origins,
+      aia: request.aia === true,
+      ...(main.format === "der" ? { derFile: request.file } : {}),
+      savesAnchors: request.saveAnchors === true,
+    },
   });
   return withFindings(result, aiaFindings(fetched));
 }

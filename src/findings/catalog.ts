@@ -28,7 +28,8 @@ export interface FindingContexts {
   WEAK_SIGNATURE_ALGORITHM: { algorithm: string };
   WEAK_KEY: { key: string };
   LEAF_ONLY: Record<string, never>;
-  CHAIN_ORDER: { position: number };
+  /** `position`: a certificate that certifies none sent before it. With `leafAt`: the server's own certificate is not first in the file. */
+  CHAIN_ORDER: { position: number; leafAt?: number; order?: readonly number[]; command?: string };
   EXTRA_CERTIFICATE: { position: number };
   ROOT_PRESENTED: { position: number };
   DUPLICATE_CERTIFICATE: { positions: readonly number[] };
@@ -78,7 +79,10 @@ export interface NamedCert {
 }
 
 export interface FindingInfo<Ctx> {
+  /** The code's severity (the most serious one when `severityOf` can lower it). */
   readonly severity: Severity;
+  /** A severity that depends on the evidence, when one code covers a fatal and a tolerable case. */
+  readonly severityOf?: (ctx: Ctx) => Severity;
   /** Specificity: the headline is the error with the highest rank (rustls/webpki `most_specific`). */
   readonly rank: number;
   readonly title: string;
@@ -208,9 +212,16 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
     remediation: () => "Renew it before it expires and deploy the new certificate.",
   },
   CHAIN_ORDER: {
-    severity: "warning", rank: 40, title: "Chain out of order",
-    message: (c, who) => `Certificate #${c.position} ${who} does not certify the certificate sent before it.`,
-    remediation: () => "Put the certificates in order in the server's file: leaf first, then each issuer.",
+    // An error when the server's certificate is not first (the server does not start); a warning for intermediates
+    // out of order (clients re-sort them). Ranked below the date errors, above the name: nothing else matters while
+    // the server cannot load its file.
+    severity: "error", severityOf: (c) => (c.leafAt ? "error" : "warning"), rank: 285, title: "Chain out of order",
+    message: (c, who) => c.leafAt
+      ? `The server's own certificate ${who} is #${c.leafAt} in the file, not first: TabPy (Python's load_cert_chain), Rserve and most servers pair the private key with the first certificate and refuse to start ("key values mismatch"). chaincheck judged the corrected order: ${(c.order ?? []).map((p) => `#${p}`).join(", ")} of the file.`
+      : `Certificate #${c.position} ${who} does not certify the certificate sent before it.`,
+    remediation: (c) => c.leafAt
+      ? `Write the file leaf first, then each issuer${c.command ? ` (this writes it: ${c.command})` : ""}, point the server at the new file and restart it. Keep every certificate: the server's own certificate must stay, first.`
+      : "Put the certificates in order in the server's file: leaf first, then each issuer.",
   },
   EXTRA_CERTIFICATE: {
     severity: "warning", rank: 35, title: "Certificate not on the path",

@@ -3,7 +3,7 @@ import type { InstallItem } from "../types.js";
 import type { ChainResult } from "../result.js";
 import { PLATFORMS, type TargetOs } from "../advise/platforms.js";
 import { esc, escLines } from "./html-escape.js";
-import { SEVERITY_WORD, orderedFindings, titleOf } from "./words.js";
+import { SEVERITY_WORD, installSourceWords, orderedFindings, titleOf } from "./words.js";
 
 const SEVERITY_CLASS = { error: "fail", warning: "warn", info: "info" } as const;
 
@@ -16,11 +16,13 @@ export function findingsHtml(result: ChainResult): string {
 }
 
 function itemHtml(item: InstallItem): string {
-  const id = item.sha256
-    ? `SHA-256 <span class="mono">${esc(item.sha256)}</span>`
-    : `not held by chaincheck: obtain it${item.keyId ? ` (key id <span class="mono">${esc(item.keyId)}</span>)` : ""} from ${esc(item.obtainFrom ?? "your CA administrator")}`;
+  const source = esc(installSourceWords(item));
+  const id = item.sha256 ? `SHA-256 <span class="mono">${esc(item.sha256)}</span>, ${source}` : source;
+  const confirm = item.confirmOutOfBand
+    ? `<p class="confirm"><b>Confirm this full SHA-256 with the certificate's owner over another channel before you trust it</b>: nothing else vouches for it.</p>`
+    : "";
   const pem = item.pem ? `<pre class="pem">${escLines(item.pem.trimEnd())}</pre>` : "";
-  return `<li><b>${esc(item.role)}</b> ${esc(item.subject)}<br>${id}${pem}</li>`;
+  return `<li><b>${esc(item.role)}</b> ${esc(item.subject)}<br>${id}${confirm}${pem}</li>`;
 }
 
 /** Advisor steps: lines starting with two spaces are commands (grouped in a `<pre>`), the rest prose. */

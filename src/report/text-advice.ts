@@ -9,7 +9,7 @@ import { PLATFORMS, type TargetOs } from "../advise/platforms.js";
 import type { Palette } from "./palette.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";
-import { SEVERITY_WORD, orderedFindings, titleOf } from "./words.js";
+import { SEVERITY_WORD, installSourceWords, orderedFindings, titleOf } from "./words.js";
 
 /** Replaces the plain prefix of the first wrapped line by its coloured form (wrapping counts plain widths). */
 function colourLead(lines: string[], plain: string, coloured: string): string[] {
@@ -39,11 +39,10 @@ function platformLabel(targetOs: string): string {
 
 function itemLines(item: InstallItem, index: number, verbose: boolean): string[] {
   const head = `    ${index + 1}. ${item.role.padEnd(12)} ${safeText(item.subject)}`;
-  const id = item.sha256
-    ? `SHA-256 ${item.sha256}`
-    : `not held by chaincheck: obtain it${item.keyId ? ` (key id ${item.keyId})` : ""} from ${safeText(item.obtainFrom ?? "your CA administrator")}`;
+  const id = item.sha256 ? `SHA-256 ${item.sha256}, ${safeText(installSourceWords(item))}` : safeText(installSourceWords(item));
   const lines = [head, ...wrap(id, "       ")];
-  if (verbose && item.pem) lines.push(...item.pem.trimEnd().split("\n").map((l) => `       ${l}`));
+  // Flush left, so the block can be copied as shown.
+  if (verbose && item.pem) lines.push(...item.pem.trimEnd().split("\n"));
   return lines;
 }
 
@@ -55,14 +54,18 @@ function stepLines(steps: readonly string[]): string[] {
 /** "What to do": client-side install set with roles and commands, the server-side alternative, what no anchor fixes. */
 export function adviceSection(result: ChainResult, p: Palette, verbose: boolean): string[] {
   const r = result.remediation;
-  if (r.install.length === 0 && r.cannotFix.length === 0 && r.serverSide.length === 0) return [];
+  if (r.install.length === 0 && r.cannotFix.length === 0 && r.serverSide.length === 0 && !r.reorder) return [];
   const lines = [p.bold("What to do:")];
+  if (r.reorder) {
+    lines.push(
+      ...wrap(`Fix the server's file first: its certificate is #${r.reorder.leafPosition}; write ${r.reorder.order.map((n) => `#${n}`).join(", ")} in this order (leaf first, every certificate kept), with:`, "  "),
+      `      ${safeText(r.reorder.command)}`,
+      ...wrap("then point the server at the new file and restart it.", "    "),
+    );
+  }
   if (r.install.length > 0) {
     lines.push(...wrap(`Install these on the Tableau machine, in this order; this works for every client. Commands are for ${platformLabel(r.targetOs)} (--target-os):`, "  "));
     r.install.forEach((item, i) => lines.push(...itemLines(item, i, verbose)));
-    if (!verbose && r.install.some((i) => i.pem)) {
-      lines.push(...wrap("PEM files: --save-anchors DIR writes them with install-anchors.sh; --verbose and --report FILE.html show them.", "    "));
-    }
     lines.push("  Steps:", ...stepLines(r.steps));
   }
   if (r.serverSide.length > 0) lines.push("  Or fix it on the server (every client then only needs the root):", ...stepLines(r.serverSide));

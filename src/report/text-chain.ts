@@ -9,7 +9,7 @@ import { toneColour } from "./palette.js";
 import { certificateDetails } from "./cert-details.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";
-import { END_WORDS, MODEL_WORDS, markersOf, missingIssuer, pathMarkers, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
+import { END_WORDS, MODEL_WORDS, markersOf, missingIssuer, pathMarkers, presentedOrderWords, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
 
 /** SANs shown in the default view; --verbose shows all. */
 const NAMES_SHOWN = 12;
@@ -86,9 +86,7 @@ function certificateLines(cert: PresentedCertificate, index: number, result: Cha
 /** The presented chain, one node per certificate, in the order the server sends it. */
 export function presentedLines(result: ChainResult, p: Palette, verbose: boolean): string[] {
   if (result.presented.length === 0) return [];
-  const order = result.connection
-    ? result.connection.order === "wire" ? "wire order" : "reconstructed order"
-    : "file order, as the server will send it";
+  const order = presentedOrderWords(result);
   return [
     p.bold(`Presented chain (${order}):`),
     ...result.presented.flatMap((c, i) => certificateLines(c, i, result, p, verbose)),

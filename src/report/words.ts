@@ -134,8 +134,10 @@ export function sourceWords(cert: PathCertificate, result: ChainResult): string 
 
 function sender(result: ChainResult): string {
   if (result.connection) return "The server sent";
-  if (result.service === "rserve") return "Rserve sends only the first certificate of its tls.cert file, so it will send";
-  return `${result.service === "tabpy" ? "TabPy" : "The server"} will send`;
+  const fixed = result.bundle?.reordered ? "once the file is in order (leaf first), " : "";
+  if (result.service === "rserve") return `Rserve sends only the first certificate of its tls.cert file, so ${fixed}it will send`;
+  const who = result.service === "tabpy" ? "TabPy" : "the server";
+  return fixed ? `Once the file is in order (leaf first), ${who} will send` : `${who[0]!.toUpperCase()}${who.slice(1)} will send`;
 }
 
 /** What the server sends: leaf only, or leaf + N intermediates, root included or not. */
@@ -209,6 +211,32 @@ const SERVER_FIX = {
 function itemWords(item: InstallItem): string {
   // The advisor describes an unknown root above a loop in words ("the self-signed root CA above …").
   return item.sha256 === null && item.subject.startsWith("the ") ? item.subject : `the ${item.role} ${quoted(item.subject)}`;
+}
+
+/** The order the presented chain is shown in: wire, reconstructed, the file's, or the corrected one. */
+export function presentedOrderWords(result: ChainResult): string {
+  if (result.connection) return result.connection.order === "wire" ? "wire order" : "reconstructed order";
+  return result.bundle?.reordered ? "corrected order, leaf first: not the file's order, see CHAIN_ORDER" : "file order, as the server will send it";
+}
+
+/** Where a certificate to install came from, in words ("sent by the server", "downloaded over plain http:// from …"). */
+export function installSourceWords(item: InstallItem): string {
+  switch (item.source) {
+    case "presented":
+      return "sent by the server";
+    case "aia":
+      return item.downloadedFrom
+        ? /^http:\/\//i.test(item.downloadedFrom)
+          ? `downloaded over plain http:// (unauthenticated) from ${item.downloadedFrom} (--aia)`
+          : `downloaded from ${item.downloadedFrom} (--aia)`
+        : "downloaded with --aia";
+    case "held":
+      return "from your files (--intermediates, --ca-file or the rest of the bundle)";
+    case "store":
+      return "in the trust store chaincheck checked against";
+    case "unknown":
+      return "not held by chaincheck: the steps say where to get it";
+  }
 }
 
 /** How the built path ends, in words (a loop of cross-certifying CAs is named as such). */
