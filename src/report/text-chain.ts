@@ -78,7 +78,8 @@ function certificateLines(cert: PresentedCertificate, index: number, result: Cha
   lines.push(...detail("sha256", verbose ? cert.sha256 : `${cert.sha256.slice(0, 16)}…`));
   if (verbose) {
     for (const d of certificateDetails(cert.pem)) lines.push(...detail(d.label, safeText(d.value)));
-    lines.push(...cert.pem.trimEnd().split("\n").map((l) => `  ${stem}${l}`));
+    // Flush left, without tree glyphs, so the block can be copied as shown.
+    lines.push(...cert.pem.trimEnd().split("\n"));
   }
   return lines;
 }
