@@ -31,6 +31,21 @@ export interface PathCertificate {
   readonly source: "presented" | "store" | "held";
 }
 
+/**
+ * OpenSSL's second opinion: what Node's OpenSSL said of the chain in the probe's handshake, against the same trust
+ * store, at the current time, at security level 0 (to see weak servers), without the host name.
+ */
+export interface OpensslOpinion {
+  readonly authorized: boolean;
+  readonly reason: string | null;
+  /**
+   * How chaincheck's verdict on the chain itself (host name, weak-crypto and gate findings left out) compares:
+   * "agrees", "differs" (OPENSSL_DISAGREES), or not compared because chaincheck validated at another time (--at)
+   * or under another model (--partial-chain; OpenSSL's handshake is strict).
+   */
+  readonly comparison: "agrees" | "differs" | "other-time" | "other-model";
+}
+
 /** What the live probe saw besides the chain (absent for `verify`). */
 export interface ConnectionInfo {
   /** The address probed, e.g. "127.0.0.1:9004". */
@@ -43,8 +58,8 @@ export interface ConnectionInfo {
   readonly servername: string | null;
   /** What answered: "Rserve 0103 QAP1 (TLS)", "TabPy 2.13.0, authentication on", ... */
   readonly serviceDetail: string | null;
-  /** OpenSSL's verdict from the same handshake against the same trust store. */
-  readonly openssl: { readonly authorized: boolean; readonly reason: string | null } | null;
+  /** OpenSSL's verdict from the same handshake against the same trust store (chain only: the host name is not compared). */
+  readonly openssl: OpensslOpinion | null;
   readonly elapsedMs: number;
 }
 

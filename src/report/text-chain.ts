@@ -9,7 +9,7 @@ import { toneColour } from "./palette.js";
 import { certificateDetails } from "./cert-details.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";
-import { END_WORDS, MODEL_WORDS, markersOf, missingIssuer, pathMarkers, presentedOrderWords, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
+import { END_WORDS, MODEL_WORDS, markersOf, missingIssuer, opensslWords, pathMarkers, presentedOrderWords, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
 
 /** SANs shown in the default view; --verbose shows all. */
 const NAMES_SHOWN = 12;
@@ -42,11 +42,8 @@ export function connectionLines(result: ChainResult, verbose: boolean): string[]
     lines.push(...field("TLS", `${safeText(c.protocol)}, ${safeText(c.cipher ?? "cipher unknown")}, ${ocsp}`));
   }
   if (c.serviceDetail) lines.push(...field("service", safeText(c.serviceDetail)));
-  if (c.openssl) {
-    const verdict = c.openssl.authorized ? "trusted" : `not trusted (${safeText(c.openssl.reason ?? "no reason given")})`;
-    const differs = result.findings.some((f) => f.code === "OPENSSL_DISAGREES");
-    lines.push(...field("OpenSSL", `${verdict}; ${differs ? "differs from chaincheck (see OPENSSL_DISAGREES)" : "agrees with chaincheck"}`));
-  }
+  const openssl = opensslWords(result);
+  if (openssl) lines.push(...field("OpenSSL", safeText(openssl)));
   if (result.presented.length > 0) {
     lines.push(...field("order", c.order === "wire" ? "as sent on the wire (parsed from the TLS Certificate message)" : "reconstructed from Node's view (the wire could not be parsed): extras and order may differ"));
   }

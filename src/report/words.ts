@@ -213,6 +213,29 @@ function itemWords(item: InstallItem): string {
   return item.sha256 === null && item.subject.startsWith("the ") ? item.subject : `the ${item.role} ${quoted(item.subject)}`;
 }
 
+/**
+ * OpenSSL's second opinion in words, saying what it was asked (the chain, not the host name) and never "agrees"
+ * beside a failure for another reason. Null when the probe had no OpenSSL verdict.
+ */
+export function opensslWords(result: ChainResult): string | null {
+  const o = result.connection?.openssl;
+  if (!o) return null;
+  const verdict = o.authorized ? "trusts the chain" : `not trusted (${o.reason ?? "no reason given"})`;
+  switch (o.comparison) {
+    case "other-time":
+      return `${verdict} at the current time (host name not compared); not compared with chaincheck, which checked at ${result.checkedAt} (--at)`;
+    case "other-model":
+      return `${verdict} (its strict default model, host name not compared); not compared with chaincheck's partial-chain verdict`;
+    case "differs":
+      return `${verdict} (host name not compared); differs from chaincheck (see OPENSSL_DISAGREES)`;
+    case "agrees": {
+      if (!o.authorized) return `${verdict}; agrees with chaincheck on the chain (host name not compared)`;
+      const head = result.status === "fail" ? result.headline : null;
+      return head ? `${verdict} (host name not compared); chaincheck fails it for ${head}` : `${verdict} (host name not compared), as chaincheck does`;
+    }
+  }
+}
+
 /** The order the presented chain is shown in: wire, reconstructed, the file's, or the corrected one. */
 export function presentedOrderWords(result: ChainResult): string {
   if (result.connection) return result.connection.order === "wire" ? "wire order" : "reconstructed order";
