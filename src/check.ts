@@ -2,7 +2,9 @@
  * One chain, one verdict: validation + advice assembled into the `ChainResult` every command returns.
  * Pure: the caller brings certificates, anchors and time.
  */
-import type { Certificate, FileReorder, Service } from "./types.js";
+import type { Certificate, FileReorder, NameRecheck, Service } from "./types.js";
+import { checkHostname, namesOf } from "./validate/hostname.js";
+import { parseIp } from "./cert/ip.js";
 import { reorderCommand, type BundleOrder } from "./bundle-order.js";
 import { dedupeFindings, headlineOf, makeFinding, sortFindings } from "./findings/finding.js";
 import { advise, type AdviceContext, type TargetOs } from "./advise/advise.js";
@@ -26,6 +28,8 @@ export interface CheckInput {
   readonly advice?: AdviceContext;
   /** `verify`: the input files and their order (see `serverPresentation`). */
   readonly bundle?: BundleInput;
+  /** Live: `host` is the probed target itself (no --servername), so a name mismatch may only mean the wrong name was checked. */
+  readonly hostFromTarget?: boolean;
 }
 
 export interface BundleInput {
@@ -48,6 +52,24 @@ function withFileOrder(validation: Validation, input: CheckInput): { validation:
   return { validation: { ...validation, findings, trusted: false, headline: headlineOf(findings) }, reorder };
 }
 
+/**
+ * A live check of an IP or an alias the certificate does not cover: the mismatch may be the probe's, not Tableau's.
+ * The finding then says to check the certificate's name with --servername, besides reissuing.
+ */
+function withNameRecheck(validation: Validation, input: CheckInput): { validation: Validation; recheck: NameRecheck | null } {
+  const leaf = input.presented[0]!;
+  const dns = leaf.san?.dns ?? [];
+  const index = validation.findings.findIndex((f) => f.code === "HOSTNAME_MISMATCH");
+  if (!input.hostFromTarget || !input.host || index < 0 || dns.length === 0) return { validation, recheck: null };
+  const servername = dns.find((n) => !n.startsWith("*.")) ?? `NAME${dns[0]!.slice(1)}`;
+  const host = input.host;
+  const finding = makeFinding("HOSTNAME_MISMATCH", leaf, {
+    host, names: namesOf(leaf), cnOnly: checkHostname(leaf, host).cnOnly, rerun: { servername, ip: parseIp(host) !== null },
+  });
+  const findings = validation.findings.map((f, i) => (i === index ? finding : f));
+  return { validation: { ...validation, findings, headline: headlineOf(findings) }, recheck: { checked: host, servername } };
+}
+
 function bundleInfo(bundle: BundleInput): BundleInfo {
   return {
     format: bundle.format,
@@ -59,7 +81,9 @@ function bundleInfo(bundle: BundleInput): BundleInfo {
 
 export function checkChain(input: CheckInput): ChainResult {
   const options = { host: input.host, at: input.at, partialChain: input.partialChain, warnDays: input.warnDays };
-  const { validation, reorder } = withFileOrder(validateChain(input.presented, input.anchors, options), input);
+  const ordered = withFileOrder(validateChain(input.presented, input.anchors, options), input);
+  const { validation, recheck } = withNameRecheck(ordered.validation, input);
+  const reorder = ordered.reorder;
   const remediation = advise({
     presented: input.presented,
     validation,
@@ -70,6 +94,7 @@ export function checkChain(input: CheckInput): ChainResult {
     targetOs: input.targetOs,
     ...(input.advice ? { context: input.advice } : {}),
     ...(reorder ? { reorder } : {}),
+    ...(recheck ? { recheck } : {}),
   });
   const presentedShas = new Set(input.presented.map((c) => c.sha256));
   const pathCert = (c: Certificate): PathCertificate => ({

@@ -83,7 +83,9 @@ function noChainResult(outcome: ProbeOutcome, input: LiveCheckInput, finding: Fi
 
 function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: Certificate[] | string): ChainResult {
   if (typeof presented === "string") return unparseableResult(outcome, input, presented);
-  const base = checkChain({ ...input, target: endpointOf(outcome), service: outcome.service.service, presented });
+  // No --servername: the name checked is the target's own (an IP or an alias), maybe not the one Tableau will use.
+  const hostFromTarget = input.host === outcome.target.host;
+  const base = checkChain({ ...input, target: endpointOf(outcome), service: outcome.service.service, presented, hostFromTarget });
   const extra: Finding[] = [];
   if (LEGACY_PROTOCOLS.has(outcome.tls.protocol)) extra.push(makeFinding("LEGACY_TLS_VERSION", null, { protocol: outcome.tls.protocol }));
   const opinion = opensslOpinion(base, outcome, input);

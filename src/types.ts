@@ -187,6 +187,16 @@ export interface Remediation {
   readonly cannotFix: readonly string[];
   /** `verify` of a file whose server certificate is not first: the corrected order and the command that writes it. */
   readonly reorder?: FileReorder;
+  /** A live check by IP or an alias the certificate does not cover: the name to check instead (--servername). */
+  readonly recheck?: NameRecheck;
+}
+
+/** The host name checked came from the target (an IP or an alias), and the certificate names DNS names. */
+export interface NameRecheck {
+  /** The name or IP that was checked. */
+  readonly checked: string;
+  /** A name of the certificate to pass as --servername (the name Tableau will be configured with). */
+  readonly servername: string;
 }
 
 /** How to rewrite a certificate file whose server certificate is not first. */

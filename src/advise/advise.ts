@@ -3,7 +3,7 @@
  * order, with the commands for the target OS, and proof by re-running the validation with them.
  * Pure: the caller supplies everything it knows (presented, held intermediates, AIA downloads).
  */
-import type { Certificate, FileReorder, InstallItem, InstallSource, Remediation, Service } from "../types.js";
+import type { Certificate, FileReorder, InstallItem, InstallSource, NameRecheck, Remediation, Service } from "../types.js";
 import { encodePem } from "../cert/pem.js";
 import { validateChain, type TrustAnchors, type ValidateOptions, type Validation } from "../validate/validate.js";
 import { PLATFORMS, type TargetOs } from "./platforms.js";
@@ -23,6 +23,8 @@ export interface AdviceInput {
   readonly context?: AdviceContext;
   /** The file's server certificate is not first: `presented` is already the corrected order. */
   readonly reorder?: FileReorder;
+  /** The name checked was the probed target's, not one the certificate holds: check that name (--servername). */
+  readonly recheck?: NameRecheck;
 }
 
 /** What the advice may say about where certificates came from and what the user ran (all optional). */
@@ -118,7 +120,8 @@ export function advise(input: AdviceInput): Remediation {
   const { validation } = input;
   const cannotFix = describeCannotFix(input);
   const needsAnchors = !validation.trusted && validation.findings.some((f) => TRUST_CODES.has(f.code));
-  if (!needsAnchors && !input.reorder) return emptyRemediation(input.targetOs, cannotFix);
+  const recheck = input.recheck ? { recheck: input.recheck } : {};
+  if (!needsAnchors && !input.reorder) return { ...emptyRemediation(input.targetOs, cannotFix), ...recheck };
   const { install, partialChainInstall } = needsAnchors ? anchorsToInstall(input) : { install: [], partialChainInstall: [] };
   const proof = prove(input, install, partialChainInstall);
   return {
@@ -131,6 +134,7 @@ export function advise(input: AdviceInput): Remediation {
     serverSide: install.some((i) => i.role === "intermediate") ? serverSideSteps(input.service) : [],
     cannotFix,
     ...(input.reorder ? { reorder: input.reorder } : {}),
+    ...recheck,
   };
 }
 

@@ -23,7 +23,8 @@ export interface FindingContexts {
   EXPIRED: { notAfter: string; at: string };
   NOT_YET_VALID: { notBefore: string; at: string };
   EXPIRING_SOON: { notAfter: string; days: number; warnDays: number };
-  HOSTNAME_MISMATCH: { host: string; names: readonly string[]; cnOnly: boolean };
+  /** `rerun`: the live check took `host` from the target (an IP or an alias), and this certificate name can be checked instead. */
+  HOSTNAME_MISMATCH: { host: string; names: readonly string[]; cnOnly: boolean; rerun?: { readonly servername: string; readonly ip: boolean } };
   HOSTNAME_NOT_CHECKED: Record<string, never>;
   WEAK_SIGNATURE_ALGORITHM: { algorithm: string };
   WEAK_KEY: { key: string };
@@ -119,8 +120,9 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
       c.cnOnly
         ? `${who} names ${c.host} only in its subject common name; clients ignore the CN and its subjectAltName lists: ${list(c.names)}.`
         : `${who} is not valid for ${c.host}; it is valid for: ${list(c.names, "no DNS or IP names")}.`,
-    remediation: (c) =>
-      `Reissue the certificate with a subjectAltName that contains ${c.host}, or configure Tableau with a name the certificate is valid for${c.names.length ? ` (${list(c.names)})` : ""}.`,
+    remediation: (c) => c.rerun
+      ? `This check used ${c.host}, the ${c.rerun.ip ? "IP address" : "name"} you probed. If Tableau connects with a name the certificate is valid for (${list(c.names)}), run chaincheck again with --servername ${c.rerun.servername} to check that name; if Tableau must connect to ${c.host}, reissue the certificate with a subjectAltName that contains ${c.host}.`
+      : `Reissue the certificate with a subjectAltName that contains ${c.host}, or configure Tableau with a name the certificate is valid for${c.names.length ? ` (${list(c.names)})` : ""}.`,
   },
   BAD_SIGNATURE: {
     severity: "error", rank: 260, title: "Signature does not verify",

@@ -3,7 +3,7 @@ import type { InstallItem } from "../types.js";
 import type { ChainResult } from "../result.js";
 import { PLATFORMS, type TargetOs } from "../advise/platforms.js";
 import { esc, escLines } from "./html-escape.js";
-import { SEVERITY_WORD, installSourceWords, orderedFindings, titleOf } from "./words.js";
+import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings, titleOf } from "./words.js";
 
 const SEVERITY_CLASS = { error: "fail", warning: "warn", info: "info" } as const;
 
@@ -58,7 +58,8 @@ export function adviceHtml(result: ChainResult): string {
   }
   if (r.serverSide.length > 0) parts.push(`<p><b>Or fix it on the server</b> (every client then only needs the root):</p>`, stepsHtml(r.serverSide));
   if (r.cannotFix.length > 0) {
-    parts.push(`<p><b>No certificate you install fixes these</b>; the certificate or the server must change:</p><ul>${r.cannotFix.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>`);
+    const [lead, rest] = cannotFixLead(result).split("; ");
+    parts.push(`<p><b>${esc(lead!)}</b>; ${esc(rest!)}:</p><ul>${r.cannotFix.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>`);
   }
   if (r.proof) {
     parts.push(`<p class="proof ${r.verifiedAfterInstall ? "ok" : "no"}">${r.verifiedAfterInstall ? "Proof (verified): " : "Proof (not verified): "}${esc(r.proof)}</p>`);

@@ -9,7 +9,7 @@ import { PLATFORMS, type TargetOs } from "../advise/platforms.js";
 import type { Palette } from "./palette.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";
-import { SEVERITY_WORD, installSourceWords, orderedFindings, titleOf } from "./words.js";
+import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings, titleOf } from "./words.js";
 
 /** Replaces the plain prefix of the first wrapped line by its coloured form (wrapping counts plain widths). */
 function colourLead(lines: string[], plain: string, coloured: string): string[] {
@@ -70,7 +70,7 @@ export function adviceSection(result: ChainResult, p: Palette, verbose: boolean)
   }
   if (r.serverSide.length > 0) lines.push("  Or fix it on the server (every client then only needs the root):", ...stepLines(r.serverSide));
   if (r.cannotFix.length > 0) {
-    lines.push("  No certificate you install fixes these; the certificate or the server must change:");
+    lines.push(`  ${cannotFixLead(result)}:`);
     lines.push(...r.cannotFix.flatMap((s) => wrap(safeText(s), "    - ", "      ")));
   }
   return lines;

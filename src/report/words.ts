@@ -213,6 +213,13 @@ function itemWords(item: InstallItem): string {
   return item.sha256 === null && item.subject.startsWith("the ") ? item.subject : `the ${item.role} ${quoted(item.subject)}`;
 }
 
+/** The lead-in of the list of failures no installed certificate fixes. */
+export function cannotFixLead(result: ChainResult): string {
+  return result.remediation.recheck
+    ? "No certificate you install fixes these; each says what to check or change"
+    : "No certificate you install fixes these; the certificate or the server must change";
+}
+
 /**
  * OpenSSL's second opinion in words, saying what it was asked (the chain, not the host name) and never "agrees"
  * beside a failure for another reason. Null when the probe had no OpenSSL verdict.
@@ -290,9 +297,12 @@ export function fixSentence(result: ChainResult): string | null {
     const server = r.serverSide.length > 0 ? `, or ${SERVER_FIX[result.service ?? "tls"]}` : "";
     sentences.push(`To fix it, install ${list} on the Tableau machine${server}.`);
   }
-  if (r.cannotFix.length > 0) {
-    const codes = [...new Set(r.cannotFix.map((s) => /^([A-Z_]+):/.exec(s)?.[1] ?? "this"))];
-    sentences.push(`${r.install.length > 0 ? "Also, no" : "No"} certificate you install fixes ${codes.join(", ")}: the certificate or the server must change.`);
+  if (r.recheck) {
+    sentences.push(`This check used ${r.recheck.checked}: if Tableau connects with ${r.recheck.servername}, run chaincheck again with --servername ${r.recheck.servername}; if it must connect to ${r.recheck.checked}, the certificate must be reissued to cover it.`);
+  }
+  const codes = [...new Set(r.cannotFix.map((s) => /^([A-Z_]+):/.exec(s)?.[1] ?? "this"))].filter((c) => !(r.recheck && c === "HOSTNAME_MISMATCH"));
+  if (codes.length > 0) {
+    sentences.push(`${r.install.length > 0 || r.recheck ? "Also, no" : "No"} certificate you install fixes ${codes.join(", ")}: the certificate or the server must change.`);
   }
   return sentences.length ? `${sentences.join(" ")} See "What to do".` : null;
 }
