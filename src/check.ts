@@ -7,7 +7,8 @@ import { checkHostname, namesOf } from "./validate/hostname.js";
 import { parseIp } from "./cert/ip.js";
 import { reorderCommand, type BundleOrder } from "./bundle-order.js";
 import { dedupeFindings, headlineOf, makeFinding, sortFindings } from "./findings/finding.js";
-import { advise, type AdviceContext, type TargetOs } from "./advise/advise.js";
+import { adviseWithPlan, type AdviceContext, type TargetOs } from "./advise/advise.js";
+import type { OpensslProofOutcome, OpensslProofPlan } from "./advise/openssl-proof.js";
 import { describeCertificate, statusOf, type BundleInfo, type ChainResult, type PathCertificate } from "./result.js";
 import { validateChain, type TrustAnchors, type Validation } from "./validate/validate.js";
 
@@ -30,6 +31,8 @@ export interface CheckInput {
   readonly bundle?: BundleInput;
   /** Live: `host` is the probed target itself (no --servername), so a name mismatch may only mean the wrong name was checked. */
   readonly hostFromTarget?: boolean;
+  /** OpenSSL's loopback checks of the plan a first evaluation returned. */
+  readonly opensslProof?: OpensslProofOutcome;
 }
 
 export interface BundleInput {
@@ -80,11 +83,19 @@ function bundleInfo(bundle: BundleInput): BundleInfo {
 }
 
 export function checkChain(input: CheckInput): ChainResult {
+  return evaluateChain(input).result;
+}
+
+/**
+ * The result, and what OpenSSL should be asked to confirm the what-if (null when nothing is proven). The caller runs
+ * the loopback check (I/O) and evaluates again with its outcome in `opensslProof`.
+ */
+export function evaluateChain(input: CheckInput): { result: ChainResult; plan: OpensslProofPlan | null } {
   const options = { host: input.host, at: input.at, partialChain: input.partialChain, warnDays: input.warnDays };
   const ordered = withFileOrder(validateChain(input.presented, input.anchors, options), input);
   const { validation, recheck } = withNameRecheck(ordered.validation, input);
   const reorder = ordered.reorder;
-  const remediation = advise({
+  const { remediation, plan } = adviseWithPlan({
     presented: input.presented,
     validation,
     anchors: input.anchors,
@@ -95,6 +106,7 @@ export function checkChain(input: CheckInput): ChainResult {
     ...(input.advice ? { context: input.advice } : {}),
     ...(reorder ? { reorder } : {}),
     ...(recheck ? { recheck } : {}),
+    ...(input.opensslProof ? { opensslProof: input.opensslProof } : {}),
   });
   const presentedShas = new Set(input.presented.map((c) => c.sha256));
   const pathCert = (c: Certificate): PathCertificate => ({
@@ -103,7 +115,7 @@ export function checkChain(input: CheckInput): ChainResult {
     notAfter: c.notAfter.toISOString(),
     source: presentedShas.has(c.sha256) ? "presented" : input.anchors.contains(c) ? "store" : "held",
   });
-  return {
+  const result: ChainResult = {
     target: input.target,
     service: input.service,
     host: input.host,
@@ -126,4 +138,5 @@ export function checkChain(input: CheckInput): ChainResult {
     remediation,
     ...(input.bundle ? { bundle: bundleInfo(input.bundle) } : {}),
   };
+  return { result, plan };
 }

@@ -3,7 +3,8 @@
  * handshake shows (TLS version, OpenSSL's verdict, the service). Pure.
  */
 import type { Finding } from "./types.js";
-import { checkChain, type CheckInput } from "./check.js";
+import { evaluateChain, type CheckInput } from "./check.js";
+import type { OpensslProofPlan } from "./advise/openssl-proof.js";
 import { CertificateParseError, parseCertificate } from "./cert/parse.js";
 import type { Certificate } from "./types.js";
 import { makeFinding } from "./findings/finding.js";
@@ -42,7 +43,14 @@ export function presentedOf(outcome: ProbeOutcome): Certificate[] | string {
 
 /** `presented`: the outcome's certificates when the caller parsed them already (see `presentedOf`). */
 export function liveResult(outcome: ProbeOutcome, input: LiveCheckInput, presented = presentedOf(outcome)): ChainResult {
-  return outcome.ok ? successResult(outcome, input, presented) : errorResult(outcome, input);
+  return liveEvaluation(outcome, input, presented).result;
+}
+
+/** The result, and what OpenSSL should be asked to confirm the what-if (see `evaluateChain`). */
+export function liveEvaluation(outcome: ProbeOutcome, input: LiveCheckInput, presented = presentedOf(outcome)): { result: ChainResult; plan: OpensslProofPlan | null } {
+  if (!outcome.ok) return { result: errorResult(outcome, input), plan: null };
+  if (typeof presented === "string") return { result: unparseableResult(outcome, input, presented), plan: null };
+  return successResult(outcome, input, presented);
 }
 
 function errorResult(outcome: Extract<ProbeOutcome, { ok: false }>, input: LiveCheckInput): ChainResult {
@@ -81,11 +89,10 @@ function noChainResult(outcome: ProbeOutcome, input: LiveCheckInput, finding: Fi
   };
 }
 
-function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: Certificate[] | string): ChainResult {
-  if (typeof presented === "string") return unparseableResult(outcome, input, presented);
+function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: Certificate[]): { result: ChainResult; plan: OpensslProofPlan | null } {
   // No --servername: the name checked is the target's own (an IP or an alias), maybe not the one Tableau will use.
   const hostFromTarget = input.host === outcome.target.host;
-  const base = checkChain({ ...input, target: endpointOf(outcome), service: outcome.service.service, presented, hostFromTarget });
+  const { result: base, plan } = evaluateChain({ ...input, target: endpointOf(outcome), service: outcome.service.service, presented, hostFromTarget });
   const extra: Finding[] = [];
   if (LEGACY_PROTOCOLS.has(outcome.tls.protocol)) extra.push(makeFinding("LEGACY_TLS_VERSION", null, { protocol: outcome.tls.protocol }));
   const opinion = opensslOpinion(base, outcome, input);
@@ -102,7 +109,7 @@ function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: 
     elapsedMs: Math.round(outcome.elapsedMs),
   };
   if (outcome.service.tabpy?.httpStatus === 401 && !input.authUser) extra.push(makeFinding("AUTH_REQUIRED", null, {}));
-  return { ...withFindings(base, extra), connection };
+  return { result: { ...withFindings(base, extra), connection }, plan };
 }
 
 /** chaincheck's verdict on the chain itself: errors other than the name, the probe's lowered security level or a gate. */

@@ -189,6 +189,20 @@ export interface Remediation {
   readonly reorder?: FileReorder;
   /** A live check by IP or an alias the certificate does not cover: the name to check instead (--servername). */
   readonly recheck?: NameRecheck;
+  /** OpenSSL's checks of the what-if (loopback handshakes), in the order run; absent when none ran. */
+  readonly opensslProof?: readonly OpensslProofCheck[];
+}
+
+/**
+ * One OpenSSL check of the what-if: a loopback TLS handshake presenting the chain to Node's OpenSSL client, which
+ * trusts the store plus a set of anchors: `advised` (the install set) or `path` (every certificate of chaincheck's
+ * proven path, tried when OpenSSL rejected the advised set).
+ */
+export interface OpensslProofCheck {
+  readonly anchors: "advised" | "path";
+  readonly verdict: "accepted" | "rejected" | "unavailable";
+  /** OpenSSL's verify error (rejected) or why the check could not run (unavailable). */
+  readonly reason: string | null;
 }
 
 /** The host name checked came from the target (an IP or an alias), and the certificate names DNS names. */

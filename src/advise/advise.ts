@@ -8,6 +8,7 @@ import { encodePem } from "../cert/pem.js";
 import { validateChain, type TrustAnchors, type ValidateOptions, type Validation } from "../validate/validate.js";
 import { PLATFORMS, type TargetOs } from "./platforms.js";
 import { installSteps, serverSideSteps, type StepContext } from "./steps.js";
+import { chosenSet, opensslProofWords, proofCandidates, type OpensslProofOutcome, type OpensslProofPlan } from "./openssl-proof.js";
 
 export type { TargetOs } from "./platforms.js";
 
@@ -25,6 +26,8 @@ export interface AdviceInput {
   readonly reorder?: FileReorder;
   /** The name checked was the probed target's, not one the certificate holds: check that name (--servername). */
   readonly recheck?: NameRecheck;
+  /** OpenSSL's loopback checks of the plan this advice made (see `adviseWithPlan`). */
+  readonly opensslProof?: OpensslProofOutcome;
 }
 
 /** What the advice may say about where certificates came from and what the user ran (all optional). */
@@ -117,25 +120,58 @@ function describeCannotFix(input: AdviceInput): string[] {
 }
 
 export function advise(input: AdviceInput): Remediation {
+  return adviseWithPlan(input).remediation;
+}
+
+/** The advice, and what OpenSSL should be asked to confirm it (null when there is no proven what-if). */
+export function adviseWithPlan(input: AdviceInput): { remediation: Remediation; plan: OpensslProofPlan | null } {
   const { validation } = input;
   const cannotFix = describeCannotFix(input);
   const needsAnchors = !validation.trusted && validation.findings.some((f) => TRUST_CODES.has(f.code));
   const recheck = input.recheck ? { recheck: input.recheck } : {};
-  if (!needsAnchors && !input.reorder) return { ...emptyRemediation(input.targetOs, cannotFix), ...recheck };
-  const { install, partialChainInstall } = needsAnchors ? anchorsToInstall(input) : { install: [], partialChainInstall: [] };
-  const proof = prove(input, install, partialChainInstall);
-  return {
+  if (!needsAnchors && !input.reorder) return { remediation: { ...emptyRemediation(input.targetOs, cannotFix), ...recheck }, plan: null };
+  const advised = needsAnchors ? anchorsToInstall(input) : { install: [], partialChainInstall: [] };
+  const { partialChainInstall } = advised;
+  const proof = prove(input, advised.install, partialChainInstall);
+  const plan = proof.path ? { chain: input.presented, candidates: proofCandidates(proof.installed, proof.path, (c) => input.anchors.contains(c)) } : null;
+  const openssl = plan && input.opensslProof ? withOpenssl(input, plan, input.opensslProof, proof) : null;
+  const install = openssl?.install ?? advised.install;
+  const remediation: Remediation = {
     install,
     steps: installSteps(install, partialChainInstall, PLATFORMS[input.targetOs], stepContext(input, validation)),
     targetOs: input.targetOs,
     partialChainInstall,
-    verifiedAfterInstall: proof.verified,
-    proof: proof.text,
+    verifiedAfterInstall: openssl?.verified ?? proof.verified,
+    proof: openssl?.text ?? proof.text,
     serverSide: install.some((i) => i.role === "intermediate") ? serverSideSteps(input.service) : [],
     cannotFix,
     ...(input.reorder ? { reorder: input.reorder } : {}),
     ...recheck,
+    ...(openssl ? { opensslProof: input.opensslProof!.checks } : {}),
   };
+  return { remediation, plan };
+}
+
+const quotedNames = (certs: readonly { subject: string }[]) => (certs.length ? certs.map((c) => `"${c.subject}"`).join(" and ") : "the trust store as it is");
+
+/**
+ * OpenSSL's outcome folded into the advice: confirmed, or rejected with the set that satisfies both (re-checked by
+ * chaincheck before it is named), or both verdicts when none does.
+ */
+function withOpenssl(
+  input: AdviceInput, plan: OpensslProofPlan, outcome: OpensslProofOutcome, proof: Proof,
+): { install: InstallItem[] | null; verified: boolean; text: string } {
+  const advisedSet = plan.candidates[0]!.certificates;
+  const pathSet = plan.candidates[1]?.certificates ?? advisedSet;
+  let install: InstallItem[] | null = null;
+  if (chosenSet(outcome) === "path") {
+    const after = validateChain(input.presented, withAnchors(input.anchors, pathSet), { ...input.options, partialChain: false, extraIntermediates: input.held });
+    if (after.trusted) install = [...pathSet].reverse().map((c) => itemOf(c, input.presented[0]!, input));
+  }
+  // An OpenSSL-only set chaincheck would not accept is no answer: then both verdicts on the advised set stand.
+  const stated = install || chosenSet(outcome) !== "path" ? outcome : { ...outcome, checks: outcome.checks.slice(0, 1) };
+  const words = opensslProofWords(stated, quotedNames(advisedSet), quotedNames(pathSet));
+  return { install, verified: proof.verified && words.bothAgree, text: `${proof.text}${words.text}` };
 }
 
 /** The certificates the client lacks, in install order, and the smaller set partial-chain clients need. */
@@ -186,11 +222,21 @@ function partialChainSet(
   return lowest && strictCount > 1 ? [lowest] : [];
 }
 
-function prove(input: AdviceInput, install: readonly InstallItem[], partial: readonly InstallItem[]): { verified: boolean; text: string } {
+interface Proof {
+  readonly verified: boolean;
+  readonly text: string;
+  /** The certificates the what-if added to the store, and the path it then validated (null unless verified). */
+  readonly installed: readonly Certificate[];
+  readonly path: readonly Certificate[] | null;
+}
+
+function prove(input: AdviceInput, install: readonly InstallItem[], partial: readonly InstallItem[]): Proof {
   const missing = install.filter((i) => i.pem === null);
   if (missing.length > 0) {
     return {
       verified: false,
+      installed: [],
+      path: null,
       text: `Not proven yet: chaincheck does not hold ${missing.map((i) => `"${i.subject}"`).join(", ")}; ${
         missing.some((i) => i.publishedAt) && input.context?.aia !== true ? "run chaincheck again with --aia to download what its AIA URL publishes, or " : ""
       }once you have it, run chaincheck again with --intermediates FILE (or --ca-file) to prove the fix.`,
@@ -210,11 +256,16 @@ function prove(input: AdviceInput, install: readonly InstallItem[], partial: rea
       ...input.options, partialChain: true, extraIntermediates: [],
     }).trusted;
     const partialText = partialOk ? ` Partial-chain clients only would also accept ${partial.map((i) => `"${i.subject}"`).join("")} alone.` : "";
-    return { verified: true, text: `After ${names}, the chain validates for ${target} (re-checked by chaincheck, strict model).${partialText}` };
+    return {
+      verified: true, installed: toInstall, path: after.path,
+      text: `After ${names}, the chain validates for ${target} (re-checked by chaincheck, strict model).${partialText}`,
+    };
   }
   const remaining = after.findings.filter((f) => f.severity === "error").map((f) => f.code);
   return {
     verified: false,
+    installed: toInstall,
+    path: null,
     text: `After ${names}, the chain still fails for ${target}: ${[...new Set(remaining)].join(", ")}. Fix ${remaining.length > 1 ? "these" : "this"} too (see "What to do").`,
   };
 }

@@ -57,6 +57,7 @@ export async function executeVerify(file: string, flags: CheckFlags & VerifyOnly
       targetOs: settings.targetOs,
       aia: flags.aia === true,
       saveAnchors: flags.saveAnchors !== undefined,
+      atGiven: flags.at !== undefined,
       read: {
         ...(flags.pfxPasswordEnv ? { passwordEnv: flags.pfxPasswordEnv } : {}),
         env: io.env,

@@ -5,7 +5,8 @@
 import type { Finding } from "../types.js";
 import { aiaFindings, fetchMissingIssuers, issuerAvailable } from "../advise/aia.js";
 import { tableauSetup } from "../advise/tableau.js";
-import { liveResult, presentedOf, type LiveCheckInput } from "../live.js";
+import { liveEvaluation, presentedOf, type LiveCheckInput } from "../live.js";
+import { provenByOpenssl } from "./openssl-proof.js";
 import type { ProbeOptions, ProbeOutcome } from "../probe/types.js";
 import { withFindings, type ChainResult } from "../result.js";
 import { checkCredentials, type Credentials } from "./credentials.js";
@@ -32,7 +33,11 @@ export async function judgeLiveTarget(
   }
   const user = settings.credentials?.username;
   const advice = { ...settings.advice, downloaded, aia: settings.aia };
-  let result = withFindings(liveResult(outcome, { ...settings, host, heldIntermediates: held, advice, ...(user ? { authUser: user } : {}) }, presented), aiaFailures);
+  const input = { ...settings, host, heldIntermediates: held, advice, ...(user ? { authUser: user } : {}) };
+  const judged = await provenByOpenssl(
+    (opensslProof) => liveEvaluation(outcome, opensslProof ? { ...input, opensslProof } : input, presented), probeOptions.ca ?? [], settings.opensslComparable,
+  );
+  let result = withFindings(judged, aiaFailures);
   if (settings.credentials && outcome.ok) {
     result = await checkCredentials(result, outcome.target, probeOptions, settings.credentials, settings.sendCredentialsUntrusted);
   }

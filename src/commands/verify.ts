@@ -5,7 +5,8 @@
 import { aiaFindings, fetchMissingIssuers, issuerAvailable } from "../advise/aia.js";
 import type { TargetOs } from "../advise/platforms.js";
 import { serverPresentation } from "../bundle-order.js";
-import { checkChain } from "../check.js";
+import { evaluateChain, type CheckInput } from "../check.js";
+import { provenByOpenssl } from "./openssl-proof.js";
 import { withFindings, type ChainResult } from "../result.js";
 import type { ReadOptions } from "../input/read.js";
 import { loadCertificates, loadMany } from "./certificates.js";
@@ -26,6 +27,8 @@ export interface VerifyRequest {
   readonly aia?: boolean;
   /** `--save-anchors` will write the PEM files (the advice needs no conversion step). */
   readonly saveAnchors?: boolean;
+  /** `--at` was given: OpenSSL's loopback check (always at the current time) is then not comparable. */
+  readonly atGiven?: boolean;
 }
 
 export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): Promise<ChainResult> {
@@ -37,7 +40,7 @@ export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): 
   const fetched = request.aia
     ? await fetchMissingIssuers([...presented, ...known], { hasIssuer: issuerAvailable(trust.anchors) })
     : { certificates: [], origins: new Map<string, string>(), errors: [] };
-  const result = checkChain({
+  const input: CheckInput = {
     target: request.file,
     service: request.service,
     presented,
@@ -55,6 +58,8 @@ export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): 
       ...(main.format === "der" ? { derFile: request.file } : {}),
       savesAnchors: request.saveAnchors === true,
     },
-  });
+  };
+  // OpenSSL verifies at the current time: its verdict is comparable unless --at moved the validation time.
+  const result = await provenByOpenssl((opensslProof) => evaluateChain({ ...input, ...(opensslProof ? { opensslProof } : {}) }), trust.store.pems(), request.atGiven !== true);
   return withFindings(result, aiaFindings(fetched));
 }
