@@ -6,10 +6,11 @@ import type { ChainResult } from "../result.js";
 import type { OpensslProofCheck } from "../types.js";
 import type { OpensslProofOutcome, OpensslProofPlan } from "../advise/openssl-proof.js";
 import { encodePem } from "../cert/pem.js";
-import { opensslLoopbackVerdict } from "../proof/loopback.js";
 
 /** Each anchor set in turn, until OpenSSL accepts one (or cannot be asked). */
 export async function runOpensslProof(plan: OpensslProofPlan, storePems: readonly string[], sameTime: boolean): Promise<OpensslProofOutcome> {
+  // Loaded only when there is something to prove: node:tls costs start-up time.
+  const { opensslLoopbackVerdict } = await import("../proof/loopback.js");
   const chain = plan.chain.map((c) => c.der);
   const checks: OpensslProofCheck[] = [];
   for (const candidate of plan.candidates) {
