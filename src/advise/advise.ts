@@ -239,7 +239,7 @@ function prove(input: AdviceInput, install: readonly InstallItem[], partial: rea
       path: null,
       text: `Not proven yet: chaincheck does not hold ${missing.map((i) => `"${i.subject}"`).join(", ")}; ${
         missing.some((i) => i.publishedAt) && input.context?.aia !== true ? "run chaincheck again with --aia to download what its AIA URL publishes, or " : ""
-      }once you have it, run chaincheck again with --intermediates FILE (or --ca-file) to prove the fix.`,
+      }run chaincheck again with --intermediates FILE once you have it.`,
     };
   }
   const certs = [...input.presented, ...input.held];

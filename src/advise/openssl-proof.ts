@@ -53,7 +53,9 @@ export function opensslProofWords(outcome: OpensslProofOutcome, advised: string,
   const [first, second] = outcome.checks;
   if (!first) return { text: "", bothAgree: true };
   const when = outcome.sameTime ? "" : " (OpenSSL checks at the current time, not at chaincheck's validation time)";
-  if (first.verdict === "accepted") return { text: ` Confirmed by OpenSSL too (${LOOPBACK})${when}.`, bothAgree: true };
+  if (first.verdict === "accepted") {
+    return { text: ` Confirmed by OpenSSL too (${LOOPBACK}${outcome.sameTime ? "" : "; at the current time, not at chaincheck's validation time"}).`, bothAgree: true };
+  }
   if (first.verdict === "unavailable") return { text: ` OpenSSL's check could not run: ${first.reason ?? "no reason given"}.`, bothAgree: true };
   const rejected = `OpenSSL rejects ${advised} (${first.reason ?? "no reason given"})${when}: it prefers trusted certificates and does not backtrack, so it may take another path than chaincheck`;
   if (!outcome.sameTime) return { text: ` Not comparable: ${rejected}.`, bothAgree: true };

@@ -60,12 +60,12 @@ function plainHttp(url: string): boolean {
 /** Getting a certificate chaincheck does not hold: from its AIA URL (download, then convert) or from the CA administrator. */
 function obtainSteps(item: InstallItem, file: string, platform: Platform, context: StepContext): string[] {
   const keyId = item.keyId ? ` (key id ${item.keyId})` : "";
-  const above = item.role === "intermediate" ? " If it is not self-signed, you also need the root above it." : "";
+  const above = item.role === "intermediate" ? " Its root too, if it is not self-signed and the store lacks it." : "";
   const url = item.publishedAt?.find((u) => SAFE_URL.test(u));
   if (!url) {
     const der = conversion(platform, "der", "issuer.cer", file);
     return [
-      `Obtain ${describe(item)}${keyId} from your CA administrator and save it as ${file} (PEM).${above}${der ? " If you get it as DER (issuer.cer), convert it first:" : ""}`,
+      `Obtain ${describe(item)}${keyId} from your CA administrator, as PEM named ${file}${der ? " (DER, e.g. issuer.cer, converts with the command below)" : ""}.${above}`,
       ...(der ? [`  ${der}`] : []),
     ];
   }
@@ -130,7 +130,8 @@ export function installSteps(
   }
   for (const command of platform.refresh) steps.push(`  ${command}`);
   steps.push(platform.restart);
-  if (context.chainKind === "leaf-only") {
+  // The shortcut question (trust less than the full set?) arises only when the full set has more than one certificate.
+  if (context.chainKind === "leaf-only" && (install.length > 1 || partial.length > 0)) {
     steps.push("The server sends only its leaf: strict clients (OpenSSL's default, Node, Python before 3.13) need every intermediate and the root; trusting the leaf or an intermediate alone works only for partial-chain clients (curl, Go, Java, GnuTLS, Python 3.13 and later).");
   }
   if (partial.length > 0) {
@@ -142,16 +143,12 @@ export function installSteps(
 /** Make the server send its intermediates instead of installing them on every client. */
 export function serverSideSteps(service: Service | null): string[] {
   if (service === "rserve") {
-    return [
-      "Server-side alternative (Rserve): tls.cert sends only its first certificate. Add `tls.ca FILE` to Rserv.conf, where FILE holds the intermediates and the root (PEM), so Rserve sends the whole chain; then restart Rserve. Clients still need the root installed.",
-    ];
+    return ["Rserve: tls.cert sends only its first certificate. Add `tls.ca FILE` to Rserv.conf, FILE holding the intermediates and the root (PEM), and restart Rserve: it then sends the whole chain."];
   }
   if (service === "tabpy") {
-    return [
-      "Server-side alternative (TabPy): put the leaf followed by its intermediates (PEM) in the file named by TABPY_CERTIFICATE_FILE, then restart TabPy. Clients still need the root installed.",
-    ];
+    return ["TabPy: put the leaf followed by its intermediates (PEM) in the file named by TABPY_CERTIFICATE_FILE, then restart TabPy."];
   }
   return [
-    "Server-side alternative: configure the server to send its certificate followed by the intermediates (TabPy: TABPY_CERTIFICATE_FILE holds leaf + intermediates; Rserve: add `tls.ca FILE` with intermediates + root to Rserv.conf), then restart it. Clients still need the root installed.",
+    "Configure the server to send its certificate followed by the intermediates (TabPy: TABPY_CERTIFICATE_FILE holds leaf + intermediates; Rserve: add `tls.ca FILE` with intermediates + root to Rserv.conf), then restart it.",
   ];
 }

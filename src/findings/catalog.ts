@@ -195,7 +195,7 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
   PARTIAL_CHAIN_ANCHOR: {
     severity: "error", rank: 105, title: "Trusted only by partial-chain clients",
     message: (c, who) =>
-      `The path ends at ${who}, which is in the trust store (${c.store}) but is not a self-signed root: only partial-chain clients (curl, Go, Java, GnuTLS) accept it; OpenSSL's default, Node and Python do not.`,
+      `The path ends at ${who}, which is in the trust store (${c.store}) but is not a self-signed root: only partial-chain clients (curl, Go, Java, GnuTLS, Python 3.13+) accept it; OpenSSL's default, Node and Python before 3.13 do not.`,
     remediation: () => "Install the self-signed root of this CA in the trust store too (strict clients need the path to end at a root).",
   },
   UNTRUSTED_ROOT: {

@@ -23,8 +23,8 @@ export const END_WORDS = {
 } as const;
 
 export const MODEL_WORDS = {
-  strict: "strict: the path must end at a trusted root (OpenSSL's default, Node, Python)",
-  "partial-chain": "partial-chain: any trusted certificate may end the path (curl, Go, Java, GnuTLS)",
+  strict: "strict: the path must end at a trusted root (OpenSSL's default, Node, Python < 3.13)",
+  "partial-chain": "partial-chain: any trusted certificate may end the path (curl, Go, Java, GnuTLS, Python 3.13+)",
 } as const;
 
 /** The catalog title of a finding code ("Issuer not found"), or the code itself when unknown. */
@@ -196,7 +196,7 @@ export function whySentence(result: ChainResult): string {
     case "SELF_SIGNED":
       return `It is not trusted: the certificate is self-signed and is not in the trust store${also}.`;
     case "PARTIAL_CHAIN_ANCHOR":
-      return `Strict clients (OpenSSL's default, Node, Python) reject it: the path ends at ${quoted(top.subject)}, which is in the trust store but is not a root; only partial-chain clients (curl, Go, Java, GnuTLS) accept that${also}.`;
+      return `Strict clients (OpenSSL's default, Node, Python before 3.13) reject it: the path ends at ${quoted(top.subject)}, which is in the trust store but is not a root; only partial-chain clients (curl, Go, Java, GnuTLS, Python 3.13+) accept that${also}.`;
     default:
       return `It is not trusted: ${head.message}${moreSentence}`;
   }
@@ -207,11 +207,6 @@ const SERVER_FIX = {
   tabpy: "make TabPy send its intermediates (TABPY_CERTIFICATE_FILE)",
   tls: "make the server send its intermediates",
 } as const;
-
-function itemWords(item: InstallItem): string {
-  // The advisor describes an unknown root above a loop in words ("the self-signed root CA above …").
-  return item.sha256 === null && item.subject.startsWith("the ") ? item.subject : `the ${item.role} ${quoted(item.subject)}`;
-}
 
 /** The lead-in of the list of failures no installed certificate fixes. */
 export function cannotFixLead(result: ChainResult): string {
@@ -265,7 +260,7 @@ export function installSourceWords(item: InstallItem): string {
     case "store":
       return "in the trust store chaincheck checked against";
     case "unknown":
-      return "not held by chaincheck: the steps say where to get it";
+      return "not held by chaincheck";
   }
 }
 
@@ -291,11 +286,13 @@ export function fixSentence(result: ChainResult): string | null {
   if (result.status === "pass") return null;
   if (result.status === "warn") return "Nothing blocks Tableau now; the warnings below say what to tidy up.";
   const sentences: string[] = [];
+  if (r.reorder) sentences.push("To fix it, write the file leaf first (the command is below).");
   if (r.install.length > 0) {
-    const items = r.install.map(itemWords);
-    const list = items.length > 1 ? `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}` : items[0]!;
+    // Named in "What to do" just below: here the count and the roles only.
+    const roles = [...new Set(r.install.map((i) => i.role))].join(" and ");
+    const what = r.install.length === 1 ? `the missing ${roles}` : `${r.install.length} certificates (${roles})`;
     const server = r.serverSide.length > 0 ? `, or ${SERVER_FIX[result.service ?? "tls"]}` : "";
-    sentences.push(`To fix it, install ${list} on the Tableau machine${server}.`);
+    sentences.push(`${r.reorder ? "Then install" : "To fix it, install"} ${what} on the Tableau machine${server}.`);
   }
   if (r.recheck) {
     sentences.push(`This check used ${r.recheck.checked}: if Tableau connects with ${r.recheck.servername}, run chaincheck again with --servername ${r.recheck.servername}; if it must connect to ${r.recheck.checked}, the certificate must be reissued to cover it.`);
@@ -304,5 +301,5 @@ export function fixSentence(result: ChainResult): string | null {
   if (codes.length > 0) {
     sentences.push(`${r.install.length > 0 || r.recheck ? "Also, no" : "No"} certificate you install fixes ${codes.join(", ")}: the certificate or the server must change.`);
   }
-  return sentences.length ? `${sentences.join(" ")} See "What to do".` : null;
+  return sentences.length ? sentences.join(" ") : null;
 }
