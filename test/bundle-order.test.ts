@@ -105,6 +105,8 @@ describe("bundle order (verify): the server's certificate found by structure", (
     expect(out.stdout).to.match(/Fix the server's file first: its certificate is #2; write #2, #1 in this order/);
     expect(out.stdout.split("\n")).to.include(`      chaincheck verify ${file} --format pem > ${join(dir, "bundle-ordered.pem")}`);
     expect(out.stdout).to.include("Once the file is in order (leaf first), the server will send 2 certificates");
+    await runCli(["verify", file, ...COMMON, "--report", join(dir, "r.html"), "--quiet"]);
+    expect(readFileSync(join(dir, "r.html"), "utf8")).to.include(`<pre>chaincheck verify ${file} --format pem &gt; ${join(dir, "bundle-ordered.pem")}</pre>`);
   });
 
   it("the printed command writes the corrected file: it then passes, for chaincheck and for openssl", async function () {

@@ -43,7 +43,7 @@ export function addCheckOptions(command: Command): Command {
   return command
     .option("--ca-file <file>", "trust these CA certificates instead of the system store (repeatable)", collect, [])
     .option("--at <time>", "validation time, ISO 8601 (default: now)")
-    .option("--partial-chain", "model partial-chain clients (curl, Go, Java, GnuTLS): any trusted certificate ends a path")
+    .option("--partial-chain", "model partial-chain clients (curl, Go, Java, GnuTLS, Python >= 3.13): any trusted certificate ends a path")
     .option("--warn-days <n>", "warn when a certificate on the path expires within N days", "30")
     .option("--min-days <n>", "fail when a certificate on the path expires within N days (rollout gate; default: off)")
     .option("--expect-issuer <subject>", "fail unless the leaf's issuer is SUBJECT (RFC 4514 as printed, e.g. \"CN=Corp Issuing CA, O=Corp\"; case and spaces ignored)")

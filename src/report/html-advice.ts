@@ -52,8 +52,11 @@ function platformLabel(targetOs: string): string {
 export function adviceHtml(result: ChainResult): string {
   const r = result.remediation;
   const parts: string[] = [];
+  if (r.reorder) {
+    parts.push(`<p><b>Fix the server's file first</b>: its certificate is #${r.reorder.leafPosition}; write ${esc(r.reorder.order.map((n) => `#${n}`).join(", "))} in this order (leaf first, every certificate kept), then point the server at the new file and restart it:</p><pre>${esc(r.reorder.command)}</pre>`);
+  }
   if (r.install.length > 0) {
-    parts.push(`<p>Install these on the Tableau machine, in this order; this works for every client. Commands are for <b>${esc(platformLabel(r.targetOs))}</b>.</p>`);
+    parts.push(`<p>Install on the Tableau machine${r.install.length > 1 ? ", in this order" : ""} (works for every client). Commands are for <b>${esc(platformLabel(r.targetOs))}</b>.</p>`);
     parts.push(`<ol class="install">${r.install.map(itemHtml).join("\n")}</ol>`, stepsHtml(r.steps));
   }
   if (r.serverSide.length > 0) parts.push(`<p><b>Or fix it on the server</b> (every client then only needs the root):</p>`, stepsHtml(r.serverSide));
