@@ -197,8 +197,11 @@ export function whySentence(result: ChainResult): string {
       return `It is not trusted: the certificate is self-signed and is not in the trust store${also}.`;
     case "PARTIAL_CHAIN_ANCHOR":
       return `Strict clients (OpenSSL's default, Node, Python before 3.13) reject it: the path ends at ${quoted(top.subject)}, which is in the trust store but is not a root; only partial-chain clients (curl, Go, Java, GnuTLS, Python 3.13+) accept that${also}.`;
-    default:
-      return `It is not trusted: ${head.message}${moreSentence}`;
+    default: {
+      // A file whose server certificate is not first does not load at all: that comes before any trust question.
+      const lead = head.code === "CHAIN_ORDER" && result.bundle?.reordered ? "It cannot be served as it is." : "It is not trusted:";
+      return `${lead} ${head.message}${moreSentence}`;
+    }
   }
 }
 
