@@ -3,12 +3,13 @@
  * handshake shows (TLS version, OpenSSL's verdict, the service). Pure.
  */
 import type { Finding } from "./types.js";
-import { checkChain, type CheckInput } from "./check.js";
+import { evaluateChain, type CheckInput } from "./check.js";
+import type { OpensslProofPlan } from "./advise/openssl-proof.js";
 import { readCertificate } from "./cert/parse.js";
 import type { Certificate } from "./types.js";
 import { makeFinding } from "./findings/finding.js";
 import { emptyRemediation } from "./advise/advise.js";
-import { withFindings, type ChainResult, type ConnectionInfo } from "./result.js";
+import { withFindings, type ChainResult, type ConnectionInfo, type OpensslOpinion } from "./result.js";
 import type { ProbeOutcome, ProbeSuccess } from "./probe/types.js";
 
 export type LiveCheckInput = Omit<CheckInput, "target" | "service" | "presented" | "host"> & {
@@ -39,7 +40,13 @@ export function presentedOf(outcome: ProbeOutcome): Certificate[] {
 
 /** `presented`: the outcome's certificates when the caller parsed them already (see `presentedOf`). */
 export function liveResult(outcome: ProbeOutcome, input: LiveCheckInput, presented = presentedOf(outcome)): ChainResult {
-  return outcome.ok ? successResult(outcome, input, presented) : errorResult(outcome, input);
+  return liveEvaluation(outcome, input, presented).result;
+}
+
+/** The result, and what OpenSSL should be asked to confirm the what-if (see `evaluateChain`). */
+export function liveEvaluation(outcome: ProbeOutcome, input: LiveCheckInput, presented = presentedOf(outcome)): { result: ChainResult; plan: OpensslProofPlan | null } {
+  if (!outcome.ok) return { result: errorResult(outcome, input), plan: null };
+  return successResult(outcome, input, presented);
 }
 
 function errorResult(outcome: Extract<ProbeOutcome, { ok: false }>, input: LiveCheckInput): ChainResult {
@@ -72,12 +79,14 @@ function noChainResult(outcome: ProbeOutcome, input: LiveCheckInput, finding: Fi
   };
 }
 
-function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: Certificate[]): ChainResult {
-  const base = checkChain({ ...input, target: endpointOf(outcome), service: outcome.service.service, presented });
+function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: Certificate[]): { result: ChainResult; plan: OpensslProofPlan | null } {
+  // No --servername: the name checked is the target's own (an IP or an alias), maybe not the one Tableau will use.
+  const hostFromTarget = input.host === outcome.target.host;
+  const { result: base, plan } = evaluateChain({ ...input, target: endpointOf(outcome), service: outcome.service.service, presented, hostFromTarget });
   const extra: Finding[] = [];
   if (LEGACY_PROTOCOLS.has(outcome.tls.protocol)) extra.push(makeFinding("LEGACY_TLS_VERSION", null, { protocol: outcome.tls.protocol }));
-  const disagreement = input.opensslComparable ? compareWithOpenssl(base, outcome, input.partialChain) : null;
-  if (disagreement) extra.push(disagreement);
+  const opinion = opensslOpinion(base, outcome, input);
+  if (opinion?.comparison === "differs") extra.push(disagreement(base, opinion));
   const connection: ConnectionInfo = {
     endpoint: endpointOf(outcome),
     order: outcome.order,
@@ -86,20 +95,32 @@ function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: 
     ocspStapled: outcome.tls.ocspStapled,
     servername: outcome.tls.servername,
     serviceDetail: outcome.service.detail,
-    openssl: outcome.openssl ?? null,
+    openssl: opinion,
     elapsedMs: Math.round(outcome.elapsedMs),
   };
   if (outcome.service.tabpy?.httpStatus === 401 && !input.authUser) extra.push(makeFinding("AUTH_REQUIRED", null, {}));
-  return { ...withFindings(base, extra), connection };
+  return { result: { ...withFindings(base, extra), connection }, plan };
 }
 
-/** OPENSSL_DISAGREES when OpenSSL's handshake verdict differs from chaincheck's verdict on the chain itself. */
-function compareWithOpenssl(result: ChainResult, outcome: ProbeSuccess, partialChain: boolean): Finding | null {
-  if (!outcome.openssl || partialChain) return null;
-  const chainErrors = result.findings.filter((f) => f.severity === "error" && !NOT_COMPARED.has(f.code));
-  const oursOk = chainErrors.length === 0 && result.path !== null;
-  if (oursOk === outcome.openssl.authorized) return null;
-  const ours = oursOk ? "the chain is trusted" : `not trusted (${chainErrors.map((f) => f.code).join(", ")})`;
-  const openssl = outcome.openssl.authorized ? "trusted" : `not trusted (${outcome.openssl.reason ?? "no reason given"})`;
+/** chaincheck's verdict on the chain itself: errors other than the name, the probe's lowered security level or a gate. */
+function chainErrors(result: ChainResult): Finding[] {
+  return result.findings.filter((f) => f.severity === "error" && !NOT_COMPARED.has(f.code));
+}
+
+/** OpenSSL's verdict from the handshake, and how it compares with chaincheck's verdict on the chain itself. */
+function opensslOpinion(result: ChainResult, outcome: ProbeSuccess, input: LiveCheckInput): OpensslOpinion | null {
+  if (!outcome.openssl) return null;
+  const { authorized, reason } = outcome.openssl;
+  if (!input.opensslComparable) return { authorized, reason, comparison: "other-time" };
+  if (input.partialChain) return { authorized, reason, comparison: "other-model" };
+  const oursOk = chainErrors(result).length === 0 && result.path !== null;
+  return { authorized, reason, comparison: oursOk === authorized ? "agrees" : "differs" };
+}
+
+/** OPENSSL_DISAGREES: both verdicts on the chain, with chaincheck's reasons. */
+function disagreement(result: ChainResult, opinion: OpensslOpinion): Finding {
+  const errors = chainErrors(result);
+  const ours = errors.length === 0 ? "the chain is trusted" : `not trusted (${errors.map((f) => f.code).join(", ")})`;
+  const openssl = opinion.authorized ? "trusted" : `not trusted (${opinion.reason ?? "no reason given"})`;
   return makeFinding("OPENSSL_DISAGREES", null, { ours, openssl });
 }

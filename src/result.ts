@@ -31,6 +31,21 @@ export interface PathCertificate {
   readonly source: "presented" | "store" | "held";
 }
 
+/**
+ * OpenSSL's second opinion: what Node's OpenSSL said of the chain in the probe's handshake, against the same trust
+ * store, at the current time, at security level 0 (to see weak servers), without the host name.
+ */
+export interface OpensslOpinion {
+  readonly authorized: boolean;
+  readonly reason: string | null;
+  /**
+   * How chaincheck's verdict on the chain itself (host name, weak-crypto and gate findings left out) compares:
+   * "agrees", "differs" (OPENSSL_DISAGREES), or not compared because chaincheck validated at another time (--at)
+   * or under another model (--partial-chain; OpenSSL's handshake is strict).
+   */
+  readonly comparison: "agrees" | "differs" | "other-time" | "other-model";
+}
+
 /** What the live probe saw besides the chain (absent for `verify`). */
 export interface ConnectionInfo {
   /** The address probed, e.g. "127.0.0.1:9004". */
@@ -43,8 +58,8 @@ export interface ConnectionInfo {
   readonly servername: string | null;
   /** What answered: "Rserve 0103 QAP1 (TLS)", "TabPy 2.13.0, authentication on", ... */
   readonly serviceDetail: string | null;
-  /** OpenSSL's verdict from the same handshake against the same trust store. */
-  readonly openssl: { readonly authorized: boolean; readonly reason: string | null } | null;
+  /** OpenSSL's verdict from the same handshake against the same trust store (chain only: the host name is not compared). */
+  readonly openssl: OpensslOpinion | null;
   readonly elapsedMs: number;
 }
 
@@ -63,6 +78,21 @@ export interface ExtensionConnection {
   /** "Sign in with username and password" in Tableau (`is_auth_enabled`). */
   readonly authentication: boolean;
   readonly username?: string;
+}
+
+/** `verify` only: the input file(s) as read, and the order a server must load them in. */
+export interface BundleInfo {
+  /** Format of FILE: "pem", "der", "pkcs7" or "pkcs12". */
+  readonly format: string;
+  /** The server's certificate was not first: `presented` is the corrected order (CHAIN_ORDER says so). */
+  readonly reordered: boolean;
+  /**
+   * Every certificate of FILE and the --chain files in the order a server must load them: the leaf, each issuer
+   * after the certificate it issued, then the rest; `position` is 1-based in the input (FILE first).
+   */
+  readonly order: readonly { readonly position: number; readonly sha256: string }[];
+  /** Certificates of the input the server does not send (Rserve sends only the first), in that order. */
+  readonly unsent: readonly PresentedCertificate[];
 }
 
 export interface ChainResult {
@@ -93,6 +123,8 @@ export interface ChainResult {
   readonly findings: readonly Finding[];
   readonly remediation: Remediation;
   readonly connection?: ConnectionInfo;
+  /** `verify` only: the input's certificates and their order. */
+  readonly bundle?: BundleInfo;
   /** Live TabPy/Rserve results: what to enter in Tableau. */
   readonly tableau?: TableauSetup;
   /** `chaincheck tableau`: the Tableau site whose analytics-extension connection this result checks. */

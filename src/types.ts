@@ -152,14 +152,31 @@ export type Service = "tabpy" | "rserve" | "tls";
 
 export type Status = "pass" | "warn" | "fail" | "error";
 
+/**
+ * Where chaincheck got a certificate it advises installing: `presented` (the server sent it), `aia` (downloaded
+ * from a caIssuers URL with --aia), `held` (given by the user: --intermediates, --ca-file, the unsent rest of
+ * the file), `store` (the trust store chaincheck checked against), `unknown` (not held: it must be obtained).
+ */
+export type InstallSource = "presented" | "aia" | "held" | "store" | "unknown";
+
 /** A certificate the client must install, in the order to install. */
 export interface InstallItem {
   readonly role: "root" | "intermediate" | "leaf";
   readonly subject: string;
   readonly sha256: string | null;
   readonly pem: string | null;
+  readonly source: InstallSource;
+  /**
+   * A root or self-signed certificate whose only source is the server or an AIA download: nothing vouches for
+   * it, so its SHA-256 must be confirmed with its owner over another channel before it is trusted.
+   */
+  readonly confirmOutOfBand: boolean;
+  /** The URL it was downloaded from (source `aia`). */
+  readonly downloadedFrom?: string;
   /** Where to get it when chaincheck does not hold it (CA administrator, AIA URL). */
   readonly obtainFrom?: string;
+  /** AIA caIssuers URLs that publish a certificate chaincheck does not hold (`--aia` downloads them). */
+  readonly publishedAt?: readonly string[];
   /** subjectKeyIdentifier of the certificate to obtain, when known from the child's AKI. */
   readonly keyId?: string;
 }
@@ -182,4 +199,40 @@ export interface Remediation {
   readonly serverSide: readonly string[];
   /** Failures no installed certificate can fix, with what to reissue or change. */
   readonly cannotFix: readonly string[];
+  /** `verify` of a file whose server certificate is not first: the corrected order and the command that writes it. */
+  readonly reorder?: FileReorder;
+  /** A live check by IP or an alias the certificate does not cover: the name to check instead (--servername). */
+  readonly recheck?: NameRecheck;
+  /** OpenSSL's checks of the what-if (loopback handshakes), in the order run; absent when none ran. */
+  readonly opensslProof?: readonly OpensslProofCheck[];
+}
+
+/**
+ * One OpenSSL check of the what-if: a loopback TLS handshake presenting the chain to Node's OpenSSL client, which
+ * trusts the store plus a set of anchors: `advised` (the install set) or `path` (every certificate of chaincheck's
+ * proven path, tried when OpenSSL rejected the advised set).
+ */
+export interface OpensslProofCheck {
+  readonly anchors: "advised" | "path";
+  readonly verdict: "accepted" | "rejected" | "unavailable";
+  /** OpenSSL's verify error (rejected) or why the check could not run (unavailable). */
+  readonly reason: string | null;
+}
+
+/** The host name checked came from the target (an IP or an alias), and the certificate names DNS names. */
+export interface NameRecheck {
+  /** The name or IP that was checked. */
+  readonly checked: string;
+  /** A name of the certificate to pass as --servername (the name Tableau will be configured with). */
+  readonly servername: string;
+}
+
+/** How to rewrite a certificate file whose server certificate is not first. */
+export interface FileReorder {
+  /** 1-based position of the server's certificate in the input. */
+  readonly leafPosition: number;
+  /** The input positions in the order to write them. */
+  readonly order: readonly number[];
+  /** A command that writes the corrected file (PEM, certificates only). */
+  readonly command: string;
 }

@@ -191,7 +191,7 @@ describe("AIA downloads are bounded: one deadline, in parallel, a cap on URLs", 
     const leaf = parseCertificate((await leafWith([`${base}/int.der`])).der);
     const fetched = await fetchMissingIssuers([leaf], { hasIssuer: issuerAvailable(anchorsOf([parseCertificate(root.der)])) });
     expect(fetched.certificates.map((c) => c.subject)).to.deep.equal(["CN=AIA Bound Intermediate"]);
-    expect(fetched.sources.get(fetched.certificates[0]!.sha256)).to.equal(`${base}/int.der`);
+    expect(fetched.origins.get(fetched.certificates[0]!.sha256)).to.equal(`${base}/int.der`);
     routes.set("/int.der", dripping);
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error("watchdog")), 100);

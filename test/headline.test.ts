@@ -34,7 +34,7 @@ describe("headline ranking (src/findings)", () => {
     [["EXPIRES_TOO_SOON", "CHAIN_DIFFERS", "PIN_MISMATCH"], "PIN_MISMATCH"],
     [["EXPIRES_TOO_SOON", "CHAIN_DIFFERS"], "CHAIN_DIFFERS"],
     [["EXPIRING_SOON", "EXPIRES_TOO_SOON"], "EXPIRES_TOO_SOON"],
-    [["EXPIRING_SOON", "CHAIN_ORDER"], null],
+    [["EXPIRING_SOON", "EXTRA_CERTIFICATE"], null],
     [["WEAK_SIGNATURE_ALGORITHM", "ISSUER_NOT_FOUND"], "WEAK_SIGNATURE_ALGORITHM"],
   ];
   for (const [codes, want] of ROWS) {

@@ -81,7 +81,7 @@ describe("text report: layout", () => {
     const connection: ConnectionInfo = {
       endpoint: "192.0.2.10:6311", order: "wire", protocol: "TLSv1.3", cipher: "TLS_AES_256_GCM_SHA384", ocspStapled: false,
       servername: "rserve.chaincheck.test", serviceDetail: "Rserve 0103 QAP1 (TLS)",
-      openssl: { authorized: false, reason: "UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate" }, elapsedMs: 12,
+      openssl: { authorized: false, reason: "UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate", comparison: "agrees" }, elapsedMs: 12,
     };
     const result: ChainResult = { ...resultOf("leaf-only-missing-intermediate", "rserve.chaincheck.test:6311", "rserve"), connection };
     const text = renderResultText(result, { palette: PLAIN });

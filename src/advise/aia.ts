@@ -33,8 +33,8 @@ export interface AiaOptions {
 
 export interface AiaFetch {
   readonly certificates: Certificate[];
-  /** The URL each fetched certificate came from, by SHA-256. */
-  readonly sources: ReadonlyMap<string, string>;
+  /** The URL each downloaded certificate came from, by SHA-256 (the advice labels plain-HTTP downloads). */
+  readonly origins: ReadonlyMap<string, string>;
   /** Every URL that failed or was not tried, with a one-line reason. */
   readonly errors: { readonly url: string; readonly reason: string }[];
 }
@@ -77,7 +77,7 @@ export async function fetchMissingIssuers(start: readonly Certificate[], options
   const maxUrls = options.maxUrls ?? AIA_LIMITS.urls;
   const known = [...start];
   const fetched: Certificate[] = [];
-  const sources = new Map<string, string>();
+  const origins = new Map<string, string>();
   const errors: { url: string; reason: string }[] = [];
   const tried = new Set<string>();
   for (let round = 0; round < (options.maxRounds ?? AIA_LIMITS.rounds); round++) {
@@ -105,11 +105,11 @@ export async function fetchMissingIssuers(start: readonly Certificate[], options
         if (known.some((k) => k.sha256 === cert.sha256)) continue;
         known.push(cert);
         fetched.push(cert);
-        sources.set(cert.sha256, url);
+        origins.set(cert.sha256, url);
       }
     });
   }
-  return { certificates: fetched, sources, errors };
+  return { certificates: fetched, origins, errors };
 }
 
 /** `hasIssuer` for `fetchMissingIssuers`: an issuer name is available when trusted or already known. */

@@ -17,6 +17,8 @@ Output:
   -v, --verbose    adds PEM blocks, extensions (basic constraints, key usage, EKU, name
                    constraints, AIA), every SAN and full fingerprints
   --format json    the result document for scripts (schemaVersion 1); junit and sarif for CI
+  --format pem     the certificates only, leaf first (live: as sent; verify: the order a server
+                   must load them in), for openssl x509/verify or a server's certificate file
   --report FILE    a support file: FILE.html is a self-contained page, else JSON
   Colour only on a terminal; NO_COLOR=1 or --no-color turn it off, FORCE_COLOR=1 forces it.`;
 

@@ -55,6 +55,8 @@ export async function renderResults(
       const { renderSarif } = await import("../report/sarif.js");
       return renderSarif(results, { version, ...(context.origins ? { origins: context.origins } : {}) });
     }
+    case "pem":
+      return (await import("../report/pem.js")).renderPem(results);
     case "text": {
       const { PLAIN, renderQuietLine, renderResultText } = await textReport();
       if (context.renderText) return context.renderText(results, { palette: palette ?? PLAIN, verbose: flags.verbose ?? false, quiet: flags.quiet ?? false });

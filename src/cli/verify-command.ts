@@ -61,6 +61,8 @@ export async function executeVerify(file: string, flags: CheckFlags & VerifyOnly
       warnDays: settings.warnDays,
       targetOs: settings.targetOs,
       aia: flags.aia === true,
+      saveAnchors: flags.saveAnchors !== undefined,
+      atGiven: flags.at !== undefined,
       read: settings.inputs.read,
     },
     trust,

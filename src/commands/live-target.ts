@@ -7,10 +7,11 @@
 import type { Certificate, Finding } from "../types.js";
 import { aiaFindings, fetchMissingIssuers, issuerAvailable, type AiaFetch } from "../advise/aia.js";
 import { tableauSetup } from "../advise/tableau.js";
-import { parseCertificate } from "../cert/parse.js";
-import { liveResult, presentedOf, type LiveCheckInput } from "../live.js";
+import { readCertificate } from "../cert/parse.js";
+import { liveEvaluation, liveResult, presentedOf, type LiveCheckInput } from "../live.js";
 import { probe } from "../probe/probe.js";
 import type { ProbeOptions, ProbeOutcome, ProbeTarget } from "../probe/types.js";
+import { provenByOpenssl } from "./openssl-proof.js";
 import { withFindings, type ChainResult } from "../result.js";
 import { checkCredentials, type Credentials } from "./credentials.js";
 import { probeFindings } from "./probe-findings.js";
@@ -38,9 +39,9 @@ export async function checkLiveTarget(target: ProbeTarget, host: string, options
   let aia: Promise<AiaFetch> | undefined;
   const onChain = settings.aia
     ? (presented: readonly Uint8Array[]) => {
-      const parsed = parseAll(presented);
-      if (!parsed) return;
-      aia = downloadIssuers(parsed, settings, deadline, options.signal);
+      // An unreadable certificate has no AIA to follow; the validator reports it.
+      const readable = presented.map((der) => readCertificate(der)).filter((c) => !c.unreadable);
+      aia = downloadIssuers(readable, settings, deadline, options.signal);
       // Awaited below, unless the probe itself is aborted first: then its rejection is expected, not unhandled.
       aia.catch(() => undefined);
     }
@@ -60,15 +61,22 @@ export async function judgeLiveTarget(
   const presented = presentedOf(outcome);
   let held = settings.heldIntermediates ?? [];
   let aiaFailures: Finding[] = [];
-  if (settings.aia && typeof presented !== "string" && outcome.ok) {
+  let downloaded: ReadonlyMap<string, string> = new Map();
+  if (settings.aia && outcome.ok) {
     const fetched = await (budget.aia ?? downloadIssuers(presented, settings, budget.deadline, probeOptions.signal));
     held = [...held, ...fetched.certificates];
     aiaFailures = aiaFindings(fetched);
+    downloaded = fetched.origins;
   }
   const user = settings.credentials?.username;
-  let result = withFindings(liveResult(outcome, { ...settings, host, heldIntermediates: held, ...(user ? { authUser: user } : {}) }, presented), aiaFailures);
+  const advice = { ...settings.advice, downloaded, aia: settings.aia };
+  const input = { ...settings, host, heldIntermediates: held, advice, ...(user ? { authUser: user } : {}) };
+  const judged = await provenByOpenssl(
+    (opensslProof) => liveEvaluation(outcome, opensslProof ? { ...input, opensslProof } : input, presented), probeOptions.ca ?? [], settings.opensslComparable,
+  );
+  let result = withFindings(judged, aiaFailures);
   if (!outcome.ok) return result;
-  result = withFindings(result, probeFindings(outcome, probeOptions.service, typeof presented === "string" ? [] : presented));
+  result = withFindings(result, probeFindings(outcome, probeOptions.service, presented));
   if (settings.credentials) {
     result = await checkCredentials(result, outcome, probeOptions, settings.credentials, settings.sendCredentialsUntrusted, budget.deadline);
   }
@@ -93,13 +101,4 @@ function downloadIssuers(presented: readonly Certificate[], settings: LiveTarget
     deadline,
     ...(signal ? { signal } : {}),
   });
-}
-
-/** The chain parsed, or undefined when a certificate cannot be (the validator then reports it; nothing to fetch for). */
-function parseAll(presented: readonly Uint8Array[]): Certificate[] | undefined {
-  try {
-    return presented.map((der) => parseCertificate(der));
-  } catch {
-    return undefined;
-  }
 }

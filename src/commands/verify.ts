@@ -4,7 +4,9 @@
  */
 import { aiaFindings, fetchMissingIssuers, issuerAvailable } from "../advise/aia.js";
 import type { TargetOs } from "../advise/platforms.js";
-import { checkChain } from "../check.js";
+import { serverPresentation } from "../bundle-order.js";
+import { evaluateChain, type CheckInput } from "../check.js";
+import { provenByOpenssl } from "./openssl-proof.js";
 import { withFindings, type ChainResult } from "../result.js";
 import type { ReadOptions } from "../input/read.js";
 import { loadCertificates, loadMany } from "./certificates.js";
@@ -23,20 +25,22 @@ export interface VerifyRequest {
   readonly read: ReadOptions;
   /** `--aia`: fetch missing issuers from their caIssuers URLs (held, never presented). */
   readonly aia?: boolean;
+  /** `--save-anchors` will write the PEM files (the advice needs no conversion step). */
+  readonly saveAnchors?: boolean;
+  /** `--at` was given: OpenSSL's loopback check (always at the current time) is then not comparable. */
+  readonly atGiven?: boolean;
 }
 
 export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): Promise<ChainResult> {
   const main = await loadCertificates(request.file, request.read);
   const bundle = [...main.certificates, ...(await loadMany(request.chain, request.read))];
   const held = await loadMany(request.intermediates, request.read);
-  // Rserve loads tls.cert with SSL_CTX_use_certificate_file: only the first certificate is sent.
-  const presented = request.service === "rserve" ? bundle.slice(0, 1) : bundle;
-  const unsent = request.service === "rserve" ? bundle.slice(1) : [];
+  const { order, presented, unsent } = serverPresentation(bundle, main.format, request.service);
   const known = [...unsent, ...main.held, ...held];
   const fetched = request.aia
     ? await fetchMissingIssuers([...presented, ...known], { hasIssuer: issuerAvailable(trust.anchors) })
-    : { certificates: [], errors: [] };
-  const result = checkChain({
+    : { certificates: [], origins: new Map<string, string>(), errors: [] };
+  const input: CheckInput = {
     target: request.file,
     service: request.service,
     presented,
@@ -47,8 +51,16 @@ export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): 
     warnDays: request.warnDays,
     heldIntermediates: [...known, ...fetched.certificates],
     storeIntermediates: trust.intermediates,
+    bundle: { paths: [request.file, ...request.chain], format: main.format, order, unsent },
     targetOs: request.targetOs,
-    inputWasDer: main.format === "der",
-  });
+    advice: {
+      downloaded: fetched.origins,
+      aia: request.aia === true,
+      ...(main.format === "der" ? { derFile: request.file } : {}),
+      savesAnchors: request.saveAnchors === true,
+    },
+  };
+  // OpenSSL verifies at the current time: its verdict is comparable unless --at moved the validation time.
+  const result = await provenByOpenssl((opensslProof) => evaluateChain({ ...input, ...(opensslProof ? { opensslProof } : {}) }), trust.store.pems(), request.atGiven !== true);
   return withFindings(result, aiaFindings(fetched));
 }

@@ -27,7 +27,8 @@ export interface FindingContexts {
   EXPIRED: { notAfter: string; at: string };
   NOT_YET_VALID: { notBefore: string; at: string };
   EXPIRING_SOON: { notAfter: string; days: number; warnDays: number };
-  HOSTNAME_MISMATCH: { host: string; names: readonly string[]; cnOnly: boolean };
+  /** `rerun`: the live check took `host` from the target (an IP or an alias), and this certificate name can be checked instead. */
+  HOSTNAME_MISMATCH: { host: string; names: readonly string[]; cnOnly: boolean; rerun?: { readonly servername: string; readonly ip: boolean } };
   HOSTNAME_NOT_CHECKED: Record<string, never>;
   WEAK_SIGNATURE_ALGORITHM: { algorithm: string };
   /** `rule`: OpenSSL's security level 2 (RSA/DSA < 2048, EC < 224 bits), or DSA, which most clients lack. */
@@ -36,7 +37,8 @@ export interface FindingContexts {
   /** The certificate's issuer Name equals `issuer`'s subject only once normalised (RFC 5280 §7.1). */
   ISSUER_NAME_NOT_EXACT: { issuer: string; issuerSha256: string };
   LEAF_ONLY: Record<string, never>;
-  CHAIN_ORDER: { position: number };
+  /** `position`: a certificate that certifies none sent before it. With `leafAt`: the server's own certificate is not first in the file. */
+  CHAIN_ORDER: { position: number; leafAt?: number; order?: readonly number[]; command?: string };
   EXTRA_CERTIFICATE: { position: number };
   ROOT_PRESENTED: { position: number };
   DUPLICATE_CERTIFICATE: { positions: readonly number[] };
@@ -94,9 +96,10 @@ export interface NamedCert {
 }
 
 export interface FindingInfo<Ctx> {
+  /** The code's severity (the most serious one when `severityOf` can lower it). */
   readonly severity: Severity;
-  /** When the evidence decides the severity (`severity` is then the usual one, as the README lists it). */
-  readonly severityFor?: (ctx: Ctx) => Severity;
+  /** A severity that depends on the evidence, when one code covers a fatal and a tolerable case. */
+  readonly severityOf?: (ctx: Ctx) => Severity;
   /** Specificity: the headline is the error with the highest rank (rustls/webpki `most_specific`). */
   readonly rank: number;
   /**
@@ -138,8 +141,9 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
       c.cnOnly
         ? `${who} names ${c.host} only in its subject common name; clients ignore the CN and its subjectAltName lists: ${list(c.names)}.`
         : `${who} is not valid for ${c.host}; it is valid for: ${list(c.names, "no DNS or IP names")}.`,
-    remediation: (c) =>
-      `Reissue the certificate with a subjectAltName that contains ${c.host}, or configure Tableau with a name the certificate is valid for${c.names.length ? ` (${list(c.names)})` : ""}.`,
+    remediation: (c) => c.rerun
+      ? `This check used ${c.host}, the ${c.rerun.ip ? "IP address" : "name"} you probed. If Tableau connects with a name the certificate is valid for (${list(c.names)}), run chaincheck again with --servername ${c.rerun.servername} to check that name; if Tableau must connect to ${c.host}, reissue the certificate with a subjectAltName that contains ${c.host}.`
+      : `Reissue the certificate with a subjectAltName that contains ${c.host}, or configure Tableau with a name the certificate is valid for${c.names.length ? ` (${list(c.names)})` : ""}.`,
   },
   BAD_SIGNATURE: {
     severity: "error", rank: 260, title: "Signature does not verify",
@@ -264,9 +268,16 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
     remediation: () => "Renew it before it expires and deploy the new certificate.",
   },
   CHAIN_ORDER: {
-    severity: "warning", rank: 40, title: "Chain out of order",
-    message: (c, who) => `Certificate #${c.position} ${who} does not certify the certificate sent before it.`,
-    remediation: () => "Put the certificates in order in the server's file: leaf first, then each issuer.",
+    // An error when the server's certificate is not first (the server does not start); a warning for intermediates
+    // out of order (clients re-sort them). Ranked below the date errors, above the name: nothing else matters while
+    // the server cannot load its file.
+    severity: "error", severityOf: (c) => (c.leafAt ? "error" : "warning"), rank: 285, title: "Chain out of order",
+    message: (c, who) => c.leafAt
+      ? `The server's own certificate ${who} is #${c.leafAt} in the file, not first: TabPy (Python's load_cert_chain), Rserve and most servers pair the private key with the first certificate and refuse to start ("key values mismatch"). chaincheck judged the corrected order: ${(c.order ?? []).map((p) => `#${p}`).join(", ")} of the file.`
+      : `Certificate #${c.position} ${who} does not certify the certificate sent before it.`,
+    remediation: (c) => c.leafAt
+      ? `Write the file leaf first, then each issuer${c.command ? ` (this writes it: ${c.command})` : ""}, point the server at the new file and restart it. Keep every certificate: the server's own certificate must stay, first.`
+      : "Put the certificates in order in the server's file: leaf first, then each issuer.",
   },
   EXTRA_CERTIFICATE: {
     severity: "warning", rank: 35, title: "Certificate not on the path",
@@ -387,8 +398,8 @@ export const FINDINGS: { readonly [C in FindingCode]: FindingInfo<FindingContext
     remediation: () => "Renew this certificate (for an intermediate or root, get the CA's current one) and deploy it before rolling out.",
   },
   TABLEAU_SSL_DISABLED: {
-    severity: "warning", rank: 85, title: "Tableau connects without SSL",
-    severityFor: (c) => (c.authentication ? "error" : "warning"),
+    severity: "error", rank: 85, title: "Tableau connects without SSL",
+    severityOf: (c) => (c.authentication ? "error" : "warning"),
     message: (c) => `Tableau has "Require SSL" off for the connection "${c.connection}" on site "${c.site}": Tableau talks to it in clear${c.authentication ? ", and sends the connection's user name and password in clear" : ""}.`,
     remediation: () => "Serve TLS on the extension (TabPy: TABPY_TRANSFER_PROTOCOL = https with a certificate; Rserve: qap.tls.port) and turn on Require SSL for the connection in the site's Settings > Extensions; the result above says whether Tableau will trust its chain.",
   },

@@ -12,7 +12,7 @@ export function makeFinding<C extends FindingCode>(code: C, cert: NamedCert | nu
   const who = cert ? nameCert(cert) : "the chain";
   return {
     code,
-    severity: info.severityFor?.(context) ?? info.severity,
+    severity: info.severityOf?.(context) ?? info.severity,
     message: info.message(context, who),
     remediation: info.remediation(context, who),
     certificate: cert ? cert.sha256 : null,

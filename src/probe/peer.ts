@@ -22,18 +22,26 @@ export function walkPeerStack(first: X509Certificate | undefined): Uint8Array[] 
   return out;
 }
 
+/**
+ * OpenSSL's verify result from the socket's internal handle (Node's public API has it only after a completed
+ * handshake): null when the chain verified, undefined when the handle cannot say (closed, or Node changed).
+ */
+export function handleVerifyError(secure: TLSSocket): (Error & { code?: string }) | null | undefined {
+  const handle = (secure as unknown as { _handle?: { verifyError?: () => (Error & { code?: string }) | null } })._handle;
+  if (typeof handle?.verifyError !== "function") return undefined;
+  try {
+    return handle.verifyError();
+  } catch {
+    return undefined;
+  }
+}
+
 /** OpenSSL's verify result. The code may be UNSPECIFIED while the message is precise (FACTS): keep both. */
 export function opensslVerdict(secure: TLSSocket): { authorized: boolean; reason: string | null } {
   if (secure.authorized) return { authorized: true, reason: null };
   const code = secure.authorizationError ? String(secure.authorizationError) : null;
   // Node keeps only the code; its internal handle still has the full verify error.
-  const handle = (secure as unknown as { _handle?: { verifyError?: () => (Error & { code?: string }) | null } })._handle;
-  let message: string | undefined;
-  try {
-    message = handle?.verifyError?.()?.message;
-  } catch {
-    message = undefined;
-  }
+  const message = handleVerifyError(secure)?.message;
   if (message && code && code !== "UNSPECIFIED" && code !== message) return { authorized: false, reason: `${code}: ${message}` };
   return { authorized: false, reason: message ?? code };
 }

@@ -7,6 +7,7 @@
 export const CONTENT = { changeCipherSpec: 20, alert: 21, handshake: 22, applicationData: 23 } as const;
 /** Handshake message types the parser cares about (RFC 8446 §4, RFC 5246 §7.4). */
 export const HANDSHAKE = {
+  clientHello: 1,
   serverHello: 2,
   encryptedExtensions: 8,
   certificate: 11,
@@ -192,6 +193,48 @@ function readCertificateEntries(list: Reader, tls13: boolean, truncated = false)
     if (!truncated || !(err instanceof WireFormatError) || /empty certificate entry/.test(err.message)) throw err;
   }
   return certificates;
+}
+
+export interface ClientHello {
+  readonly version: number;
+  readonly random: Buffer;
+  readonly cipherSuites: readonly number[];
+  /** Extension bodies by type, as sent. */
+  readonly extensions: ReadonlyMap<number, Buffer>;
+}
+
+/** Parses a ClientHello body (RFC 5246 §7.4.1.2, RFC 8446 §4.1.2): what a server needs to answer it. */
+export function parseClientHello(body: Buffer): ClientHello {
+  const r = new Reader(body, "ClientHello");
+  const version = r.u16();
+  const random = r.bytes(32);
+  r.bytes(r.u8()); // legacy_session_id
+  const suites = new Reader(r.bytes(r.u16()), "cipher_suites");
+  const cipherSuites: number[] = [];
+  while (!suites.done()) cipherSuites.push(suites.u16());
+  r.bytes(r.u8()); // compression methods
+  const extensions = new Map<number, Buffer>();
+  if (!r.done()) {
+    const ext = new Reader(r.bytes(r.u16()), "ClientHello extensions");
+    while (!ext.done()) {
+      const type = ext.u16();
+      extensions.set(type, ext.bytes(ext.u16()));
+    }
+  }
+  return { version, random, cipherSuites, extensions };
+}
+
+/** A list of 16-bit values with a 2-byte length (supported_groups, signature_algorithms); empty when malformed. */
+export function u16List(body: Buffer | undefined): number[] {
+  if (!body || body.length < 2) return [];
+  const r = new Reader(body.subarray(2, 2 + body.readUInt16BE(0)), "list");
+  const out: number[] = [];
+  try {
+    while (!r.done()) out.push(r.u16());
+  } catch {
+    return [];
+  }
+  return out;
 }
 
 /** Alert descriptions (RFC 8446 §6, RFC 5246 §7.2). */

@@ -3,7 +3,7 @@ import type { InstallItem } from "../types.js";
 import type { ChainResult } from "../result.js";
 import { PLATFORMS, type TargetOs } from "../advise/platforms.js";
 import { esc, escLines } from "./html-escape.js";
-import { SEVERITY_WORD, orderedFindings, titleOf } from "./words.js";
+import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings, titleOf } from "./words.js";
 
 const SEVERITY_CLASS = { error: "fail", warning: "warn", info: "info" } as const;
 
@@ -16,11 +16,13 @@ export function findingsHtml(result: ChainResult): string {
 }
 
 function itemHtml(item: InstallItem): string {
-  const id = item.sha256
-    ? `SHA-256 <span class="mono">${esc(item.sha256)}</span>`
-    : `not held by chaincheck: obtain it${item.keyId ? ` (key id <span class="mono">${esc(item.keyId)}</span>)` : ""} from ${esc(item.obtainFrom ?? "your CA administrator")}`;
+  const source = esc(installSourceWords(item));
+  const id = item.sha256 ? `SHA-256 <span class="mono">${esc(item.sha256)}</span>, ${source}` : source;
+  const confirm = item.confirmOutOfBand
+    ? `<p class="confirm"><b>Confirm this full SHA-256 with the certificate's owner over another channel before you trust it</b>: nothing else vouches for it.</p>`
+    : "";
   const pem = item.pem ? `<pre class="pem">${escLines(item.pem.trimEnd())}</pre>` : "";
-  return `<li><b>${esc(item.role)}</b> ${esc(item.subject)}<br>${id}${pem}</li>`;
+  return `<li><b>${esc(item.role)}</b> ${esc(item.subject)}<br>${id}${confirm}${pem}</li>`;
 }
 
 /** Advisor steps: lines starting with two spaces are commands (grouped in a `<pre>`), the rest prose. */
@@ -50,13 +52,17 @@ function platformLabel(targetOs: string): string {
 export function adviceHtml(result: ChainResult): string {
   const r = result.remediation;
   const parts: string[] = [];
+  if (r.reorder) {
+    parts.push(`<p><b>Fix the server's file first</b>: its certificate is #${r.reorder.leafPosition}; write ${esc(r.reorder.order.map((n) => `#${n}`).join(", "))} in this order (leaf first, every certificate kept), then point the server at the new file and restart it:</p><pre>${esc(r.reorder.command)}</pre>`);
+  }
   if (r.install.length > 0) {
-    parts.push(`<p>Install these on the Tableau machine, in this order; this works for every client. Commands are for <b>${esc(platformLabel(r.targetOs))}</b>.</p>`);
+    parts.push(`<p>Install on the Tableau machine${r.install.length > 1 ? ", in this order" : ""} (works for every client). Commands are for <b>${esc(platformLabel(r.targetOs))}</b>.</p>`);
     parts.push(`<ol class="install">${r.install.map(itemHtml).join("\n")}</ol>`, stepsHtml(r.steps));
   }
   if (r.serverSide.length > 0) parts.push(`<p><b>Or fix it on the server</b> (every client then only needs the root):</p>`, stepsHtml(r.serverSide));
   if (r.cannotFix.length > 0) {
-    parts.push(`<p><b>No certificate you install fixes these</b>; the certificate or the server must change:</p><ul>${r.cannotFix.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>`);
+    const [lead, rest] = cannotFixLead(result).split("; ");
+    parts.push(`<p><b>${esc(lead!)}</b>; ${esc(rest!)}:</p><ul>${r.cannotFix.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>`);
   }
   if (r.proof) {
     parts.push(`<p class="proof ${r.verifiedAfterInstall ? "ok" : "no"}">${r.verifiedAfterInstall ? "Proof (verified): " : "Proof (not verified): "}${esc(r.proof)}</p>`);

@@ -6,7 +6,7 @@
 import type { ChainResult, PathCertificate, PresentedCertificate } from "../result.js";
 import { certificateDetails } from "./cert-details.js";
 import { esc, escLines } from "./html-escape.js";
-import { markersOf, missingIssuer, pathMarkers, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
+import { markersOf, missingIssuer, pathMarkers, pathEndWords, presentedOrderWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
 
 function marks(list: readonly Marker[]): string {
   return list.length ? `<div class="marks">${list.map((m) => `<span class="mark ${m.tone}">${esc(m.word)}</span>`).join("")}</div>` : "";
@@ -30,7 +30,7 @@ function presentedCard(cert: PresentedCertificate, index: number, result: ChainR
 /** The presented chain: boxes in the order the server sends them, joined by "next on the wire" arrows. */
 export function presentedHtml(result: ChainResult): string {
   if (result.presented.length === 0) return "";
-  const order = result.connection ? (result.connection.order === "wire" ? "wire order" : "reconstructed order") : "file order, as the server will send it";
+  const order = presentedOrderWords(result);
   const items = result.presented.map((c, i) =>
     `<li>${i > 0 ? `<div class="arrow" aria-hidden="true"><b>↓</b>next on the wire</div>` : ""}${presentedCard(c, i, result)}</li>`);
   return `<div><h3>Presented chain (${esc(order)})</h3><ol class="chain">${items.join("\n")}</ol></div>`;

@@ -10,7 +10,7 @@ import { adviceHtml, findingsHtml } from "./html-advice.js";
 import { certificatesHtml, pathHtml, presentedHtml } from "./html-chain.js";
 import { esc } from "./html-escape.js";
 import { HTML_STYLE } from "./html-style.js";
-import { MODEL_WORDS, STATUS_WORD, fixSentence, sentSentence, serviceLabel, verdictReason, whySentence } from "./words.js";
+import { MODEL_WORDS, STATUS_WORD, fixSentence, opensslWords, sentSentence, serviceLabel, verdictReason, whySentence } from "./words.js";
 
 /** What the page says about the run itself. */
 export interface HtmlMeta {
@@ -41,7 +41,8 @@ function connectionRows(result: ChainResult): [string, string][] {
     rows.push(["TLS", `${c.protocol}, ${c.cipher ?? "cipher unknown"}, ${ocsp}`]);
   }
   if (c.serviceDetail) rows.push(["service", c.serviceDetail]);
-  if (c.openssl) rows.push(["OpenSSL", c.openssl.authorized ? "trusted" : `not trusted (${c.openssl.reason ?? "no reason given"})`]);
+  const openssl = opensslWords(result);
+  if (openssl) rows.push(["OpenSSL", openssl]);
   if (result.presented.length > 0) rows.push(["order", c.order === "wire" ? "as sent on the wire (TLS Certificate message)" : "reconstructed from Node's view"]);
   return rows;
 }

@@ -5,11 +5,10 @@
  */
 import type { Finding, InstallItem } from "../types.js";
 import type { ChainResult } from "../result.js";
-import { PLATFORMS, type TargetOs } from "../advise/platforms.js";
 import type { Palette } from "./palette.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";
-import { SEVERITY_WORD, orderedFindings, titleOf } from "./words.js";
+import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings, titleOf } from "./words.js";
 
 /** Replaces the plain prefix of the first wrapped line by its coloured form (wrapping counts plain widths). */
 function colourLead(lines: string[], plain: string, coloured: string): string[] {
@@ -17,33 +16,57 @@ function colourLead(lines: string[], plain: string, coloured: string): string[] 
   return lines;
 }
 
-function findingLines(f: Finding, p: Palette): string[] {
+/** What a finding line shows: everything with --verbose; by default each fact once (see `findingsSection`). */
+interface FindingShown {
+  readonly message: boolean;
+  readonly fix: boolean;
+}
+
+function findingLines(f: Finding, p: Palette, shown: FindingShown): string[] {
   const colour = { error: p.red, warning: p.yellow, info: p.cyan }[f.severity];
   const word = SEVERITY_WORD[f.severity].padEnd(5);
   const lines = colourLead([`  ${word}  ${f.code}  ${titleOf(f.code)}`], `  ${word}`, `  ${colour(word)}`);
   lines[0] = lines[0]!.replace(`  ${f.code}  `, `  ${p.bold(f.code)}  `);
-  lines.push(...wrap(safeText(f.message), "         "));
-  if (f.severity !== "info") lines.push(...colourLead(wrap(safeText(f.remediation), "         Fix: "), "         Fix:", `         ${p.dim("Fix:")}`));
+  if (shown.message) lines.push(...wrap(safeText(f.message), "         "));
+  if (shown.fix) lines.push(...colourLead(wrap(safeText(f.remediation), "         Fix: "), "         Fix:", `         ${p.dim("Fix:")}`));
   return lines;
 }
 
-/** Findings, errors first and the most specific first within each severity. */
-export function findingsSection(result: ChainResult, p: Palette): string[] {
-  if (result.findings.length === 0) return [p.bold("Findings:"), "  none"];
-  return [p.bold("Findings (most specific first):"), ...orderedFindings(result.findings).flatMap((f) => findingLines(f, p))];
+/** Codes whose fix "What to do" gives already (certificates to install, the file order, what no anchor fixes). */
+function fixShownBelow(f: Finding, result: ChainResult): boolean {
+  const r = result.remediation;
+  if (r.cannotFix.some((s) => s.startsWith(`${f.code}:`))) return true;
+  if (f.code === "CHAIN_ORDER" && r.reorder) return true;
+  return r.install.length > 0 && ["ISSUER_NOT_FOUND", "UNTRUSTED_ROOT", "SELF_SIGNED", "PARTIAL_CHAIN_ANCHOR"].includes(f.code);
 }
 
-function platformLabel(targetOs: string): string {
-  return (PLATFORMS as Record<string, { label: string } | undefined>)[targetOs as TargetOs]?.label ?? targetOs;
+/**
+ * Findings, errors first and the most specific first within each severity. By default each fact once: the
+ * headline's message is the "In short" paragraph, a fix that "What to do" gives is not repeated, information is its
+ * title; --verbose shows every message and fix.
+ */
+export function findingsSection(result: ChainResult, p: Palette, verbose = true): string[] {
+  if (result.findings.length === 0) return [p.bold("Findings:"), "  none"];
+  let headlineSeen = false;
+  let hidden = false;
+  const lines = orderedFindings(result.findings).flatMap((f) => {
+    const isHeadline = !headlineSeen && f.code === result.headline;
+    if (isHeadline) headlineSeen = true;
+    const full = { message: true, fix: f.severity !== "info" };
+    const shown = verbose ? full : { message: f.severity !== "info" && !isHeadline, fix: full.fix && !fixShownBelow(f, result) };
+    hidden ||= shown.message !== full.message || shown.fix !== full.fix;
+    return findingLines(f, p, shown);
+  });
+  const heading = hidden ? "Findings (most specific first; the first is explained above, every message and fix: --verbose):" : "Findings (most specific first):";
+  return [p.bold(heading), ...lines];
 }
 
 function itemLines(item: InstallItem, index: number, verbose: boolean): string[] {
   const head = `    ${index + 1}. ${item.role.padEnd(12)} ${safeText(item.subject)}`;
-  const id = item.sha256
-    ? `SHA-256 ${item.sha256}`
-    : `not held by chaincheck: obtain it${item.keyId ? ` (key id ${item.keyId})` : ""} from ${safeText(item.obtainFrom ?? "your CA administrator")}`;
-  const lines = [head, ...wrap(id, "       ")];
-  if (verbose && item.pem) lines.push(...item.pem.trimEnd().split("\n").map((l) => `       ${l}`));
+  if (!item.sha256) return wrap(`${safeText(item.subject)} (${safeText(installSourceWords(item))})`, `    ${index + 1}. ${item.role.padEnd(12)} `, "       ");
+  const lines = [head, ...wrap(`SHA-256 ${item.sha256}, ${safeText(installSourceWords(item))}`, "       ")];
+  // Flush left, so the block can be copied as shown.
+  if (verbose && item.pem) lines.push(...item.pem.trimEnd().split("\n"));
   return lines;
 }
 
@@ -55,19 +78,23 @@ function stepLines(steps: readonly string[]): string[] {
 /** "What to do": client-side install set with roles and commands, the server-side alternative, what no anchor fixes. */
 export function adviceSection(result: ChainResult, p: Palette, verbose: boolean): string[] {
   const r = result.remediation;
-  if (r.install.length === 0 && r.cannotFix.length === 0 && r.serverSide.length === 0) return [];
+  if (r.install.length === 0 && r.cannotFix.length === 0 && r.serverSide.length === 0 && !r.reorder) return [];
   const lines = [p.bold("What to do:")];
+  if (r.reorder) {
+    lines.push(
+      ...wrap(`Fix the server's file first: its certificate is #${r.reorder.leafPosition}; write ${r.reorder.order.map((n) => `#${n}`).join(", ")} in this order (leaf first, every certificate kept), with:`, "  "),
+      `      ${safeText(r.reorder.command)}`,
+      ...wrap("then point the server at the new file and restart it.", "    "),
+    );
+  }
   if (r.install.length > 0) {
-    lines.push(...wrap(`Install these on the Tableau machine, in this order; this works for every client. Commands are for ${platformLabel(r.targetOs)} (--target-os):`, "  "));
+    lines.push(...wrap(`Install on the Tableau machine${r.install.length > 1 ? ", in this order" : ""} (works for every client):`, "  "));
     r.install.forEach((item, i) => lines.push(...itemLines(item, i, verbose)));
-    if (!verbose && r.install.some((i) => i.pem)) {
-      lines.push(...wrap("PEM files: --save-anchors DIR writes them with install-anchors.sh; --verbose and --report FILE.html show them.", "    "));
-    }
     lines.push("  Steps:", ...stepLines(r.steps));
   }
   if (r.serverSide.length > 0) lines.push("  Or fix it on the server (every client then only needs the root):", ...stepLines(r.serverSide));
   if (r.cannotFix.length > 0) {
-    lines.push("  No certificate you install fixes these; the certificate or the server must change:");
+    lines.push(`  ${cannotFixLead(result)}:`);
     lines.push(...r.cannotFix.flatMap((s) => wrap(safeText(s), "    - ", "      ")));
   }
   return lines;

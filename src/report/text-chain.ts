@@ -9,7 +9,7 @@ import { toneColour } from "./palette.js";
 import { certificateDetails } from "./cert-details.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";
-import { END_WORDS, MODEL_WORDS, markersOf, missingIssuer, pathMarkers, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
+import { END_WORDS, MODEL_WORDS, markersOf, missingIssuer, opensslWords, pathMarkers, presentedOrderWords, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
 
 /** SANs shown in the default view; --verbose shows all. */
 const NAMES_SHOWN = 12;
@@ -42,11 +42,8 @@ export function connectionLines(result: ChainResult, verbose: boolean): string[]
     lines.push(...field("TLS", `${safeText(c.protocol)}, ${safeText(c.cipher ?? "cipher unknown")}, ${ocsp}`));
   }
   if (c.serviceDetail) lines.push(...field("service", safeText(c.serviceDetail)));
-  if (c.openssl) {
-    const verdict = c.openssl.authorized ? "trusted" : `not trusted (${safeText(c.openssl.reason ?? "no reason given")})`;
-    const differs = result.findings.some((f) => f.code === "OPENSSL_DISAGREES");
-    lines.push(...field("OpenSSL", `${verdict}; ${differs ? "differs from chaincheck (see OPENSSL_DISAGREES)" : "agrees with chaincheck"}`));
-  }
+  const openssl = opensslWords(result);
+  if (openssl) lines.push(...field("OpenSSL", safeText(openssl)));
   if (result.presented.length > 0) {
     lines.push(...field("order", c.order === "wire" ? "as sent on the wire (parsed from the TLS Certificate message)" : "reconstructed from Node's view (the wire could not be parsed): extras and order may differ"));
   }
@@ -78,7 +75,8 @@ function certificateLines(cert: PresentedCertificate, index: number, result: Cha
   lines.push(...detail("sha256", verbose ? cert.sha256 : `${cert.sha256.slice(0, 16)}…`));
   if (verbose) {
     for (const d of certificateDetails(cert.pem)) lines.push(...detail(d.label, safeText(d.value)));
-    lines.push(...cert.pem.trimEnd().split("\n").map((l) => `  ${stem}${l}`));
+    // Flush left, without tree glyphs, so the block can be copied as shown.
+    lines.push(...cert.pem.trimEnd().split("\n"));
   }
   return lines;
 }
@@ -86,9 +84,7 @@ function certificateLines(cert: PresentedCertificate, index: number, result: Cha
 /** The presented chain, one node per certificate, in the order the server sends it. */
 export function presentedLines(result: ChainResult, p: Palette, verbose: boolean): string[] {
   if (result.presented.length === 0) return [];
-  const order = result.connection
-    ? result.connection.order === "wire" ? "wire order" : "reconstructed order"
-    : "file order, as the server will send it";
+  const order = presentedOrderWords(result);
   return [
     p.bold(`Presented chain (${order}):`),
     ...result.presented.flatMap((c, i) => certificateLines(c, i, result, p, verbose)),

@@ -57,7 +57,7 @@ export function renderResultText(result: ChainResult, options: TextOptions): str
     inShort(result),
     presentedLines(result, p, verbose),
     [...pathLines(result, p), ...(verbose ? attemptLines(result) : [])],
-    findingsSection(result, p),
+    findingsSection(result, p, verbose),
     adviceSection(result, p, verbose),
     proofLines(result, p),
     result.tableau ? tableauSetupLines(result.tableau).flatMap((line) => {

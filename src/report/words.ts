@@ -23,8 +23,8 @@ export const END_WORDS = {
 } as const;
 
 export const MODEL_WORDS = {
-  strict: "strict: the path must end at a trusted root (OpenSSL's default, Node, Python)",
-  "partial-chain": "partial-chain: any trusted certificate may end the path (curl, Go, Java, GnuTLS)",
+  strict: "strict: the path must end at a trusted root (OpenSSL's default, Node, Python < 3.13)",
+  "partial-chain": "partial-chain: any trusted certificate may end the path (curl, Go, Java, GnuTLS, Python 3.13+)",
 } as const;
 
 /** The catalog title of a finding code ("Issuer not found"), or the code itself when unknown. */
@@ -134,8 +134,10 @@ export function sourceWords(cert: PathCertificate, result: ChainResult): string 
 
 function sender(result: ChainResult): string {
   if (result.connection) return "The server sent";
-  if (result.service === "rserve") return "Rserve sends only the first certificate of its tls.cert file, so it will send";
-  return `${result.service === "tabpy" ? "TabPy" : "The server"} will send`;
+  const fixed = result.bundle?.reordered ? "once the file is in order (leaf first), " : "";
+  if (result.service === "rserve") return `Rserve sends only the first certificate of its tls.cert file, so ${fixed}it will send`;
+  const who = result.service === "tabpy" ? "TabPy" : "the server";
+  return fixed ? `Once the file is in order (leaf first), ${who} will send` : `${who[0]!.toUpperCase()}${who.slice(1)} will send`;
 }
 
 /** What the server sends: leaf only, or leaf + N intermediates, root included or not. */
@@ -180,7 +182,9 @@ export function whySentence(result: ChainResult): string {
   const more = result.findings.filter((f) => f.severity === "error").length - 1;
   const also = more > 0 ? ` (${plural(more, "more error")} below)` : "";
   const moreSentence = more > 0 ? ` ${more === 1 ? "1 more error is" : `${more} more errors are`} listed below.` : "";
-  if (!head || !top) return `It is not trusted${also}.`;
+  if (!head) return `It is not trusted${also}.`;
+  // No path at all (the leaf itself cannot be used): the headline's own words say why.
+  if (!top) return `It is not trusted: ${head.message}${moreSentence}`;
   switch (head.code) {
     case "ISSUER_NOT_FOUND": {
       const issuer = missingIssuer(result)?.subject;
@@ -194,9 +198,12 @@ export function whySentence(result: ChainResult): string {
     case "SELF_SIGNED":
       return `It is not trusted: the certificate is self-signed and is not in the trust store${also}.`;
     case "PARTIAL_CHAIN_ANCHOR":
-      return `Strict clients (OpenSSL's default, Node, Python) reject it: the path ends at ${quoted(top.subject)}, which is in the trust store but is not a root; only partial-chain clients (curl, Go, Java, GnuTLS) accept that${also}.`;
-    default:
-      return `It is not trusted: ${head.message}${moreSentence}`;
+      return `Strict clients (OpenSSL's default, Node, Python before 3.13) reject it: the path ends at ${quoted(top.subject)}, which is in the trust store but is not a root; only partial-chain clients (curl, Go, Java, GnuTLS, Python 3.13+) accept that${also}.`;
+    default: {
+      // A file whose server certificate is not first does not load at all: that comes before any trust question.
+      const lead = head.code === "CHAIN_ORDER" && result.bundle?.reordered ? "It cannot be served as it is." : "It is not trusted:";
+      return `${lead} ${head.message}${moreSentence}`;
+    }
   }
 }
 
@@ -206,9 +213,60 @@ const SERVER_FIX = {
   tls: "make the server send its intermediates",
 } as const;
 
-function itemWords(item: InstallItem): string {
-  // The advisor describes an unknown root above a loop in words ("the self-signed root CA above …").
-  return item.sha256 === null && item.subject.startsWith("the ") ? item.subject : `the ${item.role} ${quoted(item.subject)}`;
+/** The lead-in of the list of failures no installed certificate fixes. */
+export function cannotFixLead(result: ChainResult): string {
+  return result.remediation.recheck
+    ? "No certificate you install fixes these; each says what to check or change"
+    : "No certificate you install fixes these; the certificate or the server must change";
+}
+
+/**
+ * OpenSSL's second opinion in words, saying what it was asked (the chain, not the host name) and never "agrees"
+ * beside a failure for another reason. Null when the probe had no OpenSSL verdict.
+ */
+export function opensslWords(result: ChainResult): string | null {
+  const o = result.connection?.openssl;
+  if (!o) return null;
+  const verdict = o.authorized ? "trusts the chain" : `not trusted (${o.reason ?? "no reason given"})`;
+  switch (o.comparison) {
+    case "other-time":
+      return `${verdict} at the current time (host name not compared); not compared with chaincheck, which checked at ${result.checkedAt} (--at)`;
+    case "other-model":
+      return `${verdict} (its strict default model, host name not compared); not compared with chaincheck's partial-chain verdict`;
+    case "differs":
+      return `${verdict} (host name not compared); differs from chaincheck (see OPENSSL_DISAGREES)`;
+    case "agrees": {
+      if (!o.authorized) return `${verdict}; agrees with chaincheck on the chain (host name not compared)`;
+      const head = result.status === "fail" ? result.headline : null;
+      return head ? `${verdict} (host name not compared); chaincheck fails it for ${head}` : `${verdict} (host name not compared), as chaincheck does`;
+    }
+  }
+}
+
+/** The order the presented chain is shown in: wire, reconstructed, the file's, or the corrected one. */
+export function presentedOrderWords(result: ChainResult): string {
+  if (result.connection) return result.connection.order === "wire" ? "wire order" : "reconstructed order";
+  return result.bundle?.reordered ? "corrected order, leaf first: not the file's order, see CHAIN_ORDER" : "file order, as the server will send it";
+}
+
+/** Where a certificate to install came from, in words ("sent by the server", "downloaded over plain http:// from …"). */
+export function installSourceWords(item: InstallItem): string {
+  switch (item.source) {
+    case "presented":
+      return "sent by the server";
+    case "aia":
+      return item.downloadedFrom
+        ? /^http:\/\//i.test(item.downloadedFrom)
+          ? `downloaded over plain http:// (unauthenticated) from ${item.downloadedFrom} (--aia)`
+          : `downloaded from ${item.downloadedFrom} (--aia)`
+        : "downloaded with --aia";
+    case "held":
+      return "from your files (--intermediates, --ca-file or the rest of the bundle)";
+    case "store":
+      return "in the trust store chaincheck checked against";
+    case "unknown":
+      return "not held by chaincheck";
+  }
 }
 
 /** How the built path ends, in words (a loop of cross-certifying CAs is named as such). */
@@ -233,15 +291,20 @@ export function fixSentence(result: ChainResult): string | null {
   if (result.status === "pass") return null;
   if (result.status === "warn") return "Nothing blocks Tableau now; the warnings below say what to tidy up.";
   const sentences: string[] = [];
+  if (r.reorder) sentences.push("To fix it, write the file leaf first (the command is below).");
   if (r.install.length > 0) {
-    const items = r.install.map(itemWords);
-    const list = items.length > 1 ? `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}` : items[0]!;
+    // Named in "What to do" just below: here the count and the roles only.
+    const roles = [...new Set(r.install.map((i) => i.role))].join(" and ");
+    const what = r.install.length === 1 ? `the missing ${roles}` : `${r.install.length} certificates (${roles})`;
     const server = r.serverSide.length > 0 ? `, or ${SERVER_FIX[result.service ?? "tls"]}` : "";
-    sentences.push(`To fix it, install ${list} on the Tableau machine${server}.`);
+    sentences.push(`${r.reorder ? "Then install" : "To fix it, install"} ${what} on the Tableau machine${server}.`);
   }
-  if (r.cannotFix.length > 0) {
-    const codes = [...new Set(r.cannotFix.map((s) => /^([A-Z_]+):/.exec(s)?.[1] ?? "this"))];
-    sentences.push(`${r.install.length > 0 ? "Also, no" : "No"} certificate you install fixes ${codes.join(", ")}: the certificate or the server must change.`);
+  if (r.recheck) {
+    sentences.push(`This check used ${r.recheck.checked}: if Tableau connects with ${r.recheck.servername}, run chaincheck again with --servername ${r.recheck.servername}; if it must connect to ${r.recheck.checked}, the certificate must be reissued to cover it.`);
   }
-  return sentences.length ? `${sentences.join(" ")} See "What to do".` : null;
+  const codes = [...new Set(r.cannotFix.map((s) => /^([A-Z_]+):/.exec(s)?.[1] ?? "this"))].filter((c) => !(r.recheck && c === "HOSTNAME_MISMATCH"));
+  if (codes.length > 0) {
+    sentences.push(`${r.install.length > 0 || r.recheck ? "Also, no" : "No"} certificate you install fixes ${codes.join(", ")}: the certificate or the server must change.`);
+  }
+  return sentences.length ? sentences.join(" ") : null;
 }
