@@ -104,6 +104,7 @@ export function evaluateChain(input: CheckInput): { result: ChainResult; plan: O
     anchors: input.anchors,
     options,
     held: [...(input.heldIntermediates ?? []), ...storeHeld],
+    storeHeld,
     service: input.service,
     targetOs: input.targetOs,
     ...(input.advice ? { context: input.advice } : {}),

@@ -105,6 +105,17 @@ describe("anchor advisor", () => {
     expect(result.remediation.steps.join("\n")).to.include("works only for partial-chain clients");
   });
 
+  it("Rserve leaf only, the intermediate in the client's own store (Windows CA, macOS System keychain): only the root is to install", () => {
+    const s = loadScenario("leaf-only-missing-intermediate");
+    const result = checkChain({
+      target: s.name, service: "rserve", presented: s.presented.slice(0, 1), anchors: anchorsOf([CA.otherRoot]), host: s.host, at: s.at,
+      partialChain: false, warnDays: 30, heldIntermediates: [CA.root], storeIntermediates: [CA.intermediate], targetOs: "windows",
+    });
+    expect(installSet(result, [CA.root])).to.deep.equal([["root", ROOT]]);
+    expect(result.remediation.verifiedAfterInstall).to.equal(true);
+    expect(result.remediation.steps.join("\n")).to.not.include("-addstore -f CA");
+  });
+
   it("a failure no anchor fixes is named with what to reissue, and never claimed fixed", () => {
     const { result } = advise({ scenario: "wrong-host" });
     expect(result.remediation.install).to.deep.equal([]);

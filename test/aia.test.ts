@@ -25,6 +25,7 @@ describe("AIA caIssuers fetching (--aia)", () => {
   let base: string;
   const routes = new Map<string, (res: import("node:http").ServerResponse) => void>();
   let leaf: Certificate;
+  let intermediate: Certificate;
   let root: Certificate;
 
   before(async () => {
@@ -44,7 +45,7 @@ describe("AIA caIssuers fetching (--aia)", () => {
       subject: "CN=aia.chaincheck.test", key: leafKey, issuer: intSpec, serial: "03", notBefore, notAfter,
       dnsNames: ["aia.chaincheck.test"], caIssuersUrl: `${base}/int.p7c`,
     });
-    [root, leaf] = [r, l].map((c) => parseCertificate(c.der)) as [Certificate, Certificate];
+    [root, intermediate, leaf] = [r, i, l].map((c) => parseCertificate(c.der)) as [Certificate, Certificate, Certificate];
     routes.set("/root.der", (res) => res.writeHead(200, { "content-type": "application/pkix-cert" }).end(Buffer.from(root.der)));
     // Served as PEM here: the decoder tells formats apart by content, whatever the URL says.
     routes.set("/int.p7c", (res) => res.writeHead(200).end(i.pem));
@@ -75,6 +76,13 @@ describe("AIA caIssuers fetching (--aia)", () => {
     const fetched = await fetchMissingIssuers([leaf], { hasIssuer: issuerAvailable(anchorsOf([root])) });
     expect(fetched.certificates.map((c) => c.subject)).to.deep.equal(["CN=AIA Test Intermediate"]);
     expect(hits).to.equal(0);
+  });
+
+  it("does not fetch an intermediate the client's store holds (Windows CA store, macOS System keychain)", async () => {
+    let hits = 0;
+    routes.set("/int.p7c", (res) => (hits++, res.writeHead(200).end(Buffer.from(intermediate.der))));
+    const fetched = await fetchMissingIssuers([leaf], { hasIssuer: issuerAvailable(anchorsOf([root]), [intermediate]) });
+    expect([fetched.certificates.length, fetched.errors.length, hits]).to.deep.equal([0, 0, 0]);
   });
 
   it("gives up on an oversized answer, a stall and a 404, with one line each", async () => {

@@ -17,8 +17,10 @@ export interface AdviceInput {
   readonly validation: Validation;
   readonly anchors: TrustAnchors;
   readonly options: Omit<ValidateOptions, "extraIntermediates">;
-  /** Certificates the user holds (--intermediates, --aia downloads, Rserve's unsent file tail). */
+  /** Certificates the user holds (--intermediates, --aia downloads, Rserve's unsent file tail), and the client store's intermediates. */
   readonly held: readonly Certificate[];
+  /** The intermediates the client's own store holds (Windows CA store, macOS System keychain): never to install. */
+  readonly storeHeld?: readonly Certificate[];
   readonly service: Service | null;
   readonly targetOs: TargetOs;
   readonly context?: AdviceContext;
@@ -190,7 +192,9 @@ function anchorsToInstall(input: AdviceInput): { install: InstallItem[]; partial
   // Presented certificates need not be installed, except the root a path ends at (clients never
   // trust a root because the server sent it).
   const anchoredTop = anchored ? reached[reached.length - 1] : undefined;
-  const needed = reached.filter((c) => !anchors.contains(c) && (!presentedShas.has(c.sha256) || c === anchoredTop));
+  // Nor what the client's store already holds as an intermediate: the OS verifier builds from it.
+  const inStore = new Set((input.storeHeld ?? []).map((c) => c.sha256));
+  const needed = reached.filter((c) => !anchors.contains(c) && !inStore.has(c.sha256) && (!presentedShas.has(c.sha256) || c === anchoredTop));
   const install: InstallItem[] = needed.map((c) => itemOf(c, leaf, input)).reverse();
   if (!anchored) {
     const top = reached[reached.length - 1]!;

@@ -113,9 +113,11 @@ export async function fetchMissingIssuers(start: readonly Certificate[], options
 }
 
 /** `hasIssuer` for `fetchMissingIssuers`: an issuer name is available when trusted or already known. */
-export function issuerAvailable(anchors: { named(subjectKey: string): readonly Certificate[] }) {
+export function issuerAvailable(anchors: { named(subjectKey: string): readonly Certificate[] }, storeIntermediates: readonly Certificate[] = []) {
+  // The store's intermediates (Windows CA store, macOS System keychain) complete paths: nothing to download for them.
+  const inStore = new Set(storeIntermediates.map((c) => c.subjectKey));
   return (cert: Certificate, known: readonly Certificate[]): boolean =>
-    anchors.named(cert.issuerKey).length > 0 || known.some((k) => k !== cert && k.subjectKey === cert.issuerKey);
+    anchors.named(cert.issuerKey).length > 0 || inStore.has(cert.issuerKey) || known.some((k) => k !== cert && k.subjectKey === cert.issuerKey);
 }
 
 /** AIA_FETCH_FAILED findings (info) for the downloads that failed. */

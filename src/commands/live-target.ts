@@ -97,7 +97,7 @@ export function unfinishedResult(target: ProbeTarget, host: string, settings: Li
 
 function downloadIssuers(presented: readonly Certificate[], settings: LiveTargetSettings, deadline: number, signal: AbortSignal | undefined): Promise<AiaFetch> {
   return fetchMissingIssuers([...presented, ...(settings.heldIntermediates ?? [])], {
-    hasIssuer: issuerAvailable(settings.anchors),
+    hasIssuer: issuerAvailable(settings.anchors, settings.storeIntermediates),
     deadline,
     ...(signal ? { signal } : {}),
   });

@@ -38,7 +38,7 @@ export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): 
   const { order, presented, unsent } = serverPresentation(bundle, main.format, request.service);
   const known = [...unsent, ...main.held, ...held];
   const fetched = request.aia
-    ? await fetchMissingIssuers([...presented, ...known], { hasIssuer: issuerAvailable(trust.anchors) })
+    ? await fetchMissingIssuers([...presented, ...known], { hasIssuer: issuerAvailable(trust.anchors, trust.intermediates) })
     : { certificates: [], origins: new Map<string, string>(), errors: [] };
   const input: CheckInput = {
     target: request.file,

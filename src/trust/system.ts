@@ -52,7 +52,7 @@ export async function loadSystemTrustStore(deps: SystemStoreDeps = {}): Promise<
   const d: Deps = {
     env: deps.env ?? process.env,
     fileExists: deps.fileExists ?? defaultFileExists,
-    readFile: deps.readFile ?? ((path) => readFileSync(path)),
+    readFile: deps.readFile ?? readCappedSync,
     listDir: deps.listDir ?? defaultListDir,
   };
   const certFile = d.env["SSL_CERT_FILE"] || undefined;
@@ -100,6 +100,18 @@ async function loadFromEnvironment(d: Deps, certFile: string | undefined, certDi
     throw new TrustStoreError("SYSTEM_STORE_EMPTY", `${named.join(" and ")} hold${named.length === 1 ? "s" : ""} no certificates; ${HELP}`);
   }
   return new TrustStore(systemSource(`system store ${named.join(", ")}`, paths, unique.length), unique, warnings);
+}
+
+/**
+ * A store file, read synchronously (cheaper than a promise for one small file), refused before reading when it is
+ * over the trust-input cap: the decoder would refuse it anyway, after holding it all in memory.
+ */
+function readCappedSync(path: string): Uint8Array {
+  const size = statSync(path).size;
+  if (size > TRUST_LIMITS.maxBytes) {
+    throw Object.assign(new Error(`${path} is too large`), { code: `${size} bytes, over the ${TRUST_LIMITS.maxBytes / (1024 * 1024)} MB cap for CA files` });
+  }
+  return readFileSync(path);
 }
 
 function systemSource(label: string, paths: string[], count: number) {
