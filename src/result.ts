@@ -78,6 +78,23 @@ export interface ChainResult {
   readonly connection?: ConnectionInfo;
   /** Live TabPy/Rserve results: what to enter in Tableau. */
   readonly tableau?: TableauSetup;
+  /** `chaincheck tableau`: the Tableau site whose analytics-extension connection this result checks. */
+  readonly site?: { readonly id: string; readonly name: string; readonly contentUrl: string };
+  /** `chaincheck tableau`: the analytics-extension connection as Tableau has it configured. */
+  readonly extensionConnection?: ExtensionConnection;
+}
+
+/** An analytics-extension connection as Tableau has it configured (never its password). */
+export interface ExtensionConnection {
+  readonly id: string;
+  readonly name: string;
+  /** Tableau's connection_type, e.g. "TABPY", "RSERVE". */
+  readonly type: string;
+  readonly host: string;
+  readonly port: number;
+  readonly ssl: boolean;
+  readonly authentication: boolean;
+  readonly username?: string;
 }
 
 export function describeCertificate(cert: Certificate): PresentedCertificate {

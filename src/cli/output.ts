@@ -2,7 +2,6 @@
  * Renders results in the chosen format to stdout, or to `--output FILE` with a short summary on stdout (one line
  * per target, then the totals when there are several).
  */
-import { writeFile } from "node:fs/promises";
 import pc from "picocolors";
 import type { ChainResult } from "../result.js";
 import type { TargetOrigin } from "../report/sarif.js";
@@ -11,6 +10,7 @@ import type { Palette } from "../report/text.js";
 import type { FailOn } from "./exit-code.js";
 import type { OutputFormat } from "./flags.js";
 import { colourEnabled, type CliIo } from "./io.js";
+import { writeFileAtomic } from "./atomic-write.js";
 
 /** The text renderer (about 8 modules) is loaded only when a text report or summary is printed. */
 const textReport = () => import("../report/text.js");
@@ -36,7 +36,7 @@ export function paletteFor(io: CliIo, color: boolean): Palette | undefined {
   return colourEnabled(io, !color) ? pc.createColors(true) : undefined;
 }
 
-/** The report in `flags.format`. JUnit and SARIF renderers load only when asked for. */
+/** The report in `flags.format`. JUnit, SARIF and OpenMetrics renderers load only when asked for. */
 export async function renderResults(
   results: readonly ChainResult[], flags: OutputFlags, palette: Palette | undefined, version: string, now: Date = new Date(), context: OutputContext = {},
 ): Promise<string> {
@@ -50,6 +50,10 @@ export async function renderResults(
     case "sarif": {
       const { renderSarif } = await import("../report/sarif.js");
       return renderSarif(results, { version, ...(context.origins ? { origins: context.origins } : {}) });
+    }
+    case "openmetrics": {
+      const { renderOpenMetrics } = await import("../report/openmetrics.js");
+      return renderOpenMetrics(results, { version, nodeVersion: process.versions.node });
     }
     case "text": {
       const { PLAIN, renderQuietLine, renderResultText } = await textReport();
@@ -67,7 +71,7 @@ export function totalsLine(results: readonly ChainResult[]): string {
 
 export async function emitResults(results: readonly ChainResult[], flags: OutputFlags, io: CliIo, version: string, context: OutputContext = {}): Promise<void> {
   if (flags.output) {
-    await writeFile(flags.output, await renderResults(results, { ...flags, quiet: false }, undefined, version, io.now(), context));
+    await writeFileAtomic(flags.output, await renderResults(results, { ...flags, quiet: false }, undefined, version, io.now(), context));
     const { renderQuietLine } = await textReport();
     io.stdout(results.map(renderQuietLine).join("") + (results.length > 1 && !flags.quiet ? totalsLine(results) : ""));
     return;

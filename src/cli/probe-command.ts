@@ -1,12 +1,11 @@
 /** `chaincheck [targets...]`: probe live endpoints concurrently, judge each chain, apply policies, report, exit code. */
 import { readFile } from "node:fs/promises";
-import { judgeLiveTarget } from "../commands/live-target.js";
+import { checkLiveTarget } from "../commands/check-target.js";
 import { liveSettings, type CredentialFlags } from "./live-settings.js";
-import { probe } from "../probe/probe.js";
 import { parseTarget, TargetError } from "../probe/target.js";
-import type { ProbeOutcome, ProbeTarget } from "../probe/types.js";
+import type { ProbeTarget } from "../probe/types.js";
 import { loadTrust } from "../commands/trust.js";
-import { mapConcurrent, parseTargetsFile, withWatchdog, type TargetSpec } from "../commands/targets.js";
+import { mapConcurrent, parseTargetsFile, type TargetSpec } from "../commands/targets.js";
 import { applyPolicies } from "../policy/index.js";
 import type { ChainResult } from "../result.js";
 import { exitCodeFor } from "./exit-code.js";
@@ -26,9 +25,6 @@ export interface ProbeFlags {
   concurrency: string;
   report?: string;
 }
-
-/** Past the probe's own deadline, the watchdog answers for a probe that has not (a bug, or a starved event loop). */
-const WATCHDOG_GRACE_MS = 500;
 
 interface PlannedTarget {
   readonly spec: TargetSpec;
@@ -57,15 +53,6 @@ async function collectTargets(args: readonly string[], flags: ProbeFlags): Promi
   });
 }
 
-function watchdogOutcome(target: ProbeTarget, ms: number): ProbeOutcome {
-  return {
-    ok: false,
-    target,
-    error: { code: "CONNECTION_TIMEOUT", message: `${target.input}: no result within ${ms} ms`, hint: "The check did not finish in time: retry with a larger --timeout, or fewer targets at once (--concurrency)." },
-    elapsedMs: ms,
-  };
-}
-
 export async function executeProbe(args: readonly string[], flags: CheckFlags & ProbeFlags & CredentialFlags, io: CliIo): Promise<number> {
   const targets = await collectTargets(args, flags);
   const settings = commonSettings(flags, io);
@@ -79,11 +66,10 @@ export async function executeProbe(args: readonly string[], flags: CheckFlags & 
   try {
     checked = await mapConcurrent(targets, concurrency, async ({ spec, target }) => {
       const servername = spec.servername ?? flags.servername;
-      const bound = timeoutMs + WATCHDOG_GRACE_MS;
       const options = { timeoutMs, service: spec.service ?? flags.service, ca, ...(servername ? { servername } : {}) };
-      const outcome = await withWatchdog(bound, (signal) => probe(target, { ...options, signal }), () => watchdogOutcome(target, bound));
+      const result = await checkLiveTarget(target, options, live);
       progress.tick(spec.input);
-      return judgeLiveTarget(outcome, servername ?? target.host, options, live);
+      return result;
     });
   } finally {
     progress.stop();
