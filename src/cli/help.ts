@@ -16,7 +16,8 @@ Output:
   -q, --quiet      one line per target: target  PASS|WARN|FAIL|ERROR  reason
   -v, --verbose    adds PEM blocks, extensions (basic constraints, key usage, EKU, name
                    constraints, AIA), every SAN and full fingerprints
-  --format json    the result document for scripts (schemaVersion 1); junit and sarif for CI
+  --format json    the result document for scripts (schemaVersion 1); junit and sarif for CI;
+                   openmetrics for Prometheus (node_exporter's textfile collector)
   --report FILE    a support file: FILE.html is a self-contained page, else JSON
   Colour only on a terminal; NO_COLOR=1 or --no-color turn it off, FORCE_COLOR=1 forces it.`;
 
@@ -36,7 +37,7 @@ Examples:
 ${OUTPUT}
 ${EXIT_CODES}
 
-Run 'chaincheck <command> --help' for the options of check, verify and demo.
+Run 'chaincheck <command> --help' for the options of check, verify, exporter and demo.
 `,
   check: `
 Examples:
@@ -67,6 +68,18 @@ Examples:
     chaincheck verify server.pfx --pfx-password-env PFX_PASSWORD --host tabpy.corp.example
 ${OUTPUT}
 ${EXIT_CODES}
+`,
+  exporter: `
+Prometheus scrapes /probe once per target (relabel the target into the target parameter, as for
+blackbox_exporter); /metrics has the exporter's own counters. The trust store and options are fixed at
+start-up; a request chooses only target, servername and service. SIGTERM or SIGINT: stop accepting, let
+the probes in flight answer, exit 0. Configuration, alert rules and a textfile-collector alternative:
+examples/prometheus/.
+
+Examples:
+  chaincheck exporter --ca-file corp-root.pem
+  curl 'http://127.0.0.1:9793/probe?target=tabpy.corp.example:9004&servername=tabpy.corp.example'
+  curl 'http://127.0.0.1:9793/probe?target=rserve.corp.example:6311&service=rserve'
 `,
   demo: `
 Everything runs on 127.0.0.1 with certificates made in memory; nothing is installed or left behind.
