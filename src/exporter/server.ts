@@ -6,7 +6,7 @@
  * within --timeout capped by Prometheus's scrape timeout; a client that goes away aborts its probe. I/O module.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { TargetOs } from "../advise/platforms.js";
 import { checkLiveTarget, WATCHDOG_GRACE_MS } from "../commands/check-target.js";
 import type { LiveTargetSettings } from "../commands/live-target.js";
@@ -162,15 +162,30 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
     await route();
   }
 
+  // Requests in progress per connection: on shutdown every connection without one is closed at once (also one that
+  // was opened but never sent a request, which closeIdleConnections leaves open), the others after their answer.
+  const busy = new Map<Socket, number>();
+  const closeIfIdle = (socket: Socket): void => {
+    if (closing && (busy.get(socket) ?? 0) === 0) socket.destroy();
+  };
   const server: Server = createServer((req, res) => {
+    const socket = req.socket;
+    busy.set(socket, (busy.get(socket) ?? 0) + 1);
+    res.once("close", () => {
+      const left = busy.get(socket);
+      if (left === undefined) return; // the connection is gone already
+      busy.set(socket, left - 1);
+      setImmediate(() => closeIfIdle(socket));
+    });
     handle(req, res)
       .catch((err: unknown) => {
         options.log(`internal error on ${req.method} ${(req.url ?? "").slice(0, 200)}: ${String((err as Error)?.message ?? err).split("\n")[0]}`);
         refuse(res, 500, "internal error (see the exporter's log)");
-      })
-      .finally(() => {
-        if (closing) setImmediate(() => server.closeIdleConnections());
       });
+  });
+  server.on("connection", (socket: Socket) => {
+    busy.set(socket, 0);
+    socket.once("close", () => busy.delete(socket));
   });
   // Bounds for slow or idle clients; a probe's answer is bounded by its own budget.
   server.headersTimeout = 10_000;
@@ -196,12 +211,12 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
       closing = true;
       return new Promise<void>((resolve) => {
         // Past the longest a probe may take, whatever is still open is cut.
-        const hard = setTimeout(() => server.closeAllConnections(), options.timeoutMs + WATCHDOG_GRACE_MS + 1000);
+        const hard = setTimeout(() => { for (const socket of busy.keys()) socket.destroy(); }, options.timeoutMs + WATCHDOG_GRACE_MS + 1000);
         server.close(() => {
           clearTimeout(hard);
           resolve();
         });
-        server.closeIdleConnections();
+        for (const socket of busy.keys()) closeIfIdle(socket);
       });
     },
   };
