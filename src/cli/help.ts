@@ -34,6 +34,8 @@ Examples:
       Offline rollout check of a certificate file before TabPy serves it.
   chaincheck --targets-file fleet.txt --quiet --fail-on warning
       CI or monitoring: one line per target; the exit code says whether all passed.
+  chaincheck --targets-file fleet.txt --format openmetrics --output /var/lib/prometheus/node-exporter/chaincheck.prom
+      Prometheus through node_exporter's textfile collector (or: chaincheck exporter).
 ${OUTPUT}
 ${EXIT_CODES}
 
