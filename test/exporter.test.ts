@@ -18,7 +18,7 @@ import { runCli } from "./support/cli.js";
 import { parseExposition, samplesOf, valueOf } from "./support/exposition.js";
 import { hostile, tlsServer, type TestServer } from "./support/hostile-servers.js";
 import { makeOpensslPki, pemChain, skipUnlessOpenssl, type OpensslPki } from "./support/openssl-pki.js";
-import { checkMetrics, checkOpenMetricsStrict, findPromtool } from "./support/promtool.js";
+import { checkMetrics, checkOpenMetricsStrict, promtoolIfPresent } from "./support/promtool.js";
 
 const MAIN = new URL("../src/cli/main.js", import.meta.url).pathname;
 const OM_ACCEPT = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
@@ -88,7 +88,7 @@ describe("chaincheck exporter", function () {
       expect(om.type).to.equal("application/openmetrics-text; version=1.0.0; charset=utf-8");
       expect(om.body.endsWith("# EOF\n")).to.equal(true);
       expect(valueOf(parseExposition(om.body), "chaincheck_trusted", id)).to.equal(1);
-      const bin = findPromtool();
+      const bin = promtoolIfPresent();
       if (bin) {
         expect(checkMetrics(bin, text.body)).to.deep.equal({ code: 0, output: "" });
         expect(checkOpenMetricsStrict(bin, om.body).code).to.equal(0);
@@ -199,7 +199,7 @@ describe("chaincheck exporter", function () {
           expect(valueOf(metrics, "chaincheck_probe_success")).to.equal(0);
           expect(valueOf(metrics, "chaincheck_trusted")).to.equal(0);
           expect(valueOf(metrics, "chaincheck_finding", { code, severity: "error" })).to.equal(1);
-          const bin = findPromtool();
+          const bin = promtoolIfPresent();
           if (bin) expect(checkMetrics(bin, answer.body)).to.deep.equal({ code: 0, output: "" });
         }
         const own = parseExposition((await get(`${exporter.url}/metrics`)).body);
@@ -278,7 +278,7 @@ describe("chaincheck exporter", function () {
       expect(metrics.meta.get("chaincheck_exporter_probes_total")?.type).to.equal("counter");
       const om = await get(`${exporter.url}/metrics`, { Accept: OM_ACCEPT });
       expect(parseExposition(om.body).meta.get("chaincheck_exporter_probes")?.type).to.equal("counter");
-      const bin = findPromtool();
+      const bin = promtoolIfPresent();
       if (bin) {
         expect(checkMetrics(bin, text.body)).to.deep.equal({ code: 0, output: "" });
         expect(checkOpenMetricsStrict(bin, om.body).code).to.equal(0);

@@ -11,7 +11,7 @@ import { isLoopback, parseListen } from "../src/exporter/request.js";
 import { runCli } from "./support/cli.js";
 import { parseExposition, type ParsedSample } from "./support/exposition.js";
 import { hostile } from "./support/hostile-servers.js";
-import { checkMetrics, findPromtool, promtool, promtoolOrSkip, REPO } from "./support/promtool.js";
+import { checkMetrics, promtoolIfPresent, promtool, promtoolOrSkip, REPO } from "./support/promtool.js";
 import { SCENARIOS_DIR } from "./support/scenarios.js";
 
 const EXAMPLES = join(REPO, "examples", "prometheus");
@@ -113,7 +113,7 @@ describe("examples/prometheus", function () {
       const text = readFileSync(join(dir, "chaincheck.prom"), "utf8");
       expect(parseExposition(text).samples.find((s) => s.name === "chaincheck_probe_success")?.value).to.equal(0);
       expect(paths["/var/lib/prometheus/node-exporter/chaincheck.prom"]!.endsWith(".prom")).to.equal(true);
-      const bin = findPromtool();
+      const bin = promtoolIfPresent();
       if (bin) expect(checkMetrics(bin, text)).to.deep.equal({ code: 0, output: "" });
     } finally {
       rmSync(dir, { recursive: true, force: true });

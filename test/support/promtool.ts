@@ -28,6 +28,13 @@ export function promtoolOrSkip(ctx: Mocha.Context): string {
   ctx.skip();
 }
 
+/** promtool for an extra check inside a test that runs anyway: null when absent, a failure when it is required. */
+export function promtoolIfPresent(): string | null {
+  const bin = findPromtool();
+  if (!bin && process.env[REQUIRE_PROMTOOL_ENV] === "1") throw new Error(`promtool is required (${REQUIRE_PROMTOOL_ENV}=1) but was not found: run scripts/ci-deps.sh`);
+  return bin;
+}
+
 export interface ToolRun {
   readonly code: number | null;
   readonly output: string;
