@@ -62,12 +62,15 @@ describe("chaincheck exporter", function () {
     pki?.cleanup();
   });
 
-  async function withExporter(options: Partial<ExporterOptions>, body: (exporter: Exporter) => Promise<void>): Promise<void> {
+  /** An exporter with `options`, and a target that accepts connections and never answers (a stalling server). */
+  async function withExporter(options: Partial<ExporterOptions>, body: (exporter: Exporter, silent: TestServer) => Promise<void>): Promise<void> {
+    const silent = await hostile.silent();
     const exporter = await startExporter({ ...base, listen: { host: "127.0.0.1", port: 0 }, ...options });
     try {
-      await body(exporter);
+      await body(exporter, silent);
     } finally {
       await exporter.close();
+      await silent.close();
     }
   }
 
@@ -120,69 +123,54 @@ describe("chaincheck exporter", function () {
   });
 
   it("--concurrency: no more probes at once than the limit; the others wait for a slot, then run", async () => {
-    const silent = await hostile.silent();
-    try {
-      await withExporter({ concurrency: 2, timeoutMs: 5000 }, async (exporter) => {
-        connectedAt = [];
-        // Two probes that hold their slot for 0.5 s (a silent server, a 1 s scrape timeout) ...
-        const holders = [0, 1].map(() => get(`${exporter.url}/probe?target=127.0.0.1:${silent.port}`, { "X-Prometheus-Scrape-Timeout-Seconds": "1" }));
-        await until(() => silent.accepted === 2);
-        // ... and four that must wait for them.
-        const waiters = [0, 1, 2, 3].map(() => get(`${exporter.url}/probe?target=127.0.0.1:${good.port}&service=tls`));
-        await until(() => exporter.stats().waiting === 4);
-        const busy = parseExposition((await get(`${exporter.url}/metrics`)).body);
-        expect(valueOf(busy, "chaincheck_exporter_probes_in_flight")).to.equal(2);
-        expect(valueOf(busy, "chaincheck_exporter_probes_waiting")).to.equal(4);
-        expect(connectedAt).to.deep.equal([]); // nothing beyond the limit has started
+    await withExporter({ concurrency: 2, timeoutMs: 5000 }, async (exporter, silent) => {
+    connectedAt = [];
+    // Two probes that hold their slot for 0.5 s (a silent server, a 1 s scrape timeout) ...
+    const holders = [0, 1].map(() => get(`${exporter.url}/probe?target=127.0.0.1:${silent.port}`, { "X-Prometheus-Scrape-Timeout-Seconds": "1" }));
+    await until(() => silent.accepted === 2);
+    // ... and four that must wait for them.
+    const waiters = [0, 1, 2, 3].map(() => get(`${exporter.url}/probe?target=127.0.0.1:${good.port}&service=tls`));
+    await until(() => exporter.stats().waiting === 4);
+    const busy = parseExposition((await get(`${exporter.url}/metrics`)).body);
+    expect(valueOf(busy, "chaincheck_exporter_probes_in_flight")).to.equal(2);
+    expect(valueOf(busy, "chaincheck_exporter_probes_waiting")).to.equal(4);
+    expect(connectedAt).to.deep.equal([]); // nothing beyond the limit has started
 
-        const held = await Promise.all(holders);
-        const served = await Promise.all(waiters);
-        expect(held.map((a) => valueOf(parseExposition(a.body), "chaincheck_probe_success"))).to.deep.equal([0, 0]);
-        expect(served.map((a) => valueOf(parseExposition(a.body), "chaincheck_trusted"))).to.deep.equal([1, 1, 1, 1]);
-        expect(connectedAt).to.have.length(4);
-        expect(silent.accepted).to.equal(2);
-      });
-    } finally {
-      await silent.close();
-    }
+    const held = await Promise.all(holders);
+    const served = await Promise.all(waiters);
+    expect(held.map((a) => valueOf(parseExposition(a.body), "chaincheck_probe_success"))).to.deep.equal([0, 0]);
+    expect(served.map((a) => valueOf(parseExposition(a.body), "chaincheck_trusted"))).to.deep.equal([1, 1, 1, 1]);
+    expect(connectedAt).to.have.length(4);
+    expect(silent.accepted).to.equal(2);
+    });
   });
 
   it("a request that cannot get a slot within its budget gets 503 with Retry-After, counted as busy", async () => {
-    const silent = await hostile.silent();
-    try {
-      await withExporter({ concurrency: 1 }, async (exporter) => {
-        const holder = get(`${exporter.url}/probe?target=127.0.0.1:${silent.port}`, { "X-Prometheus-Scrape-Timeout-Seconds": "2" });
-        await until(() => silent.accepted === 1);
-        const refused = await get(`${exporter.url}/probe?target=127.0.0.1:${good.port}`, { "X-Prometheus-Scrape-Timeout-Seconds": "0.4" });
-        expect(refused.status).to.equal(503);
-        expect(refused.headers.get("retry-after")).to.equal("1");
-        expect(refused.body).to.match(/^busy: 1 probes running/);
-        await holder;
-        expect(valueOf(parseExposition((await get(`${exporter.url}/metrics`)).body), "chaincheck_exporter_rejected_requests_total", { reason: "busy" })).to.equal(1);
-      });
-    } finally {
-      await silent.close();
-    }
+    await withExporter({ concurrency: 1 }, async (exporter, silent) => {
+    const holder = get(`${exporter.url}/probe?target=127.0.0.1:${silent.port}`, { "X-Prometheus-Scrape-Timeout-Seconds": "2" });
+    await until(() => silent.accepted === 1);
+    const refused = await get(`${exporter.url}/probe?target=127.0.0.1:${good.port}`, { "X-Prometheus-Scrape-Timeout-Seconds": "0.4" });
+    expect(refused.status).to.equal(503);
+    expect(refused.headers.get("retry-after")).to.equal("1");
+    expect(refused.body).to.match(/^busy: 1 probes running/);
+    await holder;
+    expect(valueOf(parseExposition((await get(`${exporter.url}/metrics`)).body), "chaincheck_exporter_rejected_requests_total", { reason: "busy" })).to.equal(1);
+    });
   });
 
   it("X-Prometheus-Scrape-Timeout-Seconds caps --timeout: a stalling target answers probe_success 0 well before it", async () => {
-    const silent = await hostile.silent();
-    try {
-      await withExporter({ timeoutMs: 20_000 }, async (exporter) => {
-        const answer = await get(`${exporter.url}/probe?target=127.0.0.1:${silent.port}`, { "X-Prometheus-Scrape-Timeout-Seconds": "1.5" });
-        expect(answer.status).to.equal(200);
-        const metrics = parseExposition(answer.body);
-        expect(valueOf(metrics, "chaincheck_probe_success")).to.equal(0);
-        expect(valueOf(metrics, "chaincheck_finding", { code: "CONNECTION_TIMEOUT", severity: "error" })).to.equal(1);
-        // 1.5 s less the 0.5 s kept for the answer: a 1 s probe, nowhere near the 20 s of --timeout.
-        expect(valueOf(metrics, "chaincheck_check_duration_seconds")).to.be.within(0.9, 5);
-        const bad = await get(`${exporter.url}/probe?target=127.0.0.1:${silent.port}`, { "X-Prometheus-Scrape-Timeout-Seconds": "soon" });
-        expect(bad.status).to.equal(400);
-        expect(bad.body).to.match(/X-Prometheus-Scrape-Timeout-Seconds: "soon" is not a positive number/);
-      });
-    } finally {
-      await silent.close();
-    }
+    await withExporter({ timeoutMs: 20_000 }, async (exporter, silent) => {
+    const answer = await get(`${exporter.url}/probe?target=127.0.0.1:${silent.port}`, { "X-Prometheus-Scrape-Timeout-Seconds": "1.5" });
+    expect(answer.status).to.equal(200);
+    const metrics = parseExposition(answer.body);
+    expect(valueOf(metrics, "chaincheck_probe_success")).to.equal(0);
+    expect(valueOf(metrics, "chaincheck_finding", { code: "CONNECTION_TIMEOUT", severity: "error" })).to.equal(1);
+    // 1.5 s less the 0.5 s kept for the answer: a 1 s probe, nowhere near the 20 s of --timeout.
+    expect(valueOf(metrics, "chaincheck_check_duration_seconds")).to.be.within(0.9, 5);
+    const bad = await get(`${exporter.url}/probe?target=127.0.0.1:${silent.port}`, { "X-Prometheus-Scrape-Timeout-Seconds": "soon" });
+    expect(bad.status).to.equal(400);
+    expect(bad.body).to.match(/X-Prometheus-Scrape-Timeout-Seconds: "soon" is not a positive number/);
+    });
   });
 
   it("bad targets answer a clean probe_success 0 with the reason as a finding: refused, not TLS", async () => {
@@ -239,20 +227,15 @@ describe("chaincheck exporter", function () {
   });
 
   it("a scraper that goes away aborts its probe: the target's connection closes long before the timeout", async () => {
-    const silent = await hostile.silent();
-    try {
-      await withExporter({ timeoutMs: 30_000 }, async (exporter) => {
-        const controller = new AbortController();
-        const pending = get(`${exporter.url}/probe?target=127.0.0.1:${silent.port}`, {}, { signal: controller.signal }).catch((err: Error) => err);
-        await until(() => silent.accepted === 1);
-        controller.abort();
-        expect(await pending).to.be.instanceOf(Error);
-        expect(await silent.allClosed(5000)).to.equal(true);
-        await until(() => exporter.stats().inFlight === 0);
-      });
-    } finally {
-      await silent.close();
-    }
+    await withExporter({ timeoutMs: 30_000 }, async (exporter, silent) => {
+    const controller = new AbortController();
+    const pending = get(`${exporter.url}/probe?target=127.0.0.1:${silent.port}`, {}, { signal: controller.signal }).catch((err: Error) => err);
+    await until(() => silent.accepted === 1);
+    controller.abort();
+    expect(await pending).to.be.instanceOf(Error);
+    expect(await silent.allClosed(5000)).to.equal(true);
+    await until(() => exporter.stats().inFlight === 0);
+    });
   });
 
   it("shutdown closes idle connections, also one that never sent a request, and waits for none of them", async () => {
