@@ -10,6 +10,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { loadTrust } from "../src/commands/trust.js";
 import { VERSION } from "../src/cli/version.js";
+import { liveCheck, type FixedSettings } from "../src/exporter/check.js";
 import { startExporter, type Exporter, type ExporterOptions } from "../src/exporter/server.js";
 import { Limiter } from "../src/exporter/limiter.js";
 import { BadRequest, isLoopback, parseListen, parseProbeQuery, probeTimeoutMs } from "../src/exporter/request.js";
@@ -43,6 +44,7 @@ describe("chaincheck exporter", function () {
   let good: TestServer;
   /** When the good server accepted each connection (performance.now()). */
   let connectedAt: number[] = [];
+  let fixed: FixedSettings;
   let base: Omit<ExporterOptions, "listen">;
 
   before(async function () {
@@ -51,10 +53,11 @@ describe("chaincheck exporter", function () {
     good = await tlsServer({ cert: pemChain(pki.leaf, pki.intermediate), key: pki.leaf.key }, {
       setup: (server) => server.on("connection", () => connectedAt.push(performance.now())),
     });
+    const trust = await loadTrust([join(pki.dir, "root.pem")]);
+    fixed = { trust, partialChain: false, warnDays: 30, policy: NO_POLICY, targetOs: "debian" };
     base = {
-      trust: await loadTrust([join(pki.dir, "root.pem")]),
-      timeoutMs: 10_000, concurrency: 16, partialChain: false, warnDays: 30, policy: NO_POLICY, targetOs: "debian",
-      version: VERSION, nodeVersion: process.versions.node, log: () => {},
+      check: liveCheck(fixed), trustStoreSize: trust.store.size,
+      timeoutMs: 10_000, concurrency: 16, version: VERSION, nodeVersion: process.versions.node, log: () => {},
     };
   });
   after(async () => {
@@ -100,10 +103,23 @@ describe("chaincheck exporter", function () {
   });
 
   it("options fixed at start-up apply to every probe: --min-days turns a valid chain into a failure", async () => {
-    await withExporter({ policy: { ...NO_POLICY, minDays: 60 } }, async (exporter) => {
+    await withExporter({ check: liveCheck({ ...fixed, policy: { ...NO_POLICY, minDays: 60 } }) }, async (exporter) => {
       const metrics = parseExposition((await get(`${exporter.url}/probe?target=127.0.0.1:${good.port}&service=tls`)).body);
       expect(valueOf(metrics, "chaincheck_trusted")).to.equal(1);
       expect(samplesOf(metrics, "chaincheck_finding", { code: "EXPIRES_TOO_SOON", severity: "error" }).length).to.be.greaterThan(0);
+    });
+  });
+
+  it("each probe validates at the time it runs (the clock liveCheck reads), not at start-up", async () => {
+    let clock = new Date();
+    await withExporter({ check: liveCheck(fixed, () => clock) }, async (exporter) => {
+      const url = `${exporter.url}/probe?target=127.0.0.1:${good.port}&service=tls`;
+      expect(valueOf(parseExposition((await get(url)).body), "chaincheck_trusted")).to.equal(1);
+      clock = new Date(Date.now() + 90 * 86_400_000); // the test PKI is valid for 30 days
+      const later = parseExposition((await get(url)).body);
+      expect(valueOf(later, "chaincheck_trusted")).to.equal(0);
+      expect(valueOf(later, "chaincheck_check_timestamp_seconds")).to.equal(clock.getTime() / 1000);
+      expect(samplesOf(later, "chaincheck_certificate_expires_in_seconds").every((s) => s.value < 0)).to.equal(true);
     });
   });
 

@@ -4,6 +4,7 @@
  */
 import { detectTargetOs } from "../advise/detect-os.js";
 import { loadTrust } from "../commands/trust.js";
+import { liveCheck } from "../exporter/check.js";
 import { startExporter } from "../exporter/server.js";
 import { BadRequest, isLoopback, parseListen, type ListenAddress } from "../exporter/request.js";
 import { EXIT } from "./exit-code.js";
@@ -58,9 +59,9 @@ export async function executeExporter(flags: ExporterFlags, io: CliIo, stopReque
   let exporter;
   try {
     exporter = await startExporter({
-      listen, trust, timeoutMs, concurrency, warnDays, policy,
-      partialChain: flags.partialChain === true,
-      targetOs: detectTargetOs(),
+      listen, timeoutMs, concurrency,
+      check: liveCheck({ trust, warnDays, policy, partialChain: flags.partialChain === true, targetOs: detectTargetOs() }),
+      trustStoreSize: trust.store.size,
       version: VERSION,
       nodeVersion: process.versions.node,
       log: (line) => io.stderr(`chaincheck exporter: ${line}\n`),

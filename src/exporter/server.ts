@@ -1,41 +1,33 @@
 /**
  * `chaincheck exporter`: blackbox_exporter's multi-target pattern over HTTP. `GET /probe?target=host:port` runs one
- * live check through the same pipeline as `check` (probe under its watchdog, judgeLiveTarget, the policies) and
- * answers its metrics; `GET /metrics` answers the exporter's own. The trust store and options are fixed at start-up;
- * a request chooses only the target, its servername and service. Probes run at most `concurrency` at once, each
+ * live check (`check`'s pipeline, see check.ts) and answers its metrics; `GET /metrics` answers the exporter's own.
+ * The trust store and options are fixed at start-up; a request chooses only the target, its servername and service. Probes run at most `concurrency` at once, each
  * within --timeout capped by Prometheus's scrape timeout; a client that goes away aborts its probe. I/O module.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import type { TargetOs } from "../advise/platforms.js";
-import { checkLiveTarget, WATCHDOG_GRACE_MS } from "../commands/check-target.js";
-import type { LiveTargetSettings } from "../commands/live-target.js";
-import type { LoadedTrust } from "../commands/trust.js";
-import { applyPolicies, type PolicyOptions } from "../policy/index.js";
+import { WATCHDOG_GRACE_MS } from "../commands/check-target.js";
 import { CONTENT_TYPE, negotiateDialect, renderExposition } from "../report/exposition.js";
 import { renderOpenMetrics } from "../report/openmetrics.js";
+import type { ExporterCheck } from "./check.js";
 import { Limiter } from "./limiter.js";
 import { exporterFamilies, type ExporterStats } from "./metrics.js";
 import { BadRequest, parseProbeQuery, probeTimeoutMs, type ListenAddress } from "./request.js";
 
 export interface ExporterOptions {
   readonly listen: ListenAddress;
-  readonly trust: LoadedTrust;
+  /** One live check (liveCheck in check.ts: the trust store and options fixed at start-up). */
+  readonly check: ExporterCheck;
+  /** Certificates in the trust store, for /metrics. */
+  readonly trustStoreSize: number;
   /** The longest a probe may take (--timeout); Prometheus's scrape timeout may shorten it. */
   readonly timeoutMs: number;
   /** Probes at once (--concurrency); up to 4 times as many requests wait for a slot. */
   readonly concurrency: number;
-  readonly partialChain: boolean;
-  readonly warnDays: number;
-  readonly policy: PolicyOptions;
-  /** Only for the advice inside each result (never shown by the exporter); fixed like every other option. */
-  readonly targetOs: TargetOs;
   readonly version: string;
   readonly nodeVersion: string;
   /** One line per event worth a log (start-up problems, internal errors, shutdown). */
   readonly log: (line: string) => void;
-  /** The clock (tests); the validation time of each probe is the time it runs. */
-  readonly now?: () => Date;
 }
 
 export interface Exporter {
@@ -62,11 +54,9 @@ const LANDING = (version: string): string => `chaincheck exporter ${version}
 `;
 
 export async function startExporter(options: ExporterOptions): Promise<Exporter> {
-  const now = options.now ?? (() => new Date());
-  const startedAt = now();
+  const startedAt = new Date();
   const limiter = new Limiter(options.concurrency, options.concurrency * QUEUE_PER_SLOT);
   const counts = { probes: { success: 0, failure: 0 }, rejected: { busy: 0, bad_request: 0 } };
-  const ca = options.trust.store.pems();
   let closing = false;
 
   const stats = (): ExporterStats => ({
@@ -76,19 +66,7 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
     inFlight: limiter.active,
     waiting: limiter.waiting,
     concurrency: options.concurrency,
-    trustAnchors: options.trust.store.size,
-  });
-
-  const settingsAt = (at: Date): LiveTargetSettings => ({
-    anchors: options.trust.anchors,
-    at,
-    partialChain: options.partialChain,
-    warnDays: options.warnDays,
-    targetOs: options.targetOs,
-    opensslComparable: true,
-    heldIntermediates: [],
-    aia: false,
-    sendCredentialsUntrusted: false,
+    trustAnchors: options.trustStoreSize,
   });
 
   const send = (res: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void => {
@@ -126,15 +104,11 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
     res.once("close", onClose);
     try {
       const timeoutMs = Math.max(1, Math.floor(budgetMs - (performance.now() - asked)));
-      const probeOptions = {
-        timeoutMs, service: request.service, ca, signal: gone.signal, ...(request.servername ? { servername: request.servername } : {}),
-      };
-      const checked = await checkLiveTarget(request.target, probeOptions, settingsAt(now()));
-      const [result] = applyPolicies([checked], options.policy);
-      const success = result!.status !== "error";
+      const result = await options.check(request, timeoutMs, gone.signal);
+      const success = result.status !== "error";
       counts.probes[success ? "success" : "failure"]++;
       const dialect = negotiateDialect(req.headers.accept);
-      send(res, 200, CONTENT_TYPE[dialect], renderOpenMetrics([result!], { version: options.version, nodeVersion: options.nodeVersion, buildInfo: false }, dialect));
+      send(res, 200, CONTENT_TYPE[dialect], renderOpenMetrics([result], { version: options.version, nodeVersion: options.nodeVersion, buildInfo: false }, dialect));
     } catch (err) {
       if (gone.signal.aborted) return; // nobody is listening for the answer
       throw err;
