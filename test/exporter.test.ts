@@ -261,7 +261,7 @@ describe("chaincheck exporter", function () {
     const ended = new Promise((resolve) => idle.once("close", resolve));
     idle.on("error", () => {});
     await (await fetch(`${exporter.url}/metrics`)).text(); // and a kept-alive one
-    // Without closing them, close() would wait for the hard stop (--timeout + 1.5 s = 11.5 s here).
+    // Without closing them, close() would wait for the hard stop (--timeout + 2 s = 12 s here).
     const outcome = await Promise.race([exporter.close().then(() => "closed"), new Promise((r) => setTimeout(() => r("still open after 5 s"), 5000))]);
     expect(outcome).to.equal("closed");
     await ended;

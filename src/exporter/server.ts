@@ -6,7 +6,6 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { WATCHDOG_GRACE_MS } from "../commands/check-target.js";
 import { CONTENT_TYPE, negotiateDialect, renderExposition } from "../report/exposition.js";
 import { renderOpenMetrics } from "../report/openmetrics.js";
 import type { ExporterCheck } from "./check.js";
@@ -41,6 +40,9 @@ export interface Exporter {
    */
   close(): Promise<void>;
 }
+
+/** On shutdown, past the longest a probe may take (--timeout) plus this, whatever is still open is cut. */
+const SHUTDOWN_GRACE_MS = 2000;
 
 /** Requests waiting for a slot, per slot. */
 const QUEUE_PER_SLOT = 4;
@@ -184,8 +186,7 @@ export async function startExporter(options: ExporterOptions): Promise<Exporter>
     close: () => {
       closing = true;
       return new Promise<void>((resolve) => {
-        // Past the longest a probe may take, whatever is still open is cut.
-        const hard = setTimeout(() => { for (const socket of busy.keys()) socket.destroy(); }, options.timeoutMs + WATCHDOG_GRACE_MS + 1000);
+        const hard = setTimeout(() => { for (const socket of busy.keys()) socket.destroy(); }, options.timeoutMs + SHUTDOWN_GRACE_MS);
         server.close(() => {
           clearTimeout(hard);
           resolve();
