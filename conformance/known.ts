@@ -12,8 +12,10 @@ export function repoRoot(): string {
 
 /** conformance/known-failures.json of this tree. */
 export const KNOWN_FAILURES_FILE = (): string => join(repoRoot(), "conformance", "known-failures.json");
-/** The default testsuite: ../shared/x509-limbo/limbo.json.gz, relative to the repository root. */
-export const DEFAULT_LIMBO = (): string => join(repoRoot(), "..", "shared", "x509-limbo", "limbo.json.gz");
+/** The vendored x509-limbo data (testsuite, other harnesses' results, licence): conformance/x509-limbo/. */
+export const LIMBO_DIR = (): string => join(repoRoot(), "conformance", "x509-limbo");
+/** The default testsuite: conformance/x509-limbo/limbo.json.gz, inside the repository (a fresh clone has it). */
+export const DEFAULT_LIMBO = (): string => join(LIMBO_DIR(), "limbo.json.gz");
 
 /** Reads and checks known-failures.json: an array of { id, expected, actual, reason }, each with a reason. */
 export function loadKnownFailures(path = KNOWN_FAILURES_FILE()): KnownFailure[] {

@@ -2,7 +2,7 @@
  * CI gate for x509-limbo conformance (issue 6): runs the whole profile in-process through the same
  * harness as `npm run conformance`, and fails on any false accept, on any failure missing from
  * conformance/known-failures.json, and on a listed id that passes now (so the file stays honest).
- * Skipped, with a message, when ../shared/x509-limbo/limbo.json.gz is not there (a failure instead
+ * Skipped, with a message, when conformance/x509-limbo/limbo.json.gz is not there (a failure instead
  * with CHAINCHECK_REQUIRE_LIMBO=1).
  */
 import { expect } from "chai";

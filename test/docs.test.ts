@@ -14,7 +14,7 @@ describe("README stays true to the code", () => {
     expect([...documented.keys()].filter((c) => !(c in FINDINGS))).to.deep.equal([]);
   });
 
-  for (const command of ["check", "verify", "tableau", "demo"]) {
+  for (const command of ["check", "verify", "tableau", "exporter", "demo"]) {
     it(`documents every option of \`${command}\``, async () => {
       const help = (await runCli([command, "--help"])).stdout;
       const options = [...help.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]!).filter((o) => o !== "--help");

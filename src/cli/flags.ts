@@ -6,7 +6,7 @@ export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export const OUTPUT_FORMATS = ["text", "json", "junit", "sarif", "pem"] as const;
+export const OUTPUT_FORMATS = ["text", "json", "junit", "sarif", "pem", "openmetrics"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Raw option values as commander hands them over (strings; parsed in the command). */
@@ -61,8 +61,8 @@ export function addCheckOptions(command: Command): Command {
 
 export function addOutputOptions(command: Command): Command {
   return command
-    .addOption(new Option("--format <format>", "report format (junit: one test case per target; sarif: one result per finding; pem: the certificates only, leaf first)").choices(OUTPUT_FORMATS).default("text"))
-    .option("--output <file>", "write the report to FILE and print a one-line summary per target")
+    .addOption(new Option("--format <format>", "report format (junit: one test case per target; sarif: one result per finding; pem: the certificates only, leaf first; openmetrics: Prometheus metrics)").choices(OUTPUT_FORMATS).default("text"))
+    .option("--output <file>", "write the report to FILE (atomically: temp file + rename) and print a one-line summary per target")
     .option("-q, --quiet", "one line per target: target  PASS|WARN|FAIL|ERROR  headline")
     .option("-v, --verbose", "add PEM blocks and full fingerprints")
     .option("--no-color", "no colour (also NO_COLOR=1)");

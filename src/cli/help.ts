@@ -16,7 +16,8 @@ Output:
   -q, --quiet      one line per target: target  PASS|WARN|FAIL|ERROR  reason
   -v, --verbose    adds PEM blocks, extensions (basic constraints, key usage, EKU, name
                    constraints, AIA), every SAN and full fingerprints
-  --format json    the result document for scripts (schemaVersion 1); junit and sarif for CI
+  --format json    the result document for scripts (schemaVersion 1); junit and sarif for CI;
+                   openmetrics for Prometheus (node_exporter's textfile collector)
   --format pem     the certificates only, leaf first (live: as sent; verify: the order a server
                    must load them in), for openssl x509/verify or a server's certificate file
   --report FILE    a support file: FILE.html is a self-contained page, else JSON
@@ -37,10 +38,12 @@ Examples:
       CI or monitoring: one line per target; the exit code says whether all passed.
   chaincheck tableau https://tableau.corp.example --token-name chaincheck --token-secret-env PAT_SECRET --all-sites
       Every analytics extension connection of every site, checked as Tableau will connect.
+  chaincheck --targets-file fleet.txt --format openmetrics --output /var/lib/prometheus/node-exporter/chaincheck.prom
+      Prometheus through node_exporter's textfile collector (or: chaincheck exporter).
 ${OUTPUT}
 ${EXIT_CODES}
 
-Run 'chaincheck <command> --help' for the options of check, verify, tableau and demo.
+Run 'chaincheck <command> --help' for the options of check, verify, tableau, exporter and demo.
 `,
   check: `
 Examples:
@@ -90,6 +93,18 @@ ${OUTPUT}
 ${EXIT_CODES}
   130 interrupted (Ctrl-C; 143 for SIGTERM) after signing out of Tableau
   (Sign-in, permission and version refusals exit 2; an unreachable or failing Tableau REST API exits 3.)
+`,
+  exporter: `
+Prometheus scrapes /probe once per target (relabel the target into the target parameter, as for
+blackbox_exporter); /metrics has the exporter's own counters. The trust store and options are fixed at
+start-up; a request chooses only target, servername and service. SIGTERM or SIGINT: stop accepting, let
+the probes in flight answer, exit 0. Configuration, alert rules and a textfile-collector alternative:
+examples/prometheus/.
+
+Examples:
+  chaincheck exporter --ca-file corp-root.pem
+  curl 'http://127.0.0.1:9793/probe?target=tabpy.corp.example:9004&servername=tabpy.corp.example'
+  curl 'http://127.0.0.1:9793/probe?target=rserve.corp.example:6311&service=rserve'
 `,
   demo: `
 Everything runs on 127.0.0.1 with certificates made in memory; nothing is installed or left behind.

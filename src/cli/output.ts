@@ -40,7 +40,7 @@ export function paletteFor(io: CliIo, color: boolean): Palette | undefined {
   return colourEnabled(io, !color) ? pc.createColors(true) : undefined;
 }
 
-/** The report in `flags.format`. JUnit and SARIF renderers load only when asked for. */
+/** The report in `flags.format`. JUnit, SARIF and OpenMetrics renderers load only when asked for. */
 export async function renderResults(
   results: readonly ChainResult[], flags: OutputFlags, palette: Palette | undefined, version: string, now: Date = new Date(), context: OutputContext = {},
 ): Promise<string> {
@@ -57,6 +57,10 @@ export async function renderResults(
     }
     case "pem":
       return (await import("../report/pem.js")).renderPem(results);
+    case "openmetrics": {
+      const { renderOpenMetrics } = await import("../report/openmetrics.js");
+      return renderOpenMetrics(results, { version, nodeVersion: process.versions.node });
+    }
     case "text": {
       const { PLAIN, renderQuietLine, renderResultText } = await textReport();
       if (context.renderText) return context.renderText(results, { palette: palette ?? PLAIN, verbose: flags.verbose ?? false, quiet: flags.quiet ?? false });

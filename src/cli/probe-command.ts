@@ -1,10 +1,10 @@
 /** `chaincheck [targets...]`: probe live endpoints concurrently, judge each chain, apply policies, report, exit code. */
-import { checkLiveTarget, unfinishedResult, type LiveTargetSettings } from "../commands/live-target.js";
+import { checkTarget } from "../commands/check-target.js";
 import { liveSettings, type CredentialFlags } from "./live-settings.js";
 import { parseTarget, TargetError } from "../probe/target.js";
-import type { ProbeOptions, ProbeTarget } from "../probe/types.js";
+import type { ProbeTarget } from "../probe/types.js";
 import { loadTrust } from "../commands/trust.js";
-import { mapConcurrent, parseTargetsFile, withWatchdog, type TargetSpec } from "../commands/targets.js";
+import { mapConcurrent, parseTargetsFile, type TargetSpec } from "../commands/targets.js";
 import { applyPolicies } from "../policy/index.js";
 import type { ChainResult } from "../result.js";
 import { exitCodeFor } from "./exit-code.js";
@@ -28,9 +28,6 @@ export interface ProbeFlags {
   concurrency: string;
   report?: string;
 }
-
-/** Past a target's own deadline, the watchdog answers for a check that has not (a bug, or a starved event loop). */
-const WATCHDOG_GRACE_MS = 500;
 
 interface PlannedTarget {
   readonly spec: TargetSpec;
@@ -57,15 +54,6 @@ async function collectTargets(args: readonly string[], flags: ProbeFlags): Promi
       throw err;
     }
   });
-}
-
-/**
- * Checks one target (probe, AIA, credentials, judgement), bounded by `--timeout`, with a watchdog behind that
- * (`host`: the name checked against the certificate). Every live command checks its targets through this.
- */
-export function checkTarget(target: ProbeTarget, options: ProbeOptions, host: string, live: LiveTargetSettings): Promise<ChainResult> {
-  const bound = options.timeoutMs + WATCHDOG_GRACE_MS;
-  return withWatchdog(bound, (signal) => checkLiveTarget(target, host, { ...options, signal }, live), () => unfinishedResult(target, host, live, bound));
 }
 
 export async function executeProbe(args: readonly string[], flags: CheckFlags & ProbeFlags & CredentialFlags, io: CliIo): Promise<number> {

@@ -9,6 +9,7 @@ import { addCheckOptions, addOutputOptions, collect, type CheckFlags, type Verif
 import type { ProbeFlags } from "./probe-command.js";
 import type { CredentialFlags } from "./live-settings.js";
 import type { TableauFlags } from "./tableau-command.js";
+import type { ExporterFlags } from "./exporter-command.js";
 import { formatUsageError, HELP } from "./help.js";
 import { describeError } from "./errors.js";
 
@@ -86,6 +87,23 @@ export async function run(argv: readonly string[], terminal: CliIo): Promise<num
   tableau.action((serverUrl: string, flags: TableauFlags) => {
     outcome = import("./tableau-command.js").then((m) => m.executeTableau(serverUrl, flags, io));
   });
+
+  program
+    .command("exporter")
+    .description("serve Prometheus metrics: GET /probe?target=host:port runs one live check (blackbox_exporter's multi-target pattern)")
+    .option("--listen <host:port>", "address to listen on (loopback by default; port 0 picks a free one)", "127.0.0.1:9793")
+    .option("--ca-file <file>", "trust these CA certificates instead of the system store (repeatable; read once at start-up)", collect, [])
+    .option("--partial-chain", "model partial-chain clients: any trusted certificate ends a path")
+    .option("--warn-days <n>", "warn when a certificate on the path expires within N days", "30")
+    .option("--min-days <n>", "fail when a certificate on the path expires within N days (default: off)")
+    .option("--expect-issuer <subject>", "fail unless the leaf's issuer is SUBJECT")
+    .option("--expect-fingerprint <sha256>", "fail unless the leaf or a certificate of the path has this SHA-256 (repeatable)", collect, [])
+    .option("--timeout <ms>", "longest a probe may take; Prometheus's scrape timeout (less 0.5 s) caps it", "10000")
+    .option("--concurrency <n>", "probes at once (up to 4 times as many requests wait; then 503)", "16")
+    .addHelpText("after", HELP.exporter)
+    .action((flags: ExporterFlags) => {
+      outcome = import("./exporter-command.js").then((m) => m.executeExporter(flags, io));
+    });
 
   program
     .command("demo")

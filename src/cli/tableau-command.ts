@@ -5,6 +5,7 @@
  */
 import { constants } from "node:os";
 import { loadTrust } from "../commands/trust.js";
+import { checkTarget } from "../commands/check-target.js";
 import { mapConcurrent } from "../commands/targets.js";
 import { TRUST_LIMITS } from "../input/limits.js";
 import { promptSecret } from "../input/prompt.js";
@@ -28,7 +29,6 @@ import { liveSettings } from "./live-settings.js";
 import { parseCount, UsageError } from "./options.js";
 import { checkOutputTargets, emitResults, writeArtifacts } from "./output.js";
 import { withInputNotes } from "./inputs.js";
-import { checkTarget } from "./probe-command.js";
 import { startProgress } from "./progress.js";
 import { commonSettings } from "./verify-command.js";
 import { VERSION } from "./version.js";

@@ -5,9 +5,10 @@
  * created exclusively and never through a symbolic link (README "Security"). I/O module.
  */
 import { constants } from "node:fs";
-import { access, lstat, mkdir, open, stat, statfs, unlink } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { access, lstat, mkdir, open, realpath, rename, stat, statfs, unlink } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "./options.js";
 
 /** Linux pseudo file systems (statfs f_type): kernel interfaces, where a write can change the system. */
@@ -130,20 +131,57 @@ export async function checkAnchorFolder(option: string, dir: string): Promise<vo
 
 /** `--output`/`--report`: write `content`, every failure one line (a FIFO without reader fails, never blocks). */
 export async function writeReportFile(option: string, path: string, content: string): Promise<void> {
+  let temp: string | undefined;
   try {
-    const info = await statOrUndefined(path);
-    if (info?.isFIFO()) {
-      // Opening a FIFO for writing blocks until a reader comes; non-blocking, it fails (ENXIO) instead.
-      await (await open(path, constants.O_WRONLY | constants.O_NONBLOCK)).close();
+    const target = await destination(path);
+    if (!target.regular) {
+      await writeInPlace(target.path, content);
+      return;
     }
-    const handle = await open(path, "w");
+    // A reader (node_exporter's textfile collector, a CI step) never sees half a report: write a temporary file in
+    // the same folder, flush it, rename it over FILE (atomic within a file system). The temporary name
+    // (`.NAME.PID.RANDOM.tmp`) does not end in .prom, so the textfile collector never picks it up.
+    temp = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+    const handle = await open(temp, "wx", target.mode ?? 0o666);
     try {
       await handle.writeFile(content);
+      if (target.mode !== undefined) await handle.chmod(target.mode);
+      await handle.sync();
     } finally {
       await handle.close();
     }
+    await rename(temp, target.path);
+    temp = undefined;
   } catch (err) {
     throw new UsageError(`${option}: cannot write ${path} (${describeErrno(err)})`);
+  } finally {
+    if (temp !== undefined) await unlink(temp).catch(() => undefined);
+  }
+}
+
+/** FILE's real path and mode when it exists (a symbolic link is followed: the link stays), else its absolute path. */
+async function destination(path: string): Promise<{ path: string; mode?: number; regular: boolean }> {
+  try {
+    const real = await realpath(path);
+    const info = await stat(real);
+    return { path: real, mode: info.mode & 0o7777, regular: info.isFile() };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { path: resolve(path), regular: true };
+    throw err;
+  }
+}
+
+/** A FILE that is not a regular file (/dev/stdout, /dev/full, a FIFO) is written in place. */
+async function writeInPlace(path: string, content: string): Promise<void> {
+  if ((await stat(path)).isFIFO()) {
+    // Opening a FIFO for writing blocks until a reader comes; non-blocking, it fails (ENXIO) instead.
+    await (await open(path, constants.O_WRONLY | constants.O_NONBLOCK)).close();
+  }
+  const handle = await open(path, "w");
+  try {
+    await handle.writeFile(content);
+  } finally {
+    await handle.close();
   }
 }
 
