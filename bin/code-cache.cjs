@@ -7,8 +7,8 @@
  * Folder: $XDG_CACHE_HOME/chaincheck (an absolute XDG_CACHE_HOME only, as the XDG spec says), else
  * %LOCALAPPDATA%\chaincheck on Windows, ~/Library/Caches/chaincheck on macOS, ~/.cache/chaincheck elsewhere.
  * It is used only if it is a real directory (not a symlink) owned by this user and writable by nobody else.
- * File: v8-<node version>-<arch>-<sha256 of the bundle, 32 hex>.bin, holding MAGIC, the SHA-256 of the payload, and
- * the payload from `vm.Script#createCachedData()`. V8 itself rejects data of another V8 version or flags; the file
+ * File: v8-<node version>-<arch>-<sha256 of the bundle, 32 hex>-<hash of Node's options>.bin, holding MAGIC, the
+ * SHA-256 of the payload, and the payload from `vm.Script#createCachedData()`. V8 itself rejects data of another V8 version or flags; the file
  * name rejects data of another bundle (V8 checks only the source length); the checksum rejects a damaged file
  * (release builds of V8 do not verify one). CHAINCHECK_CODE_CACHE=off disables it. NODE_DEBUG=chaincheck tells what
  * happened, on stderr.
@@ -64,7 +64,9 @@ function openCodeCache(source) {
   if (/^(0|off|false|no)$/i.test(process.env.CHAINCHECK_CODE_CACHE ?? "")) return none;
   const dir = cacheFolder();
   if (!dir) return none;
-  const name = `v8-${process.version}-${process.arch}-${sha256(source).toString("hex").slice(0, 32)}.bin`;
+  // Node options change V8's flags, and V8 refuses data made under other flags: one entry per set, no rewriting.
+  const flags = sha256(Buffer.from(`${process.execArgv.join("\0")}\0${process.env.NODE_OPTIONS ?? ""}`)).toString("hex").slice(0, 8);
+  const name = `v8-${process.version}-${process.arch}-${sha256(source).toString("hex").slice(0, 32)}-${flags}.bin`;
   const file = path.join(dir, name);
   const data = read(file);
   debug("code cache %s: %s", data ? "found" : "missing", file);

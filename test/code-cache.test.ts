@@ -62,13 +62,17 @@ describe("the bundled executable (bin/chaincheck.cjs)", function () {
     expect(debugged(VERIFY).stderr).to.match(/code cache missing: .*\n.*code cache written \(\d+ bytes\)/);
     const files = cacheFiles();
     expect(files).to.have.length(1);
-    expect(files[0]).to.match(new RegExp(`^v8-${process.version.replace(/\./g, "\\.")}-${process.arch}-[0-9a-f]{32}\\.bin$`));
+    expect(files[0]).to.match(new RegExp(`^v8-${process.version.replace(/\./g, "\\.")}-${process.arch}-[0-9a-f]{32}-[0-9a-f]{8}\\.bin$`));
     expect(statSync(join(cacheHome, "chaincheck")).mode & 0o777).to.equal(0o700);
     expect(statSync(join(cacheHome, "chaincheck", files[0]!)).mode & 0o777).to.equal(0o600);
     const second = debugged(VERIFY);
     expect(second.stderr).to.match(/code cache found/);
     expect(second.stderr).to.not.match(/written|rejected|damaged/);
     expect(second.status).to.equal(0);
+    // Other Node options (other V8 flags) get their own entry instead of a rewrite of this one at every switch.
+    node(CHAINCHECK_BIN, ["--version"], { XDG_CACHE_HOME: cacheHome, NODE_OPTIONS: "--max-semi-space-size=8" });
+    expect(cacheFiles()).to.have.length(2);
+    expect(debugged(VERIFY).stderr).to.match(/code cache found/).and.not.match(/rejected/);
   });
 
   it("ignores a damaged or truncated cache file and a file V8 refuses, and rewrites it", () => {
