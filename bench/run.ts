@@ -13,6 +13,7 @@ import { spawn } from "node:child_process";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { HAS_GNU_TIME, run, runChecked, type Run } from "./spawn.js";
 import { line, ratio, summarize, type Summary } from "./stats.js";
@@ -123,8 +124,10 @@ function moduleCount(script: string, args: readonly string[]): string {
   rmSync(log, { force: true });
   runChecked("node", ["--import", resolve("dist/bench/module-count.js"), script, ...args], [0, 1], { env: { ...CACHED, BENCH_MODULE_LOG: log } });
   const lines = readFileSync(log, "utf8").split("\n");
-  const count = (re: RegExp) => lines.filter((l) => re.test(l)).length;
-  return `${count(/^(esm file:|cjs )/)} files (${count(/^esm file:/)} ES modules, ${count(/^cjs /)} CommonJS), ${count(/^builtin /)} built-ins compiled`;
+  const cjs = new Set(lines.filter((l) => l.startsWith("cjs ")).map((l) => l.slice(4)));
+  const esm = new Set(lines.filter((l) => l.startsWith("esm file:")).map((l) => fileURLToPath(l.slice(4))).filter((p) => !cjs.has(p)));
+  const builtins = lines.filter((l) => l.startsWith("builtin ")).length;
+  return `${esm.size + cjs.size} files (${esm.size} ES modules, ${cjs.size} CommonJS incl. package.json), ${builtins} built-ins compiled`;
 }
 
 /** Benchmark 0: start-up alone (`--version`), and what each run loads. */
@@ -273,7 +276,7 @@ async function main(): Promise<void> {
   say(`chaincheck benchmark (${BIN.replace(`${ROOT}/`, "")}), ${new Date().toISOString().slice(0, 10)}`);
   say(`machine: ${machine()}`);
   const node = await startNodeServers(SERVER_PORTS);
-  const openssl = ONLY.has("2") ? await startOpensslServers(SERVER_PORTS, CA_DIR) : { ports: [], stop: () => {} };
+  const openssl = ONLY.has("2") ? await startOpensslServers(SERVER_PORTS, CA_DIR, tmp) : { ports: [], stop: () => {} };
   try {
     if (ONLY.has("0")) startup(node.ports[0]!);
     if (ONLY.has("1")) single(node.ports[0]!);
