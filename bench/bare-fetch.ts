@@ -1,17 +1,5 @@
 /**
- * The baseline of benchmark 1: a bare Node script that only fetches the chain over TLS and prints how many
- * certificates came. `node dist/bench/bare-fetch.js HOST:PORT SERVERNAME`
+ * The ES-module side of benchmark 1's baseline: `node dist/bench/bare-fetch.js HOST:PORT SERVERNAME` starts Node's
+ * ES module loader, then runs bare-fetch.cjs (the bare TLS fetch itself).
  */
-import { connect } from "node:tls";
-
-const [host, port] = (process.argv[2] ?? "127.0.0.1:9004").split(":");
-const socket = connect({ host: host!, port: Number(port), servername: process.argv[3] ?? "localhost", rejectUnauthorized: false }, () => {
-  let count = 0;
-  for (let cert = socket.getPeerX509Certificate(); cert && count < 16; cert = cert.issuerCertificate) count++;
-  process.stdout.write(`${count}\n`);
-  socket.destroy();
-});
-socket.on("error", (err) => {
-  process.stderr.write(`${err.message}\n`);
-  process.exitCode = 1;
-});
+import "./bare-fetch.cjs";

@@ -11,13 +11,13 @@ import { join } from "node:path";
 import { bundleOrder, reorderCommand, shellWord } from "../src/bundle-order.js";
 import { FIXTURES, readPemCerts } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";
+import { CHAINCHECK_BIN } from "./support/bin.js";
 
 const CA = join(FIXTURES, "ca");
 const pem = (name: string) => readFileSync(join(CA, `${name}.pem`), "utf8");
 const [ROOT, INT, LEAF] = ["root", "intermediate", "leaf"].map((n) => readPemCerts(join(CA, `${n}.pem`))[0]!);
 const HOST = "tabpy.chaincheck.test";
 const COMMON = ["--ca-file", join(CA, "root.pem"), "--host", HOST, "--at", "2030-01-01T00:00:00Z", "--target-os", "debian", "--no-color"];
-const BIN = new URL("../../dist/src/cli/main.js", import.meta.url).pathname;
 const OPENSSL = "/usr/bin/openssl";
 
 interface Json {
@@ -32,7 +32,7 @@ const json = (stdout: string) => (JSON.parse(stdout) as { results: Json[] }).res
 function runPrinted(command: string, dir: string): void {
   const shim = join(dir, "bin");
   execFileSync("mkdir", ["-p", shim]);
-  writeFileSync(join(shim, "chaincheck"), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+  writeFileSync(join(shim, "chaincheck"), `#!/bin/sh\nexec "${process.execPath}" "${CHAINCHECK_BIN}" "$@"\n`);
   chmodSync(join(shim, "chaincheck"), 0o755);
   // The command exits 1 (the file as given fails); what counts is the file it writes.
   try {

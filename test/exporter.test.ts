@@ -20,8 +20,8 @@ import { parseExposition, samplesOf, valueOf } from "./support/exposition.js";
 import { hostile, tlsServer, type TestServer } from "./support/hostile-servers.js";
 import { makeOpensslPki, pemChain, skipUnlessOpenssl, type OpensslPki } from "./support/openssl-pki.js";
 import { checkMetrics, checkOpenMetricsStrict, promtoolIfPresent } from "./support/promtool.js";
+import { CHAINCHECK_BIN } from "./support/bin.js";
 
-const MAIN = new URL("../src/cli/main.js", import.meta.url).pathname;
 const OM_ACCEPT = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 
 async function get(url: string, headers: Record<string, string> = {}, init: RequestInit = {}): Promise<{ status: number; type: string; body: string; headers: Headers }> {
@@ -289,7 +289,7 @@ describe("chaincheck exporter", function () {
     const silent = await hostile.silent();
     let child: ChildProcessWithoutNullStreams | undefined;
     try {
-      child = spawn(process.execPath, [MAIN, "exporter", "--listen", "127.0.0.1:0", "--ca-file", join(pki.dir, "root.pem")], { stdio: "pipe" });
+      child = spawn(process.execPath, [CHAINCHECK_BIN, "exporter", "--listen", "127.0.0.1:0", "--ca-file", join(pki.dir, "root.pem")], { stdio: "pipe" });
       let stderr = "";
       child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
       const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));

@@ -19,6 +19,7 @@ import { bulkRootsPem } from "./support/bulk-certs.js";
 import { runCli } from "./support/cli.js";
 import { algorithmIdentifier, buildPkcs12, secretBag, type Bag, type Pkcs12Spec } from "./support/pkcs12.js";
 import { FIXTURES, pemDers } from "./support/scenarios.js";
+import { CHAINCHECK_BIN } from "./support/bin.js";
 
 const CA = join(FIXTURES, "ca");
 const PASSWORD = "budget-pw";
@@ -173,8 +174,7 @@ describe("input work budgets (hostile inputs through the CLI)", function () {
     });
 
     it("the same bundle as the system store (SSL_CERT_FILE, the built command)", () => {
-      const bin = new URL("../src/cli/main.js", import.meta.url).pathname;
-      const run = spawnSync(process.execPath, [bin, "verify", join(CA, "fullchain.pem"), "--host", "tabpy.chaincheck.test", "-q", ...AT],
+      const run = spawnSync(process.execPath, [CHAINCHECK_BIN, "verify", join(CA, "fullchain.pem"), "--host", "tabpy.chaincheck.test", "-q", ...AT],
         { env: { ...process.env, SSL_CERT_FILE: file("corporate-bundle.pem"), SSL_CERT_DIR: "" }, encoding: "utf8" });
       expect(run.status, run.stderr).to.equal(0);
       expect(run.stdout).to.match(/PASS/);

@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VERSION } from "../src/cli/version.js";
+import { CHAINCHECK_BIN } from "./support/bin.js";
 import { REPO } from "./support/promtool.js";
 
 const SCRIPT = join(REPO, "scripts", "github-action.sh");
@@ -45,16 +46,16 @@ describe("npm pack + npm install -g of the tarball (the action's install step)",
   const tarball = () => join(temp, "chaincheck-pack", `chaincheck-${VERSION}.tgz`);
   const bin = () => join(temp, "chaincheck", "bin", "chaincheck");
 
-  it("the tarball holds the built code, the README and the JSON schema; no tests, sources, fixtures or limbo data", () => {
+  it("the tarball holds the built code (the bundled bin and the library), the README and the JSON schema; no tests, sources, fixtures or limbo data", () => {
     const files = spawnSync("tar", ["tzf", tarball()], { encoding: "utf8" }).stdout.trim().split("\n");
-    expect(files).to.include.members(["package/package.json", "package/README.md", "package/docs/report.schema.json", "package/dist/src/cli/main.js", "package/dist/src/report/openmetrics.js", "package/dist/src/exporter/server.js"]);
-    expect(files.filter((f) => !/^package\/(dist\/src\/|package\.json$|README\.md$|docs\/report\.schema\.json$)/.test(f))).to.deep.equal([]);
+    expect(files).to.include.members(["package/package.json", "package/README.md", "package/docs/report.schema.json", "package/bin/chaincheck.cjs", "package/bin/code-cache.cjs", "package/dist/bundle/cli.js", "package/dist/src/cli/main.js", "package/dist/src/report/openmetrics.js", "package/dist/src/exporter/server.js"]);
+    expect(files.filter((f) => !/^package\/(dist\/src\/|bin\/(chaincheck|code-cache)\.cjs$|dist\/bundle\/cli\.js$|package\.json$|README\.md$|docs\/report\.schema\.json$)/.test(f))).to.deep.equal([]);
   });
 
   it("the packed package.json has no install-time scripts (preinstall, install, postinstall, prepare)", () => {
     const manifest = JSON.parse(spawnSync("tar", ["xzOf", tarball(), "package/package.json"], { encoding: "utf8" }).stdout) as { scripts?: Record<string, string>; bin: Record<string, string> };
     expect(Object.keys(manifest.scripts ?? {}).filter((s) => ["preinstall", "install", "postinstall", "prepare"].includes(s))).to.deep.equal([]);
-    expect(manifest.bin).to.deep.equal({ chaincheck: "dist/src/cli/main.js" });
+    expect(manifest.bin).to.deep.equal({ chaincheck: "bin/chaincheck.cjs" });
   });
 
   it("npm install -g ran no script and printed no warning; the bin folder went to GITHUB_PATH", () => {
@@ -88,7 +89,7 @@ describe("the GitHub Action's run step (scripts/github-action.sh run)", function
 
   const run = (inputs: Record<string, string>) => {
     const result = bash(["run"], {
-      CHAINCHECK: `${process.execPath} ${join(REPO, "dist", "src", "cli", "main.js")}`,
+      CHAINCHECK: `${process.execPath} ${CHAINCHECK_BIN}`,
       GITHUB_OUTPUT: join(temp, "output"), GITHUB_STEP_SUMMARY: join(temp, "summary"),
       INPUT_SARIF_FILE: join(temp, "chaincheck.sarif"),
       ...inputs,

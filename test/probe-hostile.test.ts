@@ -11,6 +11,7 @@ import { runCli } from "./support/cli.js";
 import { certificateFlightServer, hostile, tlsServer, type TestServer } from "./support/hostile-servers.js";
 import { FIXTURES } from "./support/scenarios.js";
 import { drip, tabpyInfo } from "./support/tabpy-answers.js";
+import { CHAINCHECK_BIN } from "./support/bin.js";
 
 const TIMEOUT = 1500;
 /** Generous slack for a loaded CI machine; the deadline itself is what is asserted. */
@@ -275,11 +276,10 @@ describe("CLI: hostile servers within --timeout, with findings", function () {
   });
 
   it("a name lookup that hangs: CONNECTION_TIMEOUT at --timeout, and the process exits without waiting for the resolver", async () => {
-    const bin = new URL("../src/cli/main.js", import.meta.url).pathname;
     const preload = new URL("./support/slow-dns.js", import.meta.url).pathname;
     const begin = performance.now();
     const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, ["--import", preload, bin, "tabpy.hang.test:9004", "--timeout", "1000", "--format", "json"], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", preload, CHAINCHECK_BIN, "tabpy.hang.test:9004", "--timeout", "1000", "--format", "json"], { stdio: ["ignore", "pipe", "pipe"] });
       let out = "";
       child.stdout.on("data", (c: Buffer) => (out += c.toString()));
       child.on("exit", (exitCode) => resolve({ code: exitCode, stdout: out }));

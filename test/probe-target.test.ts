@@ -94,6 +94,12 @@ describe("probe: what services said", () => {
     const res = (status: number, headers: Record<string, string>, body = "") => ({ status, reason: "", headers: new Map(Object.entries(headers)), body: Buffer.from(body) });
     expect(classifyInfoResponse(res(200, {}, '{"versions":{}}'), false).detail).to.equal("TabPy-compatible analytics extension (no server_version), authentication off");
     expect(classifyInfoResponse(res(200, {}, "[1]"), false).service).to.equal("tls");
+    // Only a JSON object is TabPy's answer: whitespace around it is fine; HTML, a broken object, a BOM are not.
+    expect(classifyInfoResponse(res(200, {}, ' \r\n\t{"server_version": "2.13.0"}\n '), false).detail).to.equal("TabPy 2.13.0, authentication off");
+    expect(classifyInfoResponse(res(200, {}, "{}"), false).service).to.equal("tabpy");
+    for (const body of ["<html><body>{}</body></html>", '{"server_version": "2.13.0"', "{", " ", "", '\ufeff{"server_version": "2.13.0"}', '{"a": 1} x']) {
+      expect(classifyInfoResponse(res(200, {}, body), false).service, body).to.equal("tls");
+    }
     expect(classifyInfoResponse(res(401, { "www-authenticate": 'Basic realm="other"' }), false).service).to.equal("tls");
     expect(classifyInfoResponse(res(406, {}), true)).to.deep.include({ service: "tabpy", detail: "TabPy, authentication off (credentials sent but not expected: 406)" });
   });

@@ -23,6 +23,7 @@ import {
   startStandin, startWorld, VIEWER, type World,
 } from "./support/tableau-world.js";
 import { children, parseXml } from "./support/xml.js";
+import { CHAINCHECK_BIN } from "./support/bin.js";
 
 const ADMIN_PAT = ["--token-name", "chaincheck-ci", "--token-secret-env", "ADMIN_PAT"];
 const AT = ["--at", "2030-01-01T00:00:00Z", "--target-os", "debian"];
@@ -453,7 +454,7 @@ describe("chaincheck tableau (stand-in Tableau Server)", function () {
     it("SIGINT while reading the configuration: signs out, exit 130 (built CLI)", async () => {
       const s = await standin();
       const held = s.hold(/GET .*\/connections$/);
-      const child = spawn(process.execPath, ["dist/src/cli/main.js", "tableau", s.url, "--ca-file", ROOT, ...ADMIN_PAT], {
+      const child = spawn(process.execPath, [CHAINCHECK_BIN, "tableau", s.url, "--ca-file", ROOT, ...ADMIN_PAT], {
         env: { ...process.env, ...ENV }, stdio: ["ignore", "pipe", "pipe"],
       });
       let stderr = "";

@@ -121,7 +121,23 @@ export function classifyInfoResponse(res: HttpResponse, sentCredentials: boolean
   return { service: "tls", detail: `HTTPS server${by} answered GET /info with ${res.status}${reason}: not TabPy` };
 }
 
+/** JSON's insignificant whitespace (RFC 8259 §2): space, tab, line feed, carriage return. */
+const isJsonSpace = (byte: number) => byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
+
+/**
+ * Only a JSON object counts as TabPy's answer: a body that does not start with "{" and end with "}" (whitespace
+ * aside) cannot be one, so it is not handed to JSON.parse (an HTML page or a large blob would cost a throw).
+ */
+function mayBeJsonObject(body: Buffer): boolean {
+  let first = 0;
+  let last = body.length - 1;
+  while (first <= last && isJsonSpace(body[first]!)) first++;
+  while (last > first && isJsonSpace(body[last]!)) last--;
+  return last > first && body[first] === 0x7b && body[last] === 0x7d; // "{" ... "}"
+}
+
 function parseJson(body: Buffer): unknown {
+  if (!mayBeJsonObject(body)) return undefined;
   try {
     return JSON.parse(body.toString("utf8"));
   } catch {
