@@ -10,6 +10,7 @@ import type { Certificate } from "./types.js";
 import { makeFinding } from "./findings/finding.js";
 import { emptyRemediation } from "./advise/advise.js";
 import { withFindings, type ChainResult, type ConnectionInfo, type OpensslOpinion } from "./result.js";
+import { endpoint } from "./probe/target.js";
 import type { ProbeOutcome, ProbeSuccess } from "./probe/types.js";
 
 export type LiveCheckInput = Omit<CheckInput, "target" | "service" | "presented" | "host"> & {
@@ -25,10 +26,6 @@ const LEGACY_PROTOCOLS: ReadonlySet<string> = new Set(["SSLv3", "TLSv1", "TLSv1.
 /** Codes the probe's lowered OpenSSL security level (to see weak servers) or the name check explain. */
 const NOT_COMPARED: ReadonlySet<string> = new Set(["HOSTNAME_MISMATCH", "WEAK_KEY", "WEAK_SIGNATURE_ALGORITHM", "LEGACY_TLS_VERSION"]);
 
-function endpointOf(outcome: ProbeOutcome): string {
-  const { host, port } = outcome.target;
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
 
 /**
  * The certificates of a probe outcome, parsed (empty list for a failed probe). One that cannot be decoded is
@@ -57,7 +54,7 @@ function errorResult(outcome: Extract<ProbeOutcome, { ok: false }>, input: LiveC
 function noChainResult(outcome: ProbeOutcome, input: LiveCheckInput, finding: Finding, status: "error"): ChainResult {
   const code = finding.code;
   return {
-    target: endpointOf(outcome),
+    target: endpoint(outcome.target),
     service: null,
     host: input.host,
     chainKind: null,
@@ -73,7 +70,7 @@ function noChainResult(outcome: ProbeOutcome, input: LiveCheckInput, finding: Fi
     findings: [finding],
     remediation: emptyRemediation(input.targetOs),
     connection: {
-      endpoint: endpointOf(outcome), order: "wire", protocol: null, cipher: null, ocspStapled: null, servername: null,
+      endpoint: endpoint(outcome.target), order: "wire", protocol: null, cipher: null, ocspStapled: null, servername: null,
       serviceDetail: null, openssl: null, elapsedMs: Math.round(outcome.elapsedMs),
     },
   };
@@ -82,13 +79,13 @@ function noChainResult(outcome: ProbeOutcome, input: LiveCheckInput, finding: Fi
 function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: Certificate[]): { result: ChainResult; plan: OpensslProofPlan | null } {
   // No --servername: the name checked is the target's own (an IP or an alias), maybe not the one Tableau will use.
   const hostFromTarget = input.host === outcome.target.host;
-  const { result: base, plan } = evaluateChain({ ...input, target: endpointOf(outcome), service: outcome.service.service, presented, hostFromTarget });
+  const { result: base, plan } = evaluateChain({ ...input, target: endpoint(outcome.target), service: outcome.service.service, presented, hostFromTarget });
   const extra: Finding[] = [];
   if (LEGACY_PROTOCOLS.has(outcome.tls.protocol)) extra.push(makeFinding("LEGACY_TLS_VERSION", null, { protocol: outcome.tls.protocol }));
   const opinion = opensslOpinion(base, outcome, input);
   if (opinion?.comparison === "differs") extra.push(disagreement(base, opinion));
   const connection: ConnectionInfo = {
-    endpoint: endpointOf(outcome),
+    endpoint: endpoint(outcome.target),
     order: outcome.order,
     protocol: outcome.tls.protocol,
     cipher: outcome.tls.cipher,

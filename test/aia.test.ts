@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { aiaFindings, fetchMissingIssuers, issuerAvailable } from "../src/advise/aia.js";
 import { checkChain } from "../src/check.js";
 import { parseCertificate } from "../src/cert/parse.js";
-import { tlv } from "../src/pki/der.js";
+import { tlv } from "../src/asn1/der.js";
 import { generateKey, issueCertificate, type KeyPairPem } from "../src/pki/issue.js";
 import type { ChainResult } from "../src/result.js";
 import type { Certificate } from "../src/types.js";

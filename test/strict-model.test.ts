@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkChain } from "../src/check.js";
 import { readCertificate } from "../src/cert/parse.js";
-import { tlv } from "../src/pki/der.js";
+import { tlv } from "../src/asn1/der.js";
 import { EKU, issueCertificate, keyFromPem, type IssueSpec, type KeyPairPem } from "../src/pki/issue.js";
 import { nameDer, patchNames, STRING_TAG, type NameAttribute } from "../src/pki/patch.js";
 import type { Certificate } from "../src/types.js";

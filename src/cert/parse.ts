@@ -4,13 +4,13 @@ import type { Certificate, KeyUsageName, NameConstraints, PublicKeyInfo, Signatu
 import {
   DerError, TAG, children, content, contextTag, encoding, expectTag, readBitString, readBoolean, readIntegerBytes,
   readOid, readRoot, readSmallInteger, readTime, sequence, toHex, type Tlv,
-} from "./der.js";
+} from "../asn1/der.js";
 import {
   decodeAuthorityInfoAccess, decodeAuthorityKeyId, decodeBasicConstraints, decodeExtKeyUsage, decodeKeyUsage,
   decodeNameConstraints, decodeNetscapeCertType, decodeSubjectAltName, decodeSubjectKeyId, type AuthorityKeyId,
 } from "./extensions.js";
 import { parseName } from "./name.js";
-import { CURVES, KEY_ALGORITHMS, OID, PROCESSED_EXTENSIONS, SIGNATURE_ALGORITHMS } from "./oids.js";
+import { CURVES, KEY_ALGORITHMS, OID, PROCESSED_EXTENSIONS, SIGNATURE_ALGORITHMS } from "../asn1/oids.js";
 import { profileDefects } from "./profile.js";
 import { verifySignature } from "./signature.js";
 

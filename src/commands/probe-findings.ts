@@ -5,7 +5,7 @@
 import type { Certificate, Finding } from "../types.js";
 import { makeFinding } from "../findings/finding.js";
 import { describeCut } from "../probe/oversized.js";
-import { endpoint } from "../probe/classify.js";
+import { endpoint } from "../probe/target.js";
 import type { ProbeOptions, ProbeSuccess } from "../probe/types.js";
 
 export function probeFindings(outcome: ProbeSuccess, asked: ProbeOptions["service"], presented: readonly Certificate[]): Finding[] {

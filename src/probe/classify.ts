@@ -3,12 +3,8 @@
  * with one line of evidence and a hint. Pure.
  */
 import { alertName, findPlaintextAlert } from "./tls-wire.js";
+import { endpoint } from "./target.js";
 import type { ProbeError, ProbeTarget } from "./types.js";
-
-/** "host:port", with IPv6 literals in brackets. */
-export function endpoint(target: ProbeTarget): string {
-  return target.host.includes(":") ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
-}
 
 /** Printable ASCII only (control and non-ASCII bytes dropped, CR/LF as spaces), collapsed and truncated. */
 export function printableText(bytes: Uint8Array, max = 60): string {

@@ -3,9 +3,11 @@
  * Returns the presented chain and what was learnt; never validates, never throws for network conditions, and
  * destroys every socket on every path. All steps share one deadline. I/O module.
  */
-import { connect as netConnect, isIP, type Socket } from "node:net";
+import { connect as netConnect, type Socket } from "node:net";
+import { ipVersion } from "../cert/ip.js";
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
-import { bannerComplete, describeConnectError, describeForeign, describeHandshakeFailure, describeStall, endpoint } from "./classify.js";
+import { bannerComplete, describeConnectError, describeForeign, describeHandshakeFailure, describeStall } from "./classify.js";
+import { endpoint } from "./target.js";
 import { probeContext } from "./context.js";
 import { credentialsWithheld } from "./credentials-gate.js";
 import { RecordingStream } from "./recorder.js";
@@ -140,7 +142,7 @@ class ProbeRun {
   /** SNI: the explicit servername, else the host name; never an IP literal (RFC 6066 §3). */
   private servername(): string | null {
     const name = this.options.servername ?? (this.target.isIp ? undefined : this.target.host);
-    if (!name || isIP(name) !== 0) return null;
+    if (!name || ipVersion(name) !== 0) return null;
     return name.endsWith(".") ? name.slice(0, -1) : name;
   }
 

@@ -7,7 +7,7 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { TRUST_LIMITS, decodeCertificates } from "../input/decode.js";
-import { toHex } from "../input/der.js";
+import { toHex } from "../asn1/der.js";
 import { InputError, displayName } from "../input/errors.js";
 import { readCertificateFile } from "../input/read.js";
 import type { ReadOptions } from "../input/read.js";

@@ -4,7 +4,7 @@
  */
 import type { Certificate, Finding, NameConstraints } from "../../types.js";
 import { makeFinding } from "../../findings/finding.js";
-import { EKU_NAMES, OID } from "../../cert/oids.js";
+import { EKU_NAMES, OID } from "../../asn1/oids.js";
 import { checkNameConstraints, comparisonCount, MAX_NAME_CONSTRAINT_COMPARISONS } from "../name-constraints.js";
 import { checkValidity } from "./dates.js";
 import { checkWellFormed } from "./extensions.js";

@@ -7,7 +7,7 @@ import { checkWellFormed } from "./extensions.js";
 import { checkServerPurpose } from "./issuer.js";
 import { checkKeyStrength } from "./strength.js";
 import { isCritical } from "../../cert/profile.js";
-import { OID } from "../../cert/oids.js";
+import { OID } from "../../asn1/oids.js";
 
 /**
  * Key usages a TLS server key can work with: signing (ECDHE/TLS 1.3) or RSA key transport / ECDH, as OpenSSL's
