@@ -1,5 +1,5 @@
 /**
- * One chain, one verdict: validation + advice assembled into the `ChainResult` every command returns.
+ * One chain, one verdict: validation + advice assembled into the `ChainVerdict` every command returns.
  * Pure: the caller brings certificates, anchors and time.
  */
 import type { Certificate, FileReorder, NameRecheck, Service } from "./types.js";
@@ -9,7 +9,7 @@ import { reorderCommand, type BundleOrder } from "./bundle-order.js";
 import { dedupeFindings, headlineOf, makeFinding, sortFindings } from "./findings/finding.js";
 import { adviseWithPlan, type AdviceContext, type TargetOs } from "./advise/advise.js";
 import type { OpensslProofOutcome, OpensslProofPlan } from "./advise/openssl-proof.js";
-import { describeCertificate, statusOf, withFindings, type BundleInfo, type ChainResult, type PathCertificate } from "./result.js";
+import { describeCertificate, statusOf, withFindings, type BundleInfo, type ChainVerdict, type PathCertificate } from "./result.js";
 import { unreadableHeldFindings, validateChain, type TrustAnchors, type Validation } from "./validate/validate.js";
 
 export interface CheckInput {
@@ -84,7 +84,7 @@ function bundleInfo(bundle: BundleInput): BundleInfo {
   };
 }
 
-export function checkChain(input: CheckInput): ChainResult {
+export function checkChain(input: CheckInput): ChainVerdict {
   return evaluateChain(input).result;
 }
 
@@ -92,7 +92,7 @@ export function checkChain(input: CheckInput): ChainResult {
  * The result, and what OpenSSL should be asked to confirm the what-if (null when nothing is proven). The caller runs
  * the loopback check (I/O) and evaluates again with its outcome in `opensslProof`.
  */
-export function evaluateChain(input: CheckInput): { result: ChainResult; plan: OpensslProofPlan | null } {
+export function evaluateChain(input: CheckInput): { result: ChainVerdict; plan: OpensslProofPlan | null } {
   const options = { host: input.host, at: input.at, partialChain: input.partialChain, warnDays: input.warnDays };
   const storeHeld = input.storeIntermediates ?? [];
   const ordered = withFileOrder(validateChain(input.presented, input.anchors, { ...options, extraIntermediates: storeHeld }), input);
@@ -119,7 +119,7 @@ export function evaluateChain(input: CheckInput): { result: ChainResult; plan: O
     notAfter: c.notAfter.toISOString(),
     source: presentedShas.has(c.sha256) ? "presented" : input.anchors.contains(c) ? "store" : "held",
   });
-  const result: ChainResult = {
+  const result: ChainVerdict = {
     target: input.target,
     service: input.service,
     host: input.host,

@@ -1,15 +1,15 @@
 /**
- * A probe outcome -> `ChainResult`: the same validation and advice as `verify`, plus what only a live
+ * A probe outcome -> `ChainVerdict`: the same validation and advice as `verify`, plus what only a live
  * handshake shows (TLS version, OpenSSL's verdict, the service). Pure.
  */
-import type { Finding } from "./types.js";
+import type { Finding } from "./findings/finding.js";
 import { evaluateChain, type CheckInput } from "./check.js";
 import type { OpensslProofPlan } from "./advise/openssl-proof.js";
 import { readCertificate } from "./cert/parse.js";
 import type { Certificate } from "./types.js";
 import { makeFinding } from "./findings/finding.js";
 import { emptyRemediation } from "./advise/advise.js";
-import { withFindings, type ChainResult, type ConnectionInfo, type OpensslOpinion } from "./result.js";
+import { withFindings, type ChainVerdict, type ConnectionInfo, type OpensslOpinion } from "./result.js";
 import { endpoint } from "./probe/target.js";
 import type { ProbeOutcome, ProbeSuccess } from "./probe/types.js";
 
@@ -36,22 +36,22 @@ export function presentedOf(outcome: ProbeOutcome): Certificate[] {
 }
 
 /** `presented`: the outcome's certificates when the caller parsed them already (see `presentedOf`). */
-export function liveResult(outcome: ProbeOutcome, input: LiveCheckInput, presented = presentedOf(outcome)): ChainResult {
+export function liveResult(outcome: ProbeOutcome, input: LiveCheckInput, presented = presentedOf(outcome)): ChainVerdict {
   return liveEvaluation(outcome, input, presented).result;
 }
 
 /** The result, and what OpenSSL should be asked to confirm the what-if (see `evaluateChain`). */
-export function liveEvaluation(outcome: ProbeOutcome, input: LiveCheckInput, presented = presentedOf(outcome)): { result: ChainResult; plan: OpensslProofPlan | null } {
+export function liveEvaluation(outcome: ProbeOutcome, input: LiveCheckInput, presented = presentedOf(outcome)): { result: ChainVerdict; plan: OpensslProofPlan | null } {
   if (!outcome.ok) return { result: errorResult(outcome, input), plan: null };
   return successResult(outcome, input, presented);
 }
 
-function errorResult(outcome: Extract<ProbeOutcome, { ok: false }>, input: LiveCheckInput): ChainResult {
-  const { code, message, hint } = outcome.error;
-  return noChainResult(outcome, input, makeFinding(code, null, { message, ...(hint ? { hint } : {}) }), "error");
+function errorResult(outcome: Extract<ProbeOutcome, { ok: false }>, input: LiveCheckInput): ChainVerdict {
+  const { code, failure } = outcome.error;
+  return noChainVerdict(outcome, input, makeFinding(code, null, failure), "error");
 }
 
-function noChainResult(outcome: ProbeOutcome, input: LiveCheckInput, finding: Finding, status: "error"): ChainResult {
+function noChainVerdict(outcome: ProbeOutcome, input: LiveCheckInput, finding: Finding, status: "error"): ChainVerdict {
   const code = finding.code;
   return {
     target: endpoint(outcome.target),
@@ -76,7 +76,7 @@ function noChainResult(outcome: ProbeOutcome, input: LiveCheckInput, finding: Fi
   };
 }
 
-function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: Certificate[]): { result: ChainResult; plan: OpensslProofPlan | null } {
+function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: Certificate[]): { result: ChainVerdict; plan: OpensslProofPlan | null } {
   // No --servername: the name checked is the target's own (an IP or an alias), maybe not the one Tableau will use.
   const hostFromTarget = input.host === outcome.target.host;
   const { result: base, plan } = evaluateChain({ ...input, target: endpoint(outcome.target), service: outcome.service.service, presented, hostFromTarget });
@@ -100,12 +100,12 @@ function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: 
 }
 
 /** chaincheck's verdict on the chain itself: errors other than the name, the probe's lowered security level or a gate. */
-function chainErrors(result: ChainResult): Finding[] {
+function chainErrors(result: ChainVerdict): Finding[] {
   return result.findings.filter((f) => f.severity === "error" && !NOT_COMPARED.has(f.code));
 }
 
 /** OpenSSL's verdict from the handshake, and how it compares with chaincheck's verdict on the chain itself. */
-function opensslOpinion(result: ChainResult, outcome: ProbeSuccess, input: LiveCheckInput): OpensslOpinion | null {
+function opensslOpinion(result: ChainVerdict, outcome: ProbeSuccess, input: LiveCheckInput): OpensslOpinion | null {
   if (!outcome.openssl) return null;
   const { authorized, reason } = outcome.openssl;
   if (!input.opensslComparable) return { authorized, reason, comparison: "other-time" };
@@ -115,9 +115,9 @@ function opensslOpinion(result: ChainResult, outcome: ProbeSuccess, input: LiveC
 }
 
 /** OPENSSL_DISAGREES: both verdicts on the chain, with chaincheck's reasons. */
-function disagreement(result: ChainResult, opinion: OpensslOpinion): Finding {
-  const errors = chainErrors(result);
-  const ours = errors.length === 0 ? "the chain is trusted" : `not trusted (${errors.map((f) => f.code).join(", ")})`;
-  const openssl = opinion.authorized ? "trusted" : `not trusted (${opinion.reason ?? "no reason given"})`;
-  return makeFinding("OPENSSL_DISAGREES", null, { ours, openssl });
+function disagreement(result: ChainVerdict, opinion: OpensslOpinion): Finding {
+  return makeFinding("OPENSSL_DISAGREES", null, {
+    chaincheck: { codes: chainErrors(result).map((f) => f.code) },
+    openssl: { authorized: opinion.authorized, reason: opinion.reason },
+  });
 }

@@ -1,10 +1,14 @@
 /**
- * The result object: what every command returns, the JSON report serialises (schemaVersion 1) and
- * every renderer reads. Field names are a public contract (README "JSON report").
+ * What a check returns: `ChainVerdict`, all data (typed findings, the advice), which commands build, policies
+ * extend and src/report renders; and `ChainResult`, the same result with its words (what the JSON report
+ * serialises, schemaVersion 2, and every renderer and the library read). Field names are a public contract
+ * (README "JSON report").
  */
 import type { Termination } from "./validate/path-builder.js";
 import type { TableauSetup } from "./advise/tableau.js";
-import type { Certificate, ChainKind, Finding, Remediation, Service, Status, VerifierModel } from "./types.js";
+import type { Advice } from "./advise/advise.js";
+import type { Certificate, ChainKind, Remediation, ReportedFinding, Service, Status, VerifierModel } from "./types.js";
+import type { Finding, FindingCode } from "./findings/finding.js";
 import { encodePem } from "./cert/pem.js";
 import { dedupeFindings, headlineOf, sortFindings } from "./findings/finding.js";
 
@@ -95,7 +99,7 @@ export interface BundleInfo {
   readonly unsent: readonly PresentedCertificate[];
 }
 
-export interface ChainResult {
+export interface ChainVerdict {
   /** What was checked: "host:port" for a live probe, the file name for `verify`. */
   readonly target: string;
   readonly service: Service | null;
@@ -109,7 +113,7 @@ export interface ChainResult {
   /** The path that best explains the verdict, leaf first, and how it ends. */
   readonly builtPath: { readonly certificates: readonly PathCertificate[]; readonly end: Termination } | null;
   /** Every path the builder explored (for --verbose and support): certificates, end, error codes on its links. */
-  readonly pathAttempts?: readonly { readonly certificates: readonly PathCertificate[]; readonly end: Termination; readonly findings: readonly string[] }[];
+  readonly pathAttempts?: readonly { readonly certificates: readonly PathCertificate[]; readonly end: Termination; readonly findings: readonly FindingCode[] }[];
   /** The trust store used, e.g. "system store /etc/ssl/certs/ca-certificates.crt (144 certificates)". */
   readonly trustStore: string;
   readonly verifierModel: VerifierModel;
@@ -118,10 +122,10 @@ export interface ChainResult {
   readonly trusted: boolean;
   readonly status: Status;
   /** Code of the most specific error, or null. */
-  readonly headline: string | null;
+  readonly headline: FindingCode | null;
   /** Errors first, most specific first. */
   readonly findings: readonly Finding[];
-  readonly remediation: Remediation;
+  readonly remediation: Advice;
   readonly connection?: ConnectionInfo;
   /** `verify` only: the input's certificates and their order. */
   readonly bundle?: BundleInfo;
@@ -131,6 +135,12 @@ export interface ChainResult {
   readonly site?: { readonly id: string; readonly name: string; readonly contentUrl: string };
   /** `chaincheck tableau`: the analytics-extension connection as Tableau has it configured. */
   readonly extensionConnection?: ExtensionConnection;
+}
+
+/** A verdict in words (src/report/document.ts): the JSON report's `results[]`, and what every renderer reads. */
+export interface ChainResult extends Omit<ChainVerdict, "findings" | "remediation"> {
+  readonly findings: readonly ReportedFinding[];
+  readonly remediation: Remediation;
 }
 
 export function describeCertificate(cert: Certificate): PresentedCertificate {
@@ -152,7 +162,7 @@ export function describeCertificate(cert: Certificate): PresentedCertificate {
 }
 
 /** pass: trusted, nothing to say; warn: trusted with warnings; fail: untrusted or any error. */
-export function statusOf(trusted: boolean, findings: readonly Finding[]): Status {
+export function statusOf(trusted: boolean, findings: readonly Pick<Finding, "severity">[]): Status {
   if (!trusted || findings.some((f) => f.severity === "error")) return "fail";
   return findings.some((f) => f.severity === "warning") ? "warn" : "pass";
 }
@@ -161,7 +171,7 @@ export function statusOf(trusted: boolean, findings: readonly Finding[]): Status
  * Adds findings to a result (policies, the credentials check, probe facts) and recomputes what
  * depends on them. `trusted` stays the chain verdict; `status` and `headline` follow the findings.
  */
-export function withFindings(result: ChainResult, extra: readonly Finding[]): ChainResult {
+export function withFindings(result: ChainVerdict, extra: readonly Finding[]): ChainVerdict {
   if (extra.length === 0) return result;
   const findings = sortFindings(dedupeFindings([...result.findings, ...extra]));
   return { ...result, findings, status: statusOf(result.trusted, findings), headline: headlineOf(findings)?.code ?? null };

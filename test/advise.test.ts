@@ -18,6 +18,7 @@ import type { ChainResult } from "../src/result.js";
 import { anchorsOf, FIXTURES, loadScenario, readPemCerts, scenarioNames, type Scenario } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";
 import { expectGolden } from "./support/golden.js";
+import { reportResult } from "../src/report/document.js";
 
 const CA = {
   root: readPemCerts(join(FIXTURES, "ca/root.pem"))[0]!,
@@ -37,11 +38,11 @@ function advise(c: Case): { s: Scenario; result: ChainResult } {
   const s = loadScenario(c.scenario);
   const presented = s.service === "rserve" ? s.presented.slice(0, 1) : s.presented;
   const held = c.held ?? [...(s.service === "rserve" ? s.presented.slice(1) : []), ...s.intermediates];
-  const result = checkChain({
+  const result = reportResult(checkChain({
     target: s.name, service: s.service ?? (c.scenario.startsWith("leaf-only") ? "rserve" : "tabpy"), presented,
     anchors: anchorsOf(c.trust ?? s.trust), host: s.host, at: s.at, partialChain: s.partialChain, warnDays: 30,
     heldIntermediates: held, targetOs: c.targetOs ?? "debian",
-  });
+  }));
   return { s, result };
 }
 
@@ -107,10 +108,10 @@ describe("anchor advisor", () => {
 
   it("Rserve leaf only, the intermediate in the client's own store (Windows CA, macOS System keychain): only the root is to install", () => {
     const s = loadScenario("leaf-only-missing-intermediate");
-    const result = checkChain({
+    const result = reportResult(checkChain({
       target: s.name, service: "rserve", presented: s.presented.slice(0, 1), anchors: anchorsOf([CA.otherRoot]), host: s.host, at: s.at,
       partialChain: false, warnDays: 30, heldIntermediates: [CA.root], storeIntermediates: [CA.intermediate], targetOs: "windows",
-    });
+    }));
     expect(installSet(result, [CA.root])).to.deep.equal([["root", ROOT]]);
     expect(result.remediation.verifiedAfterInstall).to.equal(true);
     expect(result.remediation.steps.join("\n")).to.not.include("-addstore -f CA");

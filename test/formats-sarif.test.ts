@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Ajv from "ajv";
-import { FINDINGS } from "../src/findings/catalog.js";
+import { FINDINGS } from "../src/words/findings.js";
 import type { ChainResult } from "../src/result.js";
 import type { JsonReport } from "../src/report/json.js";
 import { artifactUri, renderSarif, SARIF_SCHEMA } from "../src/report/sarif.js";

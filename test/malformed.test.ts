@@ -20,9 +20,10 @@ import { nameDer, patchNames, STRING_TAG, type NameAttribute } from "../src/pki/
 import type { ProbeSuccess } from "../src/probe/types.js";
 import { PLAIN } from "../src/report/palette.js";
 import { renderResultText } from "../src/report/text.js";
-import { validateChain } from "../src/validate/validate.js";
+import { validateChain } from "../src/index.js";
 import { runCli } from "./support/cli.js";
 import { FIXTURES, SCENARIOS_DIR, anchorsOf, readPemCerts } from "./support/scenarios.js";
+import { reportResult } from "../src/report/document.js";
 
 const key = (name: string): KeyPairPem => keyFromPem(readFileSync(join(FIXTURES, "keys", `${name}.key.pem`), "utf8"));
 const ca = (file: string) => readPemCerts(join(FIXTURES, "ca", file))[0]!;
@@ -132,10 +133,10 @@ describe("malformed certificates in validation: a finding on that certificate, t
   });
 
   it("a held certificate that cannot be decoded is a warning, the verdict unchanged", () => {
-    const result = checkChain({
+    const result = reportResult(checkChain({
       target: "t", service: null, presented: [LEAF, INT], anchors: anchorsOf([ROOT]), host: HOST, at: AT, partialChain: false, warnDays: 0,
       heldIntermediates: [badInt], targetOs: "debian",
-    });
+    }));
     expect([result.trusted, result.status]).to.deep.equal([true, "warn"]);
     expect(result.findings.map((f) => [f.code, f.certificate])).to.deep.equal([["UNREADABLE_CERTIFICATE", badInt.sha256]]);
     expect(result.findings[0]!.message).to.include("--intermediates");
@@ -215,7 +216,7 @@ describe("malformed certificates through `chaincheck verify`, the library and th
       tls: { protocol: "TLSv1.3", cipher: "TLS_AES_128_GCM_SHA256", ocspStapled: false, remoteAddress: "127.0.0.1", servername: HOST },
       service: { service: "tls", detail: "no TabPy or Rserve answer" }, elapsedMs: 5,
     };
-    const result = liveResult(outcome, { anchors: anchorsOf([ROOT]), host: HOST, at: AT, partialChain: false, warnDays: 0, targetOs: "debian", opensslComparable: false });
+    const result = reportResult(liveResult(outcome, { anchors: anchorsOf([ROOT]), host: HOST, at: AT, partialChain: false, warnDays: 0, targetOs: "debian", opensslComparable: false }));
     expect([result.status, result.trusted, result.presented.length]).to.deep.equal(["fail", false, 2]);
     expect(result.findings.map((f) => f.code)).to.deep.equal(["MALFORMED_CERTIFICATE", "ISSUER_NOT_FOUND"]);
     expect(result.findings[0]!.certificate).to.equal(readCertificate(bad).sha256);

@@ -15,12 +15,13 @@ import { makeOpensslPki, skipUnlessOpenssl, pemChain, type OpensslPki } from "./
 import { skipUnlessRserve, startRealRserve } from "./support/rserve.js";
 import { FIXTURES } from "./support/scenarios.js";
 import { httpAnswer, response, TABPY_INFO, tabpyInfo } from "./support/tabpy-answers.js";
+import { probeErrorWords } from "../src/words/probe.js";
 
 const TIMEOUT = 1500;
 const RSERVE_TLS_ID = "Rsrv0103QAP1\r\n\r\n--------------\r\n";
 
 function success(outcome: ProbeOutcome): ProbeSuccess {
-  if (!outcome.ok) expect.fail(`probe failed: ${outcome.error.code} ${outcome.error.message}`);
+  if (!outcome.ok) expect.fail(`probe failed: ${outcome.error.code} ${probeErrorWords(outcome.error).message}`);
   return outcome;
 }
 

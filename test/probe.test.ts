@@ -4,12 +4,13 @@ import type { TlsOptions, TLSSocket } from "node:tls";
 import { parseTarget, probe, type ProbeOptions, type ProbeOutcome, type ProbeSuccess } from "../src/probe/index.js";
 import { tlsServer } from "./support/hostile-servers.js";
 import { hexList, makeOpensslPki, skipUnlessOpenssl, pemChain, type OpensslPki, type TestCert } from "./support/openssl-pki.js";
+import { probeErrorWords } from "../src/words/probe.js";
 
 const TIMEOUT = 1500;
 const base: ProbeOptions = { timeoutMs: TIMEOUT, service: "tls" };
 
 function success(outcome: ProbeOutcome): ProbeSuccess {
-  if (!outcome.ok) expect.fail(`probe failed: ${outcome.error.code} ${outcome.error.message}`);
+  if (!outcome.ok) expect.fail(`probe failed: ${outcome.error.code} ${probeErrorWords(outcome.error).message}`);
   return outcome;
 }
 

@@ -6,18 +6,19 @@ import { expect } from "chai";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { checkChain } from "../src/check.js";
-import { FINDINGS } from "../src/findings/catalog.js";
+import { FINDINGS } from "../src/words/findings.js";
 import { anchorsOf, loadScenario, scenarioNames, SCENARIOS_DIR, type Scenario } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";
 import { expectGolden } from "./support/golden.js";
+import { reportResult } from "../src/report/document.js";
 
 function check(s: Scenario) {
   const presented = s.service === "rserve" ? s.presented.slice(0, 1) : s.presented;
   const held = [...(s.service === "rserve" ? s.presented.slice(1) : []), ...s.intermediates];
-  return checkChain({
+  return reportResult(checkChain({
     target: s.name, service: s.service ?? null, presented, anchors: anchorsOf(s.trust), host: s.host, at: s.at,
     partialChain: s.partialChain, warnDays: 30, heldIntermediates: held, targetOs: "debian",
-  });
+  }));
 }
 
 /** The verify command line a user would type for this scenario (paths relative to the repo root). */

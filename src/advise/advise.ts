@@ -4,6 +4,7 @@
  * Pure: the caller supplies everything it knows (presented, held intermediates, AIA downloads).
  */
 import type { Certificate, FileReorder, InstallItem, InstallSource, NameRecheck, Remediation, Service } from "../types.js";
+import type { Finding } from "../findings/finding.js";
 import { encodePem } from "../cert/pem.js";
 import { validateChain, type TrustAnchors, type ValidateOptions, type Validation } from "../validate/validate.js";
 import { PLATFORMS, type TargetOs } from "./platforms.js";
@@ -108,7 +109,16 @@ export function loopRootItem(top: Certificate): InstallItem {
   };
 }
 
-export function emptyRemediation(targetOs: TargetOs, cannotFix: string[] = []): Remediation {
+/**
+ * The advisor's answer, as data: what to install (and the steps that do it), the proof, and the findings no
+ * installed certificate fixes (src/report renders them as `remediation.cannotFix`).
+ */
+export interface Advice extends Omit<Remediation, "cannotFix" | "cannotFixFindings"> {
+  /** The error findings no installed certificate can fix (each says what to reissue or change). */
+  readonly cannotFix: readonly Finding[];
+}
+
+export function emptyRemediation(targetOs: TargetOs, cannotFix: readonly Finding[] = []): Advice {
   return { install: [], steps: [], targetOs, partialChainInstall: [], verifiedAfterInstall: null, proof: null, serverSide: [], cannotFix };
 }
 
@@ -117,18 +127,19 @@ function answered(code: string, input: AdviceInput): boolean {
   return TRUST_CODES.has(code) || code === "PATH_BUDGET_EXCEEDED" || (code === "CHAIN_ORDER" && input.reorder !== undefined);
 }
 
-function describeCannotFix(input: AdviceInput): string[] {
-  return input.validation.findings.filter((f) => f.severity === "error" && !answered(f.code, input)).map((f) => `${f.code}: ${f.remediation}`);
+/** The errors no installed certificate can fix (the advice's own steps answer the rest). */
+function cannotFixOf(input: AdviceInput): Finding[] {
+  return input.validation.findings.filter((f) => f.severity === "error" && !answered(f.code, input));
 }
 
-export function advise(input: AdviceInput): Remediation {
+export function advise(input: AdviceInput): Advice {
   return adviseWithPlan(input).remediation;
 }
 
 /** The advice, and what OpenSSL should be asked to confirm it (null when there is no proven what-if). */
-export function adviseWithPlan(input: AdviceInput): { remediation: Remediation; plan: OpensslProofPlan | null } {
+export function adviseWithPlan(input: AdviceInput): { remediation: Advice; plan: OpensslProofPlan | null } {
   const { validation } = input;
-  const cannotFix = describeCannotFix(input);
+  const cannotFix = cannotFixOf(input);
   const needsAnchors = !validation.trusted && validation.findings.some((f) => TRUST_CODES.has(f.code));
   const recheck = input.recheck ? { recheck: input.recheck } : {};
   if (!needsAnchors && !input.reorder) return { remediation: { ...emptyRemediation(input.targetOs, cannotFix), ...recheck }, plan: null };
@@ -138,7 +149,7 @@ export function adviseWithPlan(input: AdviceInput): { remediation: Remediation; 
   const plan = proof.path ? { chain: input.presented, candidates: proofCandidates(proof.installed, proof.path, (c) => input.anchors.contains(c)) } : null;
   const openssl = plan && input.opensslProof ? withOpenssl(input, plan, input.opensslProof, proof) : null;
   const install = openssl?.install ?? advised.install;
-  const remediation: Remediation = {
+  const remediation: Advice = {
     install,
     steps: installSteps(install, partialChainInstall, PLATFORMS[input.targetOs], stepContext(input, validation)),
     targetOs: input.targetOs,

@@ -5,7 +5,9 @@
  * chain. What comes back is only ever used as "held" certificates (advice and what-if), never as presented or
  * trusted.
  */
-import type { Certificate, Finding } from "../types.js";
+import type { Certificate } from "../types.js";
+import type { AiaFailure } from "../findings/codes.js";
+import type { Finding } from "../findings/finding.js";
 import { makeFinding } from "../findings/finding.js";
 import { parseCertificate } from "../cert/parse.js";
 import { decodeCertificates } from "../input/decode.js";
@@ -35,30 +37,37 @@ export interface AiaFetch {
   readonly certificates: Certificate[];
   /** The URL each downloaded certificate came from, by SHA-256 (the advice labels plain-HTTP downloads). */
   readonly origins: ReadonlyMap<string, string>;
-  /** Every URL that failed or was not tried, with a one-line reason. */
-  readonly errors: { readonly url: string; readonly reason: string }[];
+  /** Every URL that failed or was not tried, and why. */
+  readonly errors: { readonly url: string; readonly failure: AiaFailure }[];
+}
+
+/** A download that gave no certificate, and why. */
+class DownloadFailed extends Error {
+  constructor(readonly failure: AiaFailure) {
+    super(failure.kind);
+  }
 }
 
 async function download(url: string, options: AiaOptions, ms: number): Promise<Uint8Array> {
-  if (!/^https?:\/\//i.test(url)) throw new Error(`unsupported URL scheme`);
+  if (!/^https?:\/\//i.test(url)) throw new DownloadFailed({ kind: "scheme" });
   const timer = AbortSignal.timeout(Math.max(1, Math.round(ms)));
   const signal = options.signal ? AbortSignal.any([options.signal, timer]) : timer;
   try {
     // The signal bounds the whole exchange: connect, redirects, and a body dripped byte by byte.
     const response = await (options.fetch ?? fetch)(url, { signal, redirect: "follow" });
-    if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+    if (!response.ok || !response.body) throw new DownloadFailed({ kind: "http-status", status: response.status });
     const limit = options.maxBytes ?? AIA_LIMITS.bytes;
     const chunks: Uint8Array[] = [];
     let size = 0;
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
       size += chunk.length;
-      if (size > limit) throw new Error(`larger than ${limit} bytes`);
+      if (size > limit) throw new DownloadFailed({ kind: "too-large", limit });
       chunks.push(chunk);
     }
     return Buffer.concat(chunks);
   } catch (err) {
     if (options.signal?.aborted) throw options.signal.reason;
-    if (timer.aborted) throw new Error(`no complete answer within ${Math.round(ms)} ms`);
+    if (timer.aborted) throw new DownloadFailed({ kind: "timeout", ms: Math.round(ms) });
     throw err;
   }
 }
@@ -78,7 +87,7 @@ export async function fetchMissingIssuers(start: readonly Certificate[], options
   const known = [...start];
   const fetched: Certificate[] = [];
   const origins = new Map<string, string>();
-  const errors: { url: string; reason: string }[] = [];
+  const errors: { url: string; failure: AiaFailure }[] = [];
   const tried = new Set<string>();
   for (let round = 0; round < (options.maxRounds ?? AIA_LIMITS.rounds); round++) {
     const wanting = known.filter((c) => !c.selfSigned && !options.hasIssuer(c, known));
@@ -88,7 +97,7 @@ export async function fetchMissingIssuers(start: readonly Certificate[], options
     const now = left > 0 ? urls.slice(0, Math.max(0, maxUrls - tried.size)) : [];
     for (const url of urls.slice(now.length)) {
       tried.add(url);
-      errors.push({ url, reason: left > 0 ? `not tried: at most ${maxUrls} caIssuers URLs are tried per chain` : "not tried: the time allowed for downloads ran out" });
+      errors.push({ url, failure: left > 0 ? { kind: "not-tried-url-limit", max: maxUrls } : { kind: "not-tried-time" } });
     }
     if (now.length === 0) break;
     for (const url of now) tried.add(url);
@@ -98,7 +107,8 @@ export async function fetchMissingIssuers(start: readonly Certificate[], options
     outcomes.forEach((outcome, i) => {
       const url = now[i]!;
       if (outcome.status === "rejected") {
-        errors.push({ url, reason: (outcome.reason as Error).message.split("\n")[0] ?? "error" });
+        const reason = outcome.reason as Error;
+        errors.push({ url, failure: reason instanceof DownloadFailed ? reason.failure : { kind: "error", message: reason.message.split("\n")[0] ?? "error" } });
         return;
       }
       for (const cert of outcome.value) {

@@ -1,5 +1,5 @@
 /** The Tableau side of the setup, from what was detected (pure data; src/report renders it). */
-import type { ChainResult } from "../result.js";
+import type { ChainVerdict } from "../result.js";
 
 export interface TableauSetup {
   /** What to pick in Tableau: "TabPy/External API" or "RServe". */
@@ -15,7 +15,7 @@ export interface TableauSetup {
   readonly validNames: readonly string[];
 }
 
-export function tableauSetup(result: ChainResult, port: number, username: string | null): TableauSetup | null {
+export function tableauSetup(result: ChainVerdict, port: number, username: string | null): TableauSetup | null {
   if (result.service !== "tabpy" && result.service !== "rserve") return null;
   const leaf = result.presented[0];
   const validNames = (leaf?.subjectAltNames ?? []).filter((n) => n.startsWith("DNS:") || n.startsWith("IP:")).map((n) => n.slice(n.indexOf(":") + 1));

@@ -18,6 +18,7 @@ import { EXIT } from "./exit-code.js";
 import type { CliIo } from "./io.js";
 import { emitResults } from "./output.js";
 import { VERSION } from "./version.js";
+import { reportResult } from "../report/document.js";
 
 const DEMO_TIMEOUT_MS = 5000;
 
@@ -40,7 +41,7 @@ export async function executeDemo(flags: { color: boolean; format: string }, io:
     const check = async (port: number, held: typeof intermediate[]): Promise<ChainResult> => {
       const options = { timeoutMs: DEMO_TIMEOUT_MS, service: "auto" as const, ca: store.pems() };
       const outcome = await probe(parseTarget(`127.0.0.1:${port}`), options);
-      return judgeLiveTarget(outcome, "127.0.0.1", options, { ...settings, heldIntermediates: held });
+      return reportResult(await judgeLiveTarget(outcome, "127.0.0.1", options, { ...settings, heldIntermediates: held }));
     };
     // The administrator holds the demo CA's intermediate (as from the CA administrator): the advice
     // for the leaf-only Rserve can then name it, and the what-if can prove it.

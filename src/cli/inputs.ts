@@ -4,10 +4,10 @@
  * and one sink for what the decoders noticed, reported as `INPUT_NOTE` findings. The password
  * lives only in the read options; no note or finding carries it.
  */
-import type { Finding } from "../types.js";
+import type { Finding } from "../findings/finding.js";
 import { makeFinding } from "../findings/finding.js";
 import type { ReadOptions } from "../input/read.js";
-import { withFindings, type ChainResult } from "../result.js";
+import { withFindings, type ChainVerdict } from "../result.js";
 import type { CheckFlags } from "./flags.js";
 import type { CliIo } from "./io.js";
 
@@ -36,7 +36,7 @@ async function askPassword(fileName: string): Promise<string> {
 }
 
 /** The run's input notes on each result that has a chain (a probe error keeps its "error" status). */
-export function withInputNotes(results: readonly ChainResult[], inputs: RunInputs): ChainResult[] {
+export function withInputNotes(results: readonly ChainVerdict[], inputs: RunInputs): ChainVerdict[] {
   const notes = inputs.notes();
   return results.map((r) => (r.status === "error" ? r : withFindings(r, notes)));
 }

@@ -6,7 +6,7 @@ import type { ProbeTarget } from "../probe/types.js";
 import { loadTrust } from "../commands/trust.js";
 import { mapConcurrent, parseTargetsFile, type TargetSpec } from "../commands/targets.js";
 import { applyPolicies } from "../policy/index.js";
-import type { ChainResult } from "../result.js";
+import type { ChainVerdict } from "../result.js";
 import { exitCodeFor } from "./exit-code.js";
 import type { CheckFlags } from "./flags.js";
 import type { CliIo } from "./io.js";
@@ -18,6 +18,7 @@ import { TARGETS_FILE_MAX_BYTES } from "../input/limits.js";
 import { readFileBounded } from "../input/read.js";
 import { commonSettings } from "./verify-command.js";
 import { VERSION } from "./version.js";
+import { reportResult } from "../report/document.js";
 import { startProgress } from "./progress.js";
 
 export interface ProbeFlags {
@@ -66,7 +67,7 @@ export async function executeProbe(args: readonly string[], flags: CheckFlags & 
   const ca = trust.caPems();
   const live = { ...(await liveSettings(flags, settings, trust.anchors, io, targets)), storeIntermediates: trust.intermediates };
   const progress = await startProgress(io, flags.format === "text" && !flags.quiet && !flags.output, targets.length);
-  let checked: ChainResult[];
+  let checked: ChainVerdict[];
   try {
     checked = await mapConcurrent(targets, concurrency, async ({ spec, target }) => {
       const servername = spec.servername ?? flags.servername;
@@ -78,7 +79,7 @@ export async function executeProbe(args: readonly string[], flags: CheckFlags & 
   } finally {
     progress.stop();
   }
-  const results = applyPolicies(withInputNotes(checked, settings.inputs), settings.policy);
+  const results = applyPolicies(withInputNotes(checked, settings.inputs), settings.policy).map(reportResult);
   await writeArtifacts(results, flags, io, trust.store.source.description);
   await emitResults(results, flags, io, VERSION, { origins: targets.map((t) => t.spec.origin) });
   return exitCodeFor(results, flags.failOn);

@@ -13,7 +13,7 @@ import { safeText } from "../report/safe-text.js";
 import { applyPolicies } from "../policy/index.js";
 import { TargetError } from "../probe/target.js";
 import type { ProbeTarget } from "../probe/types.js";
-import type { ChainResult, ExtensionConnection } from "../result.js";
+import type { ChainVerdict, ExtensionConnection } from "../result.js";
 import { connectionTarget, serviceFor, tableauFindings, tableauResult, type SiteRef } from "../tableau/connections.js";
 import { discover, type Discovery, type SignIn } from "../tableau/discover.js";
 import { TableauError } from "../tableau/errors.js";
@@ -32,6 +32,7 @@ import { withInputNotes } from "./inputs.js";
 import { startProgress } from "./progress.js";
 import { commonSettings } from "./verify-command.js";
 import { VERSION } from "./version.js";
+import { reportResult } from "../report/document.js";
 
 export interface TableauFlags extends CheckFlags {
   tokenName?: string;
@@ -181,7 +182,7 @@ export async function executeTableau(serverUrl: string, flags: TableauFlags, io:
   }
   const ca = trust.caPems();
   const progress = await startProgress(io, flags.format === "text" && !flags.quiet && !flags.output, planned.length);
-  let checked: ChainResult[];
+  let checked: ChainVerdict[];
   try {
     checked = await mapConcurrent(planned, concurrency, async ({ site, connection, target, state }) => {
       const result = await checkTarget(target, { timeoutMs, service: serviceFor(connection.type), ca }, target.host, live);
@@ -191,7 +192,7 @@ export async function executeTableau(serverUrl: string, flags: TableauFlags, io:
   } finally {
     progress.stop();
   }
-  const results = applyPolicies(withInputNotes(checked, settings.inputs), settings.policy);
+  const results = applyPolicies(withInputNotes(checked, settings.inputs), settings.policy).map(reportResult);
   await writeArtifacts(results, flags, io, trust.store.source.description);
   await emitResults(results, flags, io, VERSION, { renderText: (r, options) => renderTableauText(r, discovery, url, options) });
   return exitCodeFor(results, flags.failOn);

@@ -10,6 +10,7 @@ import { parseAt, parseCount, parseFingerprint, UsageError } from "./options.js"
 import { checkOutputTargets, emitResults, writeArtifacts } from "./output.js";
 import { runInputs, withInputNotes, type RunInputs } from "./inputs.js";
 import { VERSION } from "./version.js";
+import { reportResult } from "../report/document.js";
 
 /** Option values shared by verify and check, parsed once. */
 export interface CommonSettings {
@@ -67,7 +68,7 @@ export async function executeVerify(file: string, flags: CheckFlags & VerifyOnly
     },
     trust,
   );
-  const results = applyPolicies(withInputNotes([checked], settings.inputs), settings.policy);
+  const results = applyPolicies(withInputNotes([checked], settings.inputs), settings.policy).map(reportResult);
   await writeArtifacts(results, flags, io, trust.store.source.description);
   await emitResults(results, flags, io, VERSION);
   return exitCodeFor(results, flags.failOn);

@@ -3,7 +3,7 @@
  * watchdog behind it. The one pipeline `check`, `tableau` and the exporter's /probe share. I/O (network).
  */
 import type { ProbeOptions, ProbeTarget } from "../probe/types.js";
-import type { ChainResult } from "../result.js";
+import type { ChainVerdict } from "../result.js";
 import { checkLiveTarget, unfinishedResult, type LiveTargetSettings } from "./live-target.js";
 import { withWatchdog } from "./targets.js";
 
@@ -14,7 +14,7 @@ export const WATCHDOG_GRACE_MS = 500;
  * Checks `target` (`host`: the name checked against the certificate). `options.signal`, when given, aborts the check
  * early (the caller went away): the promise then rejects with its reason.
  */
-export function checkTarget(target: ProbeTarget, options: ProbeOptions, host: string, live: LiveTargetSettings): Promise<ChainResult> {
+export function checkTarget(target: ProbeTarget, options: ProbeOptions, host: string, live: LiveTargetSettings): Promise<ChainVerdict> {
   const bound = options.timeoutMs + WATCHDOG_GRACE_MS;
   const { signal: callerSignal, ...rest } = options;
   return withWatchdog(

@@ -4,7 +4,8 @@
  * shows (service mismatch, an oversized chain), the TabPy credentials check, and the Tableau settings to use.
  * I/O (the probe, AIA, the credentials connection).
  */
-import type { Certificate, Finding } from "../types.js";
+import type { Certificate } from "../types.js";
+import type { Finding } from "../findings/finding.js";
 import { aiaFindings, fetchMissingIssuers, issuerAvailable, type AiaFetch } from "../advise/aia.js";
 import { tableauSetup } from "../advise/tableau.js";
 import { readCertificate } from "../cert/parse.js";
@@ -12,7 +13,7 @@ import { liveEvaluation, liveResult, presentedOf, type LiveCheckInput } from "..
 import { probe } from "../probe/probe.js";
 import type { ProbeOptions, ProbeOutcome, ProbeTarget } from "../probe/types.js";
 import { provenByOpenssl } from "./openssl-proof.js";
-import { withFindings, type ChainResult } from "../result.js";
+import { withFindings, type ChainVerdict } from "../result.js";
 import { checkCredentials, type Credentials } from "./credentials.js";
 import { probeFindings } from "./probe-findings.js";
 
@@ -34,7 +35,7 @@ interface Budget {
  * Probes and judges `target`: every step (connect, handshake, detection, AIA, the credentials' second connection)
  * ends by `options.timeoutMs` after the call; `options.signal` aborts them all.
  */
-export async function checkLiveTarget(target: ProbeTarget, host: string, options: ProbeOptions, settings: LiveTargetSettings): Promise<ChainResult> {
+export async function checkLiveTarget(target: ProbeTarget, host: string, options: ProbeOptions, settings: LiveTargetSettings): Promise<ChainVerdict> {
   const deadline = performance.now() + options.timeoutMs;
   let aia: Promise<AiaFetch> | undefined;
   const onChain = settings.aia
@@ -57,7 +58,7 @@ export async function checkLiveTarget(target: ProbeTarget, host: string, options
 export async function judgeLiveTarget(
   outcome: ProbeOutcome, host: string, probeOptions: ProbeOptions, settings: LiveTargetSettings,
   budget: Budget = { deadline: performance.now() + probeOptions.timeoutMs },
-): Promise<ChainResult> {
+): Promise<ChainVerdict> {
   const presented = presentedOf(outcome);
   let held = settings.heldIntermediates ?? [];
   let aiaFailures: Finding[] = [];
@@ -85,11 +86,11 @@ export async function judgeLiveTarget(
 }
 
 /** The result for a target whose check did not end within `ms` (the watchdog's answer). */
-export function unfinishedResult(target: ProbeTarget, host: string, settings: LiveTargetSettings, ms: number): ChainResult {
+export function unfinishedResult(target: ProbeTarget, host: string, settings: LiveTargetSettings, ms: number): ChainVerdict {
   const outcome: ProbeOutcome = {
     ok: false,
     target,
-    error: { code: "CONNECTION_TIMEOUT", message: `${target.input}: no result within ${ms} ms`, hint: "The check did not finish in time: retry with a larger --timeout, or fewer targets at once (--concurrency)." },
+    error: { code: "CONNECTION_TIMEOUT", failure: { kind: "watchdog", target: target.input, ms } },
     elapsedMs: ms,
   };
   return liveResult(outcome, { ...settings, host });

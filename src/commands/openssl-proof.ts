@@ -2,7 +2,7 @@
  * The what-if checked by OpenSSL too: evaluate the chain, run the loopback handshakes the plan asks for (I/O), then
  * evaluate again with their outcome so the advice says who confirmed it. Shared by `verify` and the live check.
  */
-import type { ChainResult } from "../result.js";
+import type { ChainVerdict } from "../result.js";
 import type { OpensslProofCheck } from "../types.js";
 import type { OpensslProofOutcome, OpensslProofPlan } from "../advise/openssl-proof.js";
 import { encodePem } from "../cert/pem.js";
@@ -24,9 +24,9 @@ export async function runOpensslProof(plan: OpensslProofPlan, storePems: readonl
 
 /** `evaluate` once; when it returns a plan, ask OpenSSL and evaluate again with the outcome. */
 export async function provenByOpenssl(
-  evaluate: (proof?: OpensslProofOutcome) => { result: ChainResult; plan: OpensslProofPlan | null },
+  evaluate: (proof?: OpensslProofOutcome) => { result: ChainVerdict; plan: OpensslProofPlan | null },
   storePems: readonly string[], sameTime: boolean,
-): Promise<ChainResult> {
+): Promise<ChainVerdict> {
   const first = evaluate();
   if (!first.plan) return first.result;
   return evaluate(await runOpensslProof(first.plan, storePems, sameTime)).result;

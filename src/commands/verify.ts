@@ -7,7 +7,7 @@ import type { TargetOs } from "../advise/platforms.js";
 import { serverPresentation } from "../bundle-order.js";
 import { evaluateChain, type CheckInput } from "../check.js";
 import { provenByOpenssl } from "./openssl-proof.js";
-import { withFindings, type ChainResult } from "../result.js";
+import { withFindings, type ChainVerdict } from "../result.js";
 import type { ReadOptions } from "../input/read.js";
 import { loadCertificates, loadMany } from "./certificates.js";
 import type { LoadedTrust } from "./trust.js";
@@ -31,7 +31,7 @@ export interface VerifyRequest {
   readonly atGiven?: boolean;
 }
 
-export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): Promise<ChainResult> {
+export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): Promise<ChainVerdict> {
   const main = await loadCertificates(request.file, request.read);
   const bundle = [...main.certificates, ...(await loadMany(request.chain, request.read))];
   const held = await loadMany(request.intermediates, request.read);

@@ -9,6 +9,7 @@ import type { LiveTargetSettings } from "../commands/live-target.js";
 import type { LoadedTrust } from "../commands/trust.js";
 import { applyPolicies, type PolicyOptions } from "../policy/index.js";
 import type { ChainResult } from "../result.js";
+import { reportResult } from "../report/document.js";
 import type { ProbeRequest } from "./request.js";
 
 /** Runs one check within `timeoutMs`; `signal` aborts it (the scraper went away), rejecting with its reason. */
@@ -40,6 +41,6 @@ export function liveCheck(fixed: FixedSettings, now: () => Date = () => new Date
     };
     const options = { timeoutMs, service: request.service, ca, signal, ...(request.servername ? { servername: request.servername } : {}) };
     const [result] = applyPolicies([await checkTarget(request.target, options, request.servername ?? request.target.host, settings)], fixed.policy);
-    return result!;
+    return reportResult(result!);
   };
 }

@@ -4,7 +4,7 @@
  */
 import { wholeDays } from "../days.js";
 import { makeFinding } from "../findings/finding.js";
-import type { ChainResult } from "../result.js";
+import type { ChainVerdict } from "../result.js";
 import { withPolicyFindings } from "./apply.js";
 
 
@@ -13,7 +13,7 @@ import { withPolicyFindings } from "./apply.js";
  * replacing that certificate's EXPIRING_SOON warning. Certificates already reported EXPIRED are left to that finding.
  * `minDays` 0 disables the check.
  */
-export function checkMinDays(result: ChainResult, minDays: number): ChainResult {
+export function checkMinDays(result: ChainVerdict, minDays: number): ChainVerdict {
   if (minDays <= 0 || !result.builtPath) return result;
   const expired = new Set(result.findings.filter((f) => f.code === "EXPIRED").map((f) => f.certificate));
   const added = result.builtPath.certificates

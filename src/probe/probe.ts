@@ -253,7 +253,7 @@ class ProbeRun {
     if (this.stage !== "oversized" || !this.recorder) return;
     const seen = oversizedChain(this.recorder.bytes(), this.serverSecret, this.recorder.capped, cut);
     if (!seen.received) {
-      this.fail({ code: "TLS_HANDSHAKE_FAILED", message: `TLS handshake with ${endpoint(this.target)} failed: ${seen.why}` });
+      this.fail({ code: "TLS_HANDSHAKE_FAILED", failure: { kind: "oversized", endpoint: endpoint(this.target), detail: seen.failure ?? { kind: "unreadable", reason: "no Certificate message" } } });
       return;
     }
     const received = seen.received;
@@ -311,7 +311,7 @@ class ProbeRun {
   private succeed(service: ServiceInfo): void {
     if (this.stage === "done") return;
     if (!this.partial) {
-      this.fail({ code: "TLS_HANDSHAKE_FAILED", message: `the handshake with ${endpoint(this.target)} completed but its result could not be read: ${service.detail}` });
+      this.fail({ code: "TLS_HANDSHAKE_FAILED", failure: { kind: "unreadable-result", endpoint: endpoint(this.target), detail: service.detail } });
       return;
     }
     const outcome: ProbeSuccess = { ...this.partial, service, elapsedMs: this.close() };

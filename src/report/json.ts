@@ -1,8 +1,12 @@
-/** The JSON report (schemaVersion 1): a stable document for scripts and CI (README "JSON report"). */
+/**
+ * The JSON report: a stable document for scripts and CI (README "JSON report", docs/report.schema.json).
+ * schemaVersion 2 keeps every field of version 1 and adds each finding's typed `evidence` and
+ * `remediation.cannotFixFindings`.
+ */
 import type { ChainResult } from "../result.js";
 import { escapeJsonInvisibles } from "./safe-text.js";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface JsonReport {
   readonly schemaVersion: typeof SCHEMA_VERSION;

@@ -3,10 +3,10 @@
  * "in short" sentences a senior engineer would tell a support customer. Pure. The strings returned
  * here still hold raw certificate fields: each renderer neutralises them for its medium.
  */
-import type { Finding, InstallItem, Severity, Status } from "../types.js";
+import type { InstallItem, ReportedFinding, Severity, Status } from "../types.js";
 import type { ChainResult, PathCertificate, PresentedCertificate } from "../result.js";
-import { FINDINGS } from "../findings/catalog.js";
 import { sortFindings } from "../findings/finding.js";
+import { titleOf } from "../words/findings.js";
 import { hasUnsafeText } from "./safe-text.js";
 import { wholeDays } from "../days.js";
 
@@ -27,13 +27,10 @@ export const MODEL_WORDS = {
   "partial-chain": "partial-chain: any trusted certificate may end the path (curl, Go, Java, GnuTLS, Python 3.13+)",
 } as const;
 
-/** The catalog title of a finding code ("Issuer not found"), or the code itself when unknown. */
-export function titleOf(code: string): string {
-  return (FINDINGS as Record<string, { title: string } | undefined>)[code]?.title ?? code;
-}
+export { titleOf } from "../words/findings.js";
 
 /** Errors first, then warnings, then information; within a severity the most specific (highest rank) first. */
-export function orderedFindings(findings: readonly Finding[]): Finding[] {
+export function orderedFindings(findings: readonly ReportedFinding[]): ReportedFinding[] {
   return sortFindings(findings);
 }
 
@@ -45,7 +42,7 @@ export function serviceLabel(service: ChainResult["service"]): string | null {
 /** The verdict's reason, e.g. "not trusted: Issuer not found (ISSUER_NOT_FOUND)". Codes and titles only: safe as is. */
 export function verdictReason(result: ChainResult): string {
   const head = result.findings.find((f) => f.code === result.headline);
-  const named = (f: Finding | undefined) => (f ? `${titleOf(f.code)} (${f.code})` : "");
+  const named = (f: ReportedFinding | undefined) => (f ? `${titleOf(f.code)} (${f.code})` : "");
   if (result.status === "error") return `not checked: ${named(head) || "the chain could not be obtained"}`;
   if (result.status === "fail") return head ? `${result.trusted ? "trusted, but failed" : "not trusted"}: ${named(head)}` : "not trusted";
   const warnings = orderedFindings(result.findings).filter((f) => f.severity === "warning");
@@ -302,7 +299,7 @@ export function fixSentence(result: ChainResult): string | null {
   if (r.recheck) {
     sentences.push(`This check used ${r.recheck.checked}: if Tableau connects with ${r.recheck.servername}, run chaincheck again with --servername ${r.recheck.servername}; if it must connect to ${r.recheck.checked}, the certificate must be reissued to cover it.`);
   }
-  const codes = [...new Set(r.cannotFix.map((s) => /^([A-Z_]+):/.exec(s)?.[1] ?? "this"))].filter((c) => !(r.recheck && c === "HOSTNAME_MISMATCH"));
+  const codes = [...new Set(r.cannotFixFindings.map((f) => f.code))].filter((c) => !(r.recheck && c === "HOSTNAME_MISMATCH"));
   if (codes.length > 0) {
     sentences.push(`${r.install.length > 0 || r.recheck ? "Also, no" : "No"} certificate you install fixes ${codes.join(", ")}: the certificate or the server must change.`);
   }

@@ -6,7 +6,9 @@
  * Modelled on rustls/webpki (`loop_while_non_fatal_error`, `Budget`) and Go's `buildChains`
  * (`maxChainSignatureChecks`). Checks are injected (`checkLink`): this module only explores.
  */
-import type { Certificate, Finding } from "../types.js";
+import type { Certificate } from "../types.js";
+import type { BudgetLimit } from "../findings/codes.js";
+import type { Finding } from "../findings/finding.js";
 
 /** How an explored path ends. */
 export type Termination =
@@ -48,7 +50,7 @@ export interface PathSearch {
   /** Every complete path explored (clean or not), in the order found. */
   readonly attempts: readonly PathAttempt[];
   /** Why the search stopped early, when it did. */
-  readonly budgetExceeded: string | null;
+  readonly budgetExceeded: BudgetLimit | null;
 }
 
 export interface PathSearchInput {
@@ -88,8 +90,8 @@ export function buildPaths(input: PathSearchInput): PathSearch {
   let links = 0;
   let diagnostic = 0;
   let valid: PathAttempt | null = null;
-  let budgetExceeded: string | null = null;
-  let depthExceeded: string | null = null;
+  let budgetExceeded: BudgetLimit | null = null;
+  let depthExceeded: BudgetLimit | null = null;
 
   const record = (certs: readonly Certificate[], termination: Termination, findings: readonly Finding[]) => {
     const attempt = { certs, termination, findings };
@@ -108,7 +110,7 @@ export function buildPaths(input: PathSearchInput): PathSearch {
     if (top.selfSigned && !input.source.isTrusted(top)) return record(path, "untrusted-root", findings);
     if (path.length >= budget.maxDepth) {
       // Not fatal: other, shorter branches may still lead to an anchor.
-      depthExceeded = `paths longer than ${budget.maxDepth} certificates are not followed`;
+      depthExceeded = { kind: "depth", max: budget.maxDepth };
       return record(path, "budget", findings);
     }
     const candidates = input.source.issuersOf(top).filter((c) => !inPath(path, c));
@@ -123,7 +125,7 @@ export function buildPaths(input: PathSearchInput): PathSearch {
     for (const candidate of ordered) {
       if (stop()) return;
       if (++links > budget.maxLinks) {
-        budgetExceeded = `more than ${budget.maxLinks} issuer candidates were tried`;
+        budgetExceeded = { kind: "candidates", max: budget.maxLinks };
         return record(path, "budget", findings);
       }
       const linkFindings = input.checkLink(path, candidate);

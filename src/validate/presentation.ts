@@ -2,7 +2,8 @@
  * How the server presents its chain, judged against the path that was built: leaf only, order,
  * extras, duplicates and a presented root. Positions in messages count from 1 (the leaf).
  */
-import type { Certificate, Finding } from "../types.js";
+import type { Certificate } from "../types.js";
+import type { Finding } from "../findings/finding.js";
 import { makeFinding } from "../findings/finding.js";
 
 /**

@@ -2,7 +2,8 @@
  * Chain validation: presented certificates + trust anchors + time -> verdict and findings.
  * Pure: time, trust and the verifier model are parameters (Go `VerifyOptions`, webpki `build(&ee, time)`).
  */
-import type { Certificate, ChainKind, Finding } from "../types.js";
+import type { Certificate, ChainKind } from "../types.js";
+import type { Finding } from "../findings/finding.js";
 import { dedupeFindings, headlineOf, makeFinding, sortFindings } from "../findings/finding.js";
 import { verifySignature } from "../cert/signature.js";
 import { bestAttempt, buildPaths, type Budget, type IssuerSource, type PathAttempt, type PathSearch } from "./path-builder.js";
@@ -188,7 +189,7 @@ export function validateChain(presented: readonly Certificate[], anchors: TrustA
     const partial = search.attempts.find((a) => a.termination === "partial-anchor" && a.findings.length === 0);
     if (partial) findings.push(makeFinding("PARTIAL_CHAIN_ANCHOR", partial.certs[partial.certs.length - 1]!, { store: anchors.description }));
   }
-  if (search.budgetExceeded && !search.valid) findings.push(makeFinding("PATH_BUDGET_EXCEEDED", null, { reason: search.budgetExceeded }));
+  if (search.budgetExceeded && !search.valid) findings.push(makeFinding("PATH_BUDGET_EXCEEDED", null, { limit: search.budgetExceeded }));
   findings.push(...presentationFindings(presented, best?.certs ?? [leaf], best?.termination !== "budget"));
   for (const cert of best?.certs ?? [leaf]) findings.push(...checkExpiringSoon(cert, at, options.warnDays));
 

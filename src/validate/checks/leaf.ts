@@ -1,5 +1,6 @@
 /** Checks of the end-entity certificate itself: dates, name, usage, form and key strength. */
-import type { Certificate, Finding } from "../../types.js";
+import type { Certificate } from "../../types.js";
+import type { Finding } from "../../findings/finding.js";
 import { makeFinding } from "../../findings/finding.js";
 import { checkHostname, namesOf } from "../hostname.js";
 import { checkValidity } from "./dates.js";
