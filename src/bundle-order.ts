@@ -7,6 +7,7 @@
  * OpenSSL's `SSL_CTX_use_certificate_chain_file`): a bundle whose end-entity is not first does not load at all.
  */
 import type { Certificate } from "./types.js";
+import { sameCertificate } from "./cert/identity.js";
 
 export interface BundleOrder {
   /** The file's certificates in the order a server must load them. */
@@ -19,7 +20,7 @@ export interface BundleOrder {
 
 /** `issuer` carries `child`'s issuer name and its key id does not contradict `child`'s authority key id. */
 function mayIssue(issuer: Certificate, child: Certificate): boolean {
-  if (issuer.sha256 === child.sha256 || child.issuerKey !== issuer.subjectKey) return false;
+  if (sameCertificate(issuer, child) || child.issuerKey !== issuer.subjectKey) return false;
   return !child.authorityKeyId || !issuer.subjectKeyId || child.authorityKeyId === issuer.subjectKeyId;
 }
 
@@ -29,7 +30,7 @@ function issuerChain(start: Certificate, pool: readonly Certificate[]): Certific
   for (;;) {
     const top = chain[chain.length - 1]!;
     if (top.selfIssued) return chain;
-    const next = pool.find((c) => !chain.some((x) => x.sha256 === c.sha256) && mayIssue(c, top));
+    const next = pool.find((c) => !chain.some((x) => sameCertificate(x, c)) && mayIssue(c, top));
     if (!next) return chain;
     chain.push(next);
   }
@@ -50,7 +51,7 @@ export function bundleOrder(file: readonly Certificate[]): BundleOrder {
   const chain = issuerChain(endEntity, file);
   const used = new Set<number>();
   const take = (cert: Certificate) => {
-    const index = file.findIndex((c, i) => !used.has(i) && c.sha256 === cert.sha256);
+    const index = file.findIndex((c, i) => !used.has(i) && sameCertificate(c, cert));
     used.add(index);
     return index;
   };

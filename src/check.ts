@@ -126,7 +126,9 @@ export function evaluateChain(input: CheckInput): { result: ChainVerdict; plan: 
     chainKind: validation.chainKind,
     presented: input.presented.map(describeCertificate),
     path: validation.path ? validation.path.map((c) => c.sha256) : null,
-    builtPath: validation.best ? { certificates: validation.best.certs.map(pathCert), end: validation.best.termination } : null,
+    builtPath: validation.best
+      ? { certificates: validation.best.certs.map(pathCert), end: validation.best.termination, ...(validation.best.loop ? { loop: true as const } : {}) }
+      : null,
     pathAttempts: validation.search.attempts.map((a) => ({
       certificates: a.certs.map(pathCert),
       end: a.termination,

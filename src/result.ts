@@ -110,8 +110,11 @@ export interface ChainVerdict {
   readonly presented: readonly PresentedCertificate[];
   /** SHA-256 of each certificate from the leaf to the trust-store certificate that ends the path, when one is reached (even if a check fails on it). */
   readonly path: readonly string[] | null;
-  /** The path that best explains the verdict, leaf first, and how it ends. */
-  readonly builtPath: { readonly certificates: readonly PathCertificate[]; readonly end: Termination } | null;
+  /**
+   * The path that best explains the verdict, leaf first, and how it ends; `loop` (schemaVersion 2) when it stops
+   * because its top certificate's issuer is already on it (CAs that only certify each other).
+   */
+  readonly builtPath: { readonly certificates: readonly PathCertificate[]; readonly end: Termination; readonly loop?: true } | null;
   /** Every path the builder explored (for --verbose and support): certificates, end, error codes on its links. */
   readonly pathAttempts?: readonly { readonly certificates: readonly PathCertificate[]; readonly end: Termination; readonly findings: readonly FindingCode[] }[];
   /** The trust store used, e.g. "system store /etc/ssl/certs/ca-certificates.crt (144 certificates)". */

@@ -179,6 +179,11 @@ export interface InstallItem {
   readonly publishedAt?: readonly string[];
   /** subjectKeyIdentifier of the certificate to obtain, when known from the child's AKI. */
   readonly keyId?: string;
+  /**
+   * `certificate`: chaincheck holds it (`pem`); `missing`: an issuer it does not hold, named by the certificate it
+   * issued; `loop-root`: the root above CAs that only certify each other in a loop (schemaVersion 2).
+   */
+  readonly kind: "certificate" | "missing" | "loop-root";
 }
 
 /** What to do about an untrusted result (the anchor advisor's output). */

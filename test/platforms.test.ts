@@ -16,7 +16,7 @@ import { FIXTURES, readPemCerts } from "./support/scenarios.js";
 
 const item = (file: string, role: InstallItem["role"]): InstallItem => {
   const cert = readPemCerts(join(FIXTURES, file))[0]!;
-  return { role, subject: cert.subject, sha256: cert.sha256, pem: encodePem(cert.der), source: "held", confirmOutOfBand: false };
+  return { role, subject: cert.subject, sha256: cert.sha256, pem: encodePem(cert.der), source: "held", confirmOutOfBand: false, kind: "certificate" };
 };
 const INSTALL = [item("ca/root.pem", "root"), item("ca/intermediate.pem", "intermediate")];
 

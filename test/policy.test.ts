@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { emptyRemediation } from "../src/advise/advise.js";
 import { checkCertificates } from "../src/commands/library.js";
 import { headlineOf, sortFindings } from "../src/findings/finding.js";
 import { statusOf, type ChainVerdict } from "../src/result.js";
@@ -45,7 +46,7 @@ function errorResult(target: string): ChainVerdict {
     target, service: null, host: null, chainKind: null, presented: [], path: null, builtPath: null, trustStore: "test", verifierModel: "strict",
     checkedAt: AT.toISOString(), trusted: false, status: "error", headline: "CONNECTION_REFUSED",
     findings: [{ code: "CONNECTION_REFUSED", severity: "error", certificate: null, evidence: { kind: "refused", endpoint: target, port: 1 } }],
-    remediation: { install: [], steps: [], targetOs: "debian", partialChainInstall: [], verifiedAfterInstall: null, proof: null, serverSide: [], cannotFix: [] },
+    remediation: emptyRemediation("debian"),
   };
 }
 

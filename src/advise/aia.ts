@@ -9,6 +9,7 @@ import type { Certificate } from "../types.js";
 import type { AiaFailure } from "../findings/codes.js";
 import type { Finding } from "../findings/finding.js";
 import { makeFinding } from "../findings/finding.js";
+import { sameCertificate } from "../cert/identity.js";
 import { parseCertificate } from "../cert/parse.js";
 import { decodeCertificates } from "../input/decode.js";
 
@@ -112,7 +113,7 @@ export async function fetchMissingIssuers(start: readonly Certificate[], options
         return;
       }
       for (const cert of outcome.value) {
-        if (known.some((k) => k.sha256 === cert.sha256)) continue;
+        if (known.some((k) => sameCertificate(k, cert))) continue;
         known.push(cert);
         fetched.push(cert);
         origins.set(cert.sha256, url);
@@ -127,7 +128,7 @@ export function issuerAvailable(anchors: { named(subjectKey: string): readonly C
   // The store's intermediates (Windows CA store, macOS System keychain) complete paths: nothing to download for them.
   const inStore = new Set(storeIntermediates.map((c) => c.subjectKey));
   return (cert: Certificate, known: readonly Certificate[]): boolean =>
-    anchors.named(cert.issuerKey).length > 0 || inStore.has(cert.issuerKey) || known.some((k) => k !== cert && k.subjectKey === cert.issuerKey);
+    anchors.named(cert.issuerKey).length > 0 || inStore.has(cert.issuerKey) || known.some((k) => !sameCertificate(k, cert) && k.subjectKey === cert.issuerKey);
 }
 
 /** AIA_FETCH_FAILED findings (info) for the downloads that failed. */

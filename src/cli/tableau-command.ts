@@ -18,7 +18,7 @@ import { connectionTarget, serviceFor, tableauFindings, tableauResult, type Site
 import { discover, type Discovery, type SignIn } from "../tableau/discover.js";
 import { TableauError } from "../tableau/errors.js";
 import { httpsTransport } from "../tableau/http.js";
-import { renderTableauText, serverLine } from "../tableau/report.js";
+import { renderTableauText, serverLine } from "../report/tableau-text.js";
 import { displayUrl, parseServerUrl } from "../tableau/server-url.js";
 import { loadCaFiles } from "../trust/system.js";
 import type { TrustStore } from "../trust/store.js";

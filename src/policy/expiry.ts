@@ -3,6 +3,7 @@
  * it) must stay valid at least N more days after the validation time. Pure.
  */
 import { wholeDays } from "../days.js";
+import { distinctCertificates } from "../cert/identity.js";
 import { makeFinding } from "../findings/finding.js";
 import type { ChainVerdict } from "../result.js";
 import { withPolicyFindings } from "./apply.js";
@@ -16,8 +17,8 @@ import { withPolicyFindings } from "./apply.js";
 export function checkMinDays(result: ChainVerdict, minDays: number): ChainVerdict {
   if (minDays <= 0 || !result.builtPath) return result;
   const expired = new Set(result.findings.filter((f) => f.code === "EXPIRED").map((f) => f.certificate));
-  const added = result.builtPath.certificates
-    .filter((cert, i, all) => all.findIndex((c) => c.sha256 === cert.sha256) === i && !expired.has(cert.sha256))
+  const added = distinctCertificates(result.builtPath.certificates)
+    .filter((cert) => !expired.has(cert.sha256))
     .map((cert) => ({ cert, days: wholeDays(result.checkedAt, cert.notAfter) }))
     .filter(({ days }) => days < minDays)
     .map(({ cert, days }) => makeFinding("EXPIRES_TOO_SOON", cert, { notAfter: cert.notAfter, days, minDays }));

@@ -4,6 +4,7 @@
  * error) saying how. Targets that could not be checked (status "error") take no part. Pure.
  */
 import type { ChainDifference, NamedCert } from "../findings/codes.js";
+import { distinctCertificates, sameCertificate } from "../cert/identity.js";
 import { makeFinding } from "../findings/finding.js";
 import type { ChainVerdict, PresentedCertificate } from "../result.js";
 import { withPolicyFindings } from "./apply.js";
@@ -12,8 +13,6 @@ const chainKey = (result: ChainVerdict): string => result.presented.map((c) => c
 
 const named = (c: PresentedCertificate): NamedCert => ({ subject: c.subject, sha256: c.sha256 });
 
-/** Each certificate once, first occurrence kept. */
-const once = (certs: readonly PresentedCertificate[]): PresentedCertificate[] => certs.filter((c, i) => certs.findIndex((x) => x.sha256 === c.sha256) === i);
 
 /** How `mine` differs from `reference`: leaf, missing and extra certificates, order or repeats. */
 export function chainDifference(mine: readonly PresentedCertificate[], reference: readonly PresentedCertificate[]): ChainDifference {
@@ -21,9 +20,9 @@ export function chainDifference(mine: readonly PresentedCertificate[], reference
   const [theirLeaf, ...theirRest] = reference;
   const mineSet = new Set(myRest.map((c) => c.sha256));
   const theirSet = new Set(theirRest.map((c) => c.sha256));
-  const missing = once(theirRest).filter((c) => !mineSet.has(c.sha256)).map(named);
-  const extra = once(myRest).filter((c) => !theirSet.has(c.sha256)).map(named);
-  const leaf = myLeaf && theirLeaf && myLeaf.sha256 !== theirLeaf.sha256 ? { mine: named(myLeaf), theirs: named(theirLeaf) } : undefined;
+  const missing = distinctCertificates(theirRest).filter((c) => !mineSet.has(c.sha256)).map(named);
+  const extra = distinctCertificates(myRest).filter((c) => !theirSet.has(c.sha256)).map(named);
+  const leaf = myLeaf && theirLeaf && !sameCertificate(myLeaf, theirLeaf) ? { mine: named(myLeaf), theirs: named(theirLeaf) } : undefined;
   const same = !leaf && missing.length === 0 && extra.length === 0;
   const sameCertificates = !same
     ? undefined

@@ -5,8 +5,10 @@
  */
 import type { Finding } from "../findings/finding.js";
 import type { Advice } from "../advise/advise.js";
+import { PLATFORMS } from "../advise/platforms.js";
 import type { ChainResult, ChainVerdict } from "../result.js";
-import type { Remediation, ReportedFinding } from "../types.js";
+import type { Remediation, ReportedFinding, Service } from "../types.js";
+import { installItem, installSteps, proofWords, serverSideSteps } from "../words/advice.js";
 import { findingWords } from "../words/findings.js";
 
 /** A finding with its message and remediation (the version 1 fields first, then its evidence). */
@@ -15,20 +17,30 @@ export function reportFinding(f: Finding): ReportedFinding {
   return { code: f.code, severity: f.severity, message, remediation, certificate: f.certificate, evidence: f.evidence } as ReportedFinding;
 }
 
-/** The advice with the words of what it cannot fix ("CODE: remediation") and those findings by code, in place. */
-function reportAdvice(advice: Advice): Remediation {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(advice)) {
-    if (key !== "cannotFix") {
-      out[key] = value;
-      continue;
-    }
-    out.cannotFix = advice.cannotFix.map((f) => `${f.code}: ${findingWords(f).remediation}`);
-    out.cannotFixFindings = advice.cannotFix.map((f) => ({ code: f.code, certificate: f.certificate }));
-  }
-  return out as unknown as Remediation;
+/**
+ * The advice in words, field by field in the order of JSON version 1: the certificates to install, the steps with
+ * the platform's commands, the proof, the server-side alternative, and what no installed certificate fixes
+ * ("CODE: remediation", and the findings themselves).
+ */
+function reportAdvice(advice: Advice, service: Service | null): Remediation {
+  const install = advice.install.map(installItem);
+  const partialChainInstall = advice.partialChainInstall.map(installItem);
+  return {
+    install,
+    steps: advice.context ? installSteps(install, partialChainInstall, PLATFORMS[advice.targetOs], advice.context) : [],
+    targetOs: advice.targetOs,
+    partialChainInstall,
+    verifiedAfterInstall: advice.verifiedAfterInstall,
+    proof: advice.proof ? proofWords(advice.proof) : null,
+    serverSide: advice.serverSide ? serverSideSteps(service) : [],
+    cannotFix: advice.cannotFix.map((f) => `${f.code}: ${findingWords(f).remediation}`),
+    cannotFixFindings: advice.cannotFix.map((f) => ({ code: f.code, certificate: f.certificate })),
+    ...(advice.reorder ? { reorder: advice.reorder } : {}),
+    ...(advice.recheck ? { recheck: advice.recheck } : {}),
+    ...(advice.opensslProof ? { opensslProof: advice.opensslProof } : {}),
+  };
 }
 
 export function reportResult(verdict: ChainVerdict): ChainResult {
-  return { ...verdict, findings: verdict.findings.map(reportFinding), remediation: reportAdvice(verdict.remediation) };
+  return { ...verdict, findings: verdict.findings.map(reportFinding), remediation: reportAdvice(verdict.remediation, verdict.service) };
 }

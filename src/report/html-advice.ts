@@ -3,7 +3,7 @@ import type { InstallItem } from "../types.js";
 import type { ChainResult } from "../result.js";
 import { PLATFORMS, type TargetOs } from "../advise/platforms.js";
 import { esc, escLines } from "./html-escape.js";
-import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings, titleOf } from "./words.js";
+import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings, titleOf } from "../words/report.js";
 
 const SEVERITY_CLASS = { error: "fail", warning: "warn", info: "info" } as const;
 

@@ -10,7 +10,7 @@ import { adviceHtml, findingsHtml } from "./html-advice.js";
 import { certificatesHtml, pathHtml, presentedHtml } from "./html-chain.js";
 import { esc } from "./html-escape.js";
 import { HTML_STYLE } from "./html-style.js";
-import { MODEL_WORDS, STATUS_WORD, fixSentence, opensslWords, sentSentence, serviceLabel, verdictReason, whySentence } from "./words.js";
+import { MODEL_WORDS, STATUS_WORD, fixSentence, opensslWords, sentSentence, serviceLabel, verdictReason, whySentence } from "../words/report.js";
 
 /** What the page says about the run itself. */
 export interface HtmlMeta {

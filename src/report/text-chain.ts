@@ -9,7 +9,7 @@ import { toneColour } from "./palette.js";
 import { certificateDetails } from "./cert-details.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";
-import { END_WORDS, MODEL_WORDS, markersOf, missingIssuer, opensslWords, pathMarkers, presentedOrderWords, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
+import { END_WORDS, MODEL_WORDS, markersOf, missingIssuer, opensslWords, pathMarkers, presentedOrderWords, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "../words/report.js";
 
 /** SANs shown in the default view; --verbose shows all. */
 const NAMES_SHOWN = 12;

@@ -9,9 +9,8 @@ import { PLAIN, type Palette } from "./palette.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";
 import { adviceSection, findingsSection, proofLines } from "./text-advice.js";
-import { tableauSetupLines } from "../advise/tableau.js";
 import { attemptLines, connectionLines, contextLines, pathLines, presentedLines } from "./text-chain.js";
-import { STATUS_WORD, fixSentence, sentSentence, serviceLabel, verdictReason, whySentence } from "./words.js";
+import { STATUS_WORD, fixSentence, sentSentence, serviceLabel, tableauSetupLines, verdictReason, whySentence } from "../words/report.js";
 
 export { PLAIN, type Palette } from "./palette.js";
 

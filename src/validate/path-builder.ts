@@ -8,6 +8,7 @@
  */
 import type { Certificate } from "../types.js";
 import type { BudgetLimit } from "../findings/codes.js";
+import { sameCertificate } from "../cert/identity.js";
 import type { Finding } from "../findings/finding.js";
 
 /** How an explored path ends. */
@@ -24,6 +25,11 @@ export interface PathAttempt {
   readonly termination: Termination;
   /** Errors found on the links of this path (empty for a clean path). */
   readonly findings: readonly Finding[];
+  /**
+   * The path stops (no issuer found, or at a trusted non-root) because its top certificate's issuer is already on
+   * it: the CAs only certify each other in a loop, and no root is above them.
+   */
+  readonly loop: boolean;
 }
 
 /** Where issuers come from. */
@@ -76,7 +82,7 @@ function isAnchor(cert: Certificate, source: IssuerSource, partialChain: boolean
 function inPath(path: readonly Certificate[], candidate: Certificate): boolean {
   // RFC 4158 §5.2: a certificate, or the same subject and key under another serial, ends a loop.
   return path.some(
-    (c) => c.sha256 === candidate.sha256 || (c.subjectKey === candidate.subjectKey && sameKey(c.spkiDer, candidate.spkiDer)),
+    (c) => sameCertificate(c, candidate) || (c.subjectKey === candidate.subjectKey && sameKey(c.spkiDer, candidate.spkiDer)),
   );
 }
 
@@ -94,7 +100,9 @@ export function buildPaths(input: PathSearchInput): PathSearch {
   let depthExceeded: BudgetLimit | null = null;
 
   const record = (certs: readonly Certificate[], termination: Termination, findings: readonly Finding[]) => {
-    const attempt = { certs, termination, findings };
+    const top = certs[certs.length - 1]!;
+    const stopped = termination === "issuer-not-found" || termination === "partial-anchor";
+    const attempt = { certs, termination, findings, loop: stopped && certs.some((c) => c.subjectKey === top.issuerKey) };
     attempts.push(attempt);
     if (findings.length > 0) diagnostic++;
     if (termination === "anchored" && findings.length === 0 && !valid) valid = attempt;

@@ -5,11 +5,11 @@
  * chosen by its users: they are made inert like certificate text. Pure.
  */
 import type { ChainResult, ExtensionConnection } from "../result.js";
-import { wrap } from "../report/layout.js";
-import { PLAIN, renderQuietLine, renderResultText, type Palette } from "../report/text.js";
-import { safeText } from "../report/safe-text.js";
-import type { Discovery, DiscoveredSite } from "./discover.js";
-import { serverLabel } from "./versions.js";
+import { wrap } from "./layout.js";
+import { PLAIN, renderQuietLine, renderResultText, type Palette } from "./text.js";
+import { safeText } from "./safe-text.js";
+import type { Discovery, DiscoveredSite } from "../tableau/discover.js";
+import { serverLabel } from "../tableau/versions.js";
 
 export interface TableauTextOptions {
   readonly palette?: Palette;

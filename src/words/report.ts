@@ -5,9 +5,10 @@
  */
 import type { InstallItem, ReportedFinding, Severity, Status } from "../types.js";
 import type { ChainResult, PathCertificate, PresentedCertificate } from "../result.js";
+import type { TableauSetup } from "../advise/tableau.js";
 import { sortFindings } from "../findings/finding.js";
-import { titleOf } from "../words/findings.js";
-import { hasUnsafeText } from "./safe-text.js";
+import { titleOf } from "./findings.js";
+import { hasUnsafeText } from "../report/safe-text.js";
 import { wholeDays } from "../days.js";
 
 
@@ -27,7 +28,7 @@ export const MODEL_WORDS = {
   "partial-chain": "partial-chain: any trusted certificate may end the path (curl, Go, Java, GnuTLS, Python 3.13+)",
 } as const;
 
-export { titleOf } from "../words/findings.js";
+export { titleOf } from "./findings.js";
 
 /** Errors first, then warnings, then information; within a severity the most specific (highest rank) first. */
 export function orderedFindings(findings: readonly ReportedFinding[]): ReportedFinding[] {
@@ -278,7 +279,7 @@ export function missingIssuer(result: ChainResult): { readonly subject: string |
   const top = built?.certificates[built.certificates.length - 1];
   if (built?.end !== "issuer-not-found" || !top) return null;
   const subject = result.presented.find((c) => c.sha256 === top.sha256)?.issuer ?? null;
-  return { subject, loop: subject !== null && built.certificates.some((c) => c.subject === subject) };
+  return { subject, loop: built.loop === true };
 }
 
 /** The fix in one sentence, pointing at "What to do"; null when there is nothing to fix. */
@@ -304,4 +305,19 @@ export function fixSentence(result: ChainResult): string | null {
     sentences.push(`${r.install.length > 0 || r.recheck ? "Also, no" : "No"} certificate you install fixes ${codes.join(", ")}: the certificate or the server must change.`);
   }
   return sentences.length ? sentences.join(" ") : null;
+}
+
+/** Plain lines for the text report; lines indented by four spaces are commands (never wrapped). */
+export function tableauSetupLines(setup: TableauSetup): string[] {
+  const type = setup.connectionType === "RServe" ? "rserve" : "tabpy";
+  const auth = setup.signIn ? ` --extsvc-username ${setup.username ?? "USER"} --extsvc-password …` : "";
+  const signIn = setup.signIn ? `on (user ${setup.username ?? "your TabPy user"})` : "off";
+  return [
+    `Tableau side of the setup (the host must be a name the certificate is valid for: ${setup.validNames.join(", ") || "none"}):`,
+    `  Tableau Server 2020.2 and later: Settings > Extensions on the site: connection type ${setup.connectionType}, Host ${setup.host}, Port ${setup.port}, Require SSL on, Sign in with username and password ${signIn}.`,
+    "  Older Tableau Server (commands):",
+    `    tsm security vizql-extsvc-ssl enable --connection-type ${type} --extsvc-host ${setup.host} --extsvc-port ${setup.port}${auth}`,
+    "    tsm pending-changes apply",
+    "  Tableau Desktop: Help > Settings and Performance > Manage Analytics Extension Connection: the same fields, then Test Connection.",
+  ];
 }

@@ -1,24 +1,12 @@
-/** The advisor's words: install steps per platform and the server-side alternative per service. Pure. */
-import type { ChainKind, InstallItem, Service } from "../types.js";
-import type { Platform } from "./platforms.js";
-
-/** A file name from the certificate's subject CN and a short fingerprint, with the extension the store needs. */
-export function anchorFileName(item: InstallItem, extension: string): string {
-  const cn = /(?:^|,\s*)CN=((?:\\.|[^,])*)/.exec(item.subject)?.[1] ?? item.subject;
-  const stem = cn.toLowerCase().replace(/\\./g, "").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 48) || "certificate";
-  return item.sha256 ? `${stem}-${item.sha256.slice(0, 8)}${extension}` : `${stem}${extension}`;
-}
-
-/** What the advice knows about the user's run, beyond the certificates. */
-export interface StepContext {
-  readonly chainKind: ChainKind;
-  /** --aia was used: a published issuer was tried already. */
-  readonly aiaUsed: boolean;
-  /** The input file when it was DER, with the SHA-256 of its certificate (it can be converted as is). */
-  readonly derFile: { readonly path: string; readonly sha256: string } | null;
-  /** --save-anchors writes the PEM files: no conversion step is needed for what chaincheck holds. */
-  readonly savesAnchors: boolean;
-}
+/**
+ * The advisor's words (src/advise decides, this says it): the certificates to install as reports list them, the
+ * install steps with the commands of each platform, the server-side alternative per service, and the proof. Pure.
+ */
+import type { InstallItem, Service } from "../types.js";
+import type { AdvisedCertificate, OpensslStatement, Proof, StepContext } from "../advise/advise.js";
+import type { OpensslProofOutcome } from "../advise/openssl-proof.js";
+import type { Platform } from "../advise/platforms.js";
+import { anchorFileName } from "../advise/save.js";
 
 function describe(item: InstallItem): string {
   return `the ${item.role} "${item.subject}"`;
@@ -153,4 +141,80 @@ export function serverSideSteps(service: Service | null): string[] {
   return [
     "Configure the server to send its certificate followed by the intermediates (TabPy: TABPY_CERTIFICATE_FILE holds leaf + intermediates; Rserve: add `tls.ca FILE` with intermediates + root to Rserv.conf), then restart it.",
   ];
+}
+
+/** "the AIA caIssuers URL …, or your CA administrator": where to get an issuer chaincheck does not hold. */
+function obtainFrom(item: AdvisedCertificate): string | undefined {
+  if (item.kind === "loop-root") return "your CA administrator (the certificates presented only certify each other in a loop; none of them is a root)";
+  if (item.kind === "missing") return item.publishedAt ? `the AIA caIssuers URL ${item.publishedAt.join(", ")}, or your CA administrator` : "your CA administrator";
+  return undefined;
+}
+
+/** A certificate to install as reports list it (JSON `remediation.install[]`: the version 1 fields, then `kind`). */
+export function installItem(item: AdvisedCertificate): InstallItem {
+  const from = obtainFrom(item);
+  return {
+    role: item.role,
+    subject: item.kind === "loop-root" ? `self-signed root CA above ${item.above}` : item.subject,
+    sha256: item.sha256,
+    pem: item.pem,
+    source: item.source,
+    confirmOutOfBand: item.confirmOutOfBand,
+    ...(item.kind === "certificate" && item.downloadedFrom ? { downloadedFrom: item.downloadedFrom } : {}),
+    ...(from ? { obtainFrom: from } : {}),
+    ...(item.kind === "missing" && item.publishedAt ? { publishedAt: item.publishedAt } : {}),
+    ...(item.kind === "missing" && item.keyId ? { keyId: item.keyId } : {}),
+    kind: item.kind,
+  };
+}
+
+/** `"A" and "B"`, or what the what-if installed when it installed nothing. */
+const quotedNames = (names: readonly string[]): string => (names.length ? names.map((n) => `"${n}"`).join(" and ") : "the trust store as it is");
+
+/** What the what-if did: "writing the file in the corrected order and installing "A" and "B"". */
+function whatIfWords(proof: { readonly reordered: boolean; readonly installed: readonly string[] }): string {
+  const installing = proof.installed.length > 0 ? `installing ${proof.installed.map((n) => `"${n}"`).join(" and ")}` : "";
+  const reordering = proof.reordered ? "writing the file in the corrected order" : "";
+  return [reordering, installing].filter(Boolean).join(" and ");
+}
+
+/** The proof in one paragraph: what re-running the validation with the advice showed (and OpenSSL's part). */
+export function proofWords(proof: Proof): string {
+  switch (proof.kind) {
+    case "not-held":
+      return `Not proven yet: chaincheck does not hold ${proof.missing.map((i) => `"${installItem(i).subject}"`).join(", ")}; ${
+        proof.aiaHint ? "run chaincheck again with --aia to download what its AIA URL publishes, or " : ""
+      }run chaincheck again with --intermediates FILE once you have it.`;
+    case "verified": {
+      const partial = proof.partialAlone ? ` Partial-chain clients only would also accept ${proof.partialAlone.map((n) => `"${n}"`).join("")} alone.` : "";
+      const openssl = proof.openssl ? opensslWords(proof.openssl) : "";
+      return `After ${whatIfWords(proof)}, the chain validates for ${proof.host ?? "this chain"} (re-checked by chaincheck, strict model).${partial}${openssl}`;
+    }
+    case "still-fails":
+      return `After ${whatIfWords(proof)}, the chain still fails for ${proof.host ?? "this chain"}: ${[...new Set(proof.remaining)].join(", ")}. Fix ${proof.remaining.length > 1 ? "these" : "this"} too (see "What to do").`;
+  }
+}
+
+function opensslWords(statement: OpensslStatement): string {
+  return opensslProofWords(statement.outcome, quotedNames(statement.advised), quotedNames(statement.path));
+}
+
+const LOOPBACK = "a loopback TLS handshake with this chain, trusting the store plus exactly these certificates; host name not compared";
+
+/** The sentence OpenSSL adds to chaincheck's proof; `advised` and `path` name the two anchor sets in words. */
+function opensslProofWords(outcome: OpensslProofOutcome, advised: string, path: string): string {
+  const [first, second] = outcome.checks;
+  if (!first) return "";
+  const when = outcome.sameTime ? "" : " (OpenSSL checks at the current time, not at chaincheck's validation time)";
+  if (first.verdict === "accepted") {
+    return ` Confirmed by OpenSSL too (${LOOPBACK}${outcome.sameTime ? "" : "; at the current time, not at chaincheck's validation time"}).`;
+  }
+  if (first.verdict === "unavailable") return ` OpenSSL's check could not run: ${first.reason ?? "no reason given"}.`;
+  const rejected = `OpenSSL rejects ${advised} (${first.reason ?? "no reason given"})${when}: it prefers trusted certificates and does not backtrack, so it may take another path than chaincheck`;
+  if (!outcome.sameTime) return ` Not comparable: ${rejected}.`;
+  if (second?.verdict === "accepted") {
+    return ` chaincheck accepts ${advised}, but ${rejected}. The set above is therefore ${path}: with it both accept the chain (${LOOPBACK}).`;
+  }
+  const also = second ? `; it also rejects ${path} (${second.reason ?? "no reason given"})` : "";
+  return ` Both verdicts: chaincheck accepts ${advised}; ${rejected}${also}. No set to install satisfies both: clients built on OpenSSL may still reject this chain. Serve the simplest chain (leaf, then its own intermediates) and remove stale intermediates from the client's store (OpenSSL uses a trusted intermediate first, even one that leads to no trusted root).`;
 }
