@@ -4,12 +4,12 @@
  * only I/O is reading the system trust store when no `anchors` are given.
  */
 import type { Certificate, ReportedFinding } from "./types.js";
-import { checkCertificates, type VerifyChainOptions } from "./commands/library.js";
+import { checkCertificates, type VerifyChainOptions } from "./app/library.js";
 import { validateChain as validateWithoutWords, type TrustAnchors, type ValidateOptions, type Validation as TypedValidation } from "./validate/validate.js";
 import { reportFinding, reportResult } from "./report/document.js";
-import type { ChainResult } from "./result.js";
+import type { ChainResult } from "./result/verdict.js";
 
-export type { CertificateInput, VerifyChainOptions } from "./commands/library.js";
+export type { CertificateInput, VerifyChainOptions } from "./app/library.js";
 
 /**
  * Validates a presented chain. A certificate that cannot be decoded (presented, intermediate or anchor) does not
@@ -43,5 +43,5 @@ export { FINDINGS } from "./words/findings.js";
 export type { FindingCode, FindingEvidence } from "./findings/codes.js";
 /** The name version 1 of the library gave a reported finding. */
 export type { ReportedFinding as Finding } from "./types.js";
-export type { ChainResult, PresentedCertificate, PathCertificate, ConnectionInfo } from "./result.js";
+export type { ChainResult, PresentedCertificate, PathCertificate, ConnectionInfo } from "./result/verdict.js";
 export type * from "./types.js";

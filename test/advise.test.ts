@@ -9,12 +9,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Certificate } from "../src/types.js";
-import { checkChain } from "../src/check.js";
+import { checkChain } from "../src/result/chain-result.js";
 import { TARGET_OSES, type TargetOs } from "../src/advise/platforms.js";
 import { platformFromOsRelease } from "../src/advise/platforms.js";
 import { decodeCertificates } from "../src/input/decode.js";
 import { encodePem } from "../src/cert/pem.js";
-import type { ChainResult } from "../src/result.js";
+import type { ChainResult } from "../src/result/verdict.js";
 import { anchorsOf, FIXTURES, loadScenario, readPemCerts, scenarioNames, type Scenario } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";
 import { expectGolden } from "./support/golden.js";

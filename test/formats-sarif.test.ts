@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import Ajv from "ajv";
 import { FINDINGS } from "../src/words/findings.js";
-import type { ChainResult } from "../src/result.js";
+import type { ChainResult } from "../src/result/verdict.js";
 import type { JsonReport } from "../src/report/json.js";
 import { artifactUri, renderSarif, SARIF_SCHEMA } from "../src/report/sarif.js";
 import { tlsServer, type TestServer } from "./support/hostile-servers.js";

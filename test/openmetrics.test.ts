@@ -8,10 +8,10 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, sy
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkChain } from "../src/check.js";
+import { checkChain } from "../src/result/chain-result.js";
 import { parseCertificate } from "../src/cert/parse.js";
 import { VERSION } from "../src/cli/version.js";
-import type { ChainResult, ExtensionConnection } from "../src/result.js";
+import type { ChainResult, ExtensionConnection } from "../src/result/verdict.js";
 import { renderExposition } from "../src/report/exposition.js";
 import { MAX_LABEL_LENGTH, renderOpenMetrics } from "../src/report/openmetrics.js";
 import { safeText } from "../src/report/safe-text.js";

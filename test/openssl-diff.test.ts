@@ -12,7 +12,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkChain } from "../src/check.js";
+import { checkChain } from "../src/result/chain-result.js";
 import { anchorsOf, loadScenario, scenarioNames, type Scenario } from "./support/scenarios.js";
 import { opensslVerify, skipUnlessOpenssl } from "./support/openssl-pki.js";
 

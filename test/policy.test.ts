@@ -7,9 +7,9 @@ import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { emptyRemediation } from "../src/advise/advise.js";
-import { checkCertificates } from "../src/commands/library.js";
+import { checkCertificates } from "../src/app/library.js";
 import { headlineOf, sortFindings } from "../src/findings/finding.js";
-import { statusOf, type ChainVerdict } from "../src/result.js";
+import { statusOf, type ChainVerdict } from "../src/result/verdict.js";
 import { reportFinding } from "../src/report/document.js";
 import { chainDifferenceWords } from "../src/words/findings.js";
 import {

@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { parseCertificate } from "../src/cert/parse.js";
 import { parseTarget, probe, type ProbeErrorCode, type ProbeOutcome, type ProbeSuccess } from "../src/probe/index.js";
-import type { ChainResult } from "../src/result.js";
+import type { ChainResult } from "../src/result/verdict.js";
 import { probeErrorWords } from "../src/words/probe.js";
 import { paddedCertificates } from "./support/big-chain.js";
 import { runCli } from "./support/cli.js";

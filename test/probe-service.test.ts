@@ -8,7 +8,7 @@ import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import { startRserveLikeServer, startTabpyLikeServer, type RunningServer } from "../src/demo/servers.js";
 import { parseTarget, probe, type ProbeOptions, type ProbeOutcome, type ProbeSuccess } from "../src/probe/index.js";
 import { detectService, TicketWatch } from "../src/probe/service.js";
-import type { ChainResult } from "../src/result.js";
+import type { ChainResult } from "../src/result/verdict.js";
 import { runCli } from "./support/cli.js";
 import { tlsServer, type TestServer } from "./support/hostile-servers.js";
 import { makeOpensslPki, skipUnlessOpenssl, pemChain, type OpensslPki } from "./support/openssl-pki.js";

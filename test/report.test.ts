@@ -5,10 +5,10 @@
  */
 import { expect } from "chai";
 import { join, relative } from "node:path";
-import { checkChain } from "../src/check.js";
+import { checkChain } from "../src/result/chain-result.js";
 import { emptyRemediation } from "../src/advise/advise.js";
 import { makeFinding } from "../src/findings/finding.js";
-import type { ChainResult, ConnectionInfo } from "../src/result.js";
+import type { ChainResult, ConnectionInfo } from "../src/result/verdict.js";
 import { renderQuietLine, renderResultText, PLAIN } from "../src/report/text.js";
 import { wrap } from "../src/report/layout.js";
 import { certificateDetails } from "../src/report/cert-details.js";

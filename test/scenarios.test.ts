@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import { checkChain } from "../src/check.js";
+import { checkChain } from "../src/result/chain-result.js";
 import { FINDINGS } from "../src/words/findings.js";
 import { anchorsOf, loadScenario, scenarioNames, SCENARIOS_DIR, type Scenario } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";

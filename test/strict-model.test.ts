@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkChain } from "../src/check.js";
+import { checkChain } from "../src/result/chain-result.js";
 import { readCertificate } from "../src/cert/parse.js";
 import { tlv } from "../src/asn1/der.js";
 import { EKU, issueCertificate, keyFromPem, type IssueSpec, type KeyPairPem } from "../src/pki/issue.js";

@@ -14,11 +14,11 @@ import { httpsTransport } from "../src/tableau/http.js";
 import {
   needsDetail, parseConnectionItem, parseConnectionList, parseCredentials, parseServerInfo, parseSitesPage, ResponseShapeError,
 } from "../src/tableau/responses.js";
-import { parseServerUrl } from "../src/tableau/server-url.js";
+import { parseServerUrl } from "../src/cli/server-url.js";
 import { compareApiVersions, versionRefusal } from "../src/tableau/versions.js";
 import { flag, integer, items } from "../src/tableau/values.js";
 import { UsageError } from "../src/cli/options.js";
-import type { ChainVerdict, ExtensionConnection } from "../src/result.js";
+import type { ChainVerdict, ExtensionConnection } from "../src/result/verdict.js";
 import { makeFinding } from "../src/findings/finding.js";
 import { ADMIN, INTERMEDIATE_PEM, KEY_PEM, LEAF_PEM, SECRETS } from "./support/tableau-world.js";
 import { startTableauStandin, type TableauStandin } from "./support/tableau-standin.js";

@@ -1,5 +1,5 @@
 /** The Tableau side of the setup, from what was detected (pure data; src/words/report.ts says it). */
-import type { ChainVerdict } from "../result.js";
+import type { ChainVerdict } from "../result/verdict.js";
 
 export interface TableauSetup {
   /** What to pick in Tableau: "TabPy/External API" or "RServe". */

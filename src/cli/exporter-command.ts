@@ -3,8 +3,8 @@
  * SIGTERM or SIGINT, then shut down cleanly (probes in flight answer first) and exit 0.
  */
 import { detectTargetOs } from "../advise/detect-os.js";
-import { loadTrust } from "../commands/trust.js";
-import { liveCheck } from "../exporter/check.js";
+import { loadTrust } from "../app/trust.js";
+import { liveCheck } from "../app/exporter-check.js";
 import { startExporter } from "../exporter/server.js";
 import { BadRequest, isLoopback, parseListen, type ListenAddress } from "../exporter/request.js";
 import { EXIT } from "./exit-code.js";

@@ -1,6 +1,6 @@
 /** Settings of a live run that need I/O before probing: held intermediates, the TabPy password. */
-import { loadMany } from "../commands/certificates.js";
-import type { LiveTargetSettings } from "../commands/live-target.js";
+import { loadMany } from "../app/certificates.js";
+import type { LiveTargetSettings } from "../app/live-target.js";
 import { promptSecret } from "../input/prompt.js";
 import type { TrustAnchors } from "../validate/validate.js";
 import type { CheckFlags } from "./flags.js";

@@ -1,18 +1,18 @@
 /** `chaincheck [targets...]`: probe live endpoints concurrently, judge each chain, apply policies, report, exit code. */
-import { checkTarget } from "../commands/check-target.js";
+import { checkTarget } from "../app/check-target.js";
 import { liveSettings, type CredentialFlags } from "./live-settings.js";
 import { parseTarget, TargetError } from "../probe/target.js";
 import type { ProbeTarget } from "../probe/types.js";
-import { loadTrust } from "../commands/trust.js";
-import { mapConcurrent, parseTargetsFile, type TargetSpec } from "../commands/targets.js";
+import { loadTrust } from "../app/trust.js";
+import { mapConcurrent, parseTargetsFile, type TargetSpec } from "../app/targets.js";
 import { applyPolicies } from "../policy/index.js";
-import type { ChainVerdict } from "../result.js";
+import type { ChainVerdict } from "../result/verdict.js";
 import { exitCodeFor } from "./exit-code.js";
 import type { CheckFlags } from "./flags.js";
 import type { CliIo } from "./io.js";
 import { parseCount, UsageError } from "./options.js";
 import { checkOutputTargets, emitResults, writeArtifacts } from "./output.js";
-import { withInputNotes } from "./inputs.js";
+import { withInputNotes } from "../app/inputs.js";
 import { InputError } from "../input/errors.js";
 import { TARGETS_FILE_MAX_BYTES } from "../input/limits.js";
 import { readFileBounded } from "../input/read.js";

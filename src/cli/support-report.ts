@@ -4,7 +4,7 @@
  * JSON report document plus a `support` block). Results hold no secret, and nothing else that
  * could (environment, credentials, private keys) is ever added here.
  */
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import { jsonReport } from "../report/json.js";
 import { renderHtmlReport } from "../report/html.js";
 import { escapeJsonInvisibles } from "../report/safe-text.js";

@@ -4,22 +4,22 @@
  * usual engine, trust store, advice and gates. Secrets come from an environment variable or a no-echo prompt only.
  */
 import { constants } from "node:os";
-import { loadTrust } from "../commands/trust.js";
-import { checkTarget } from "../commands/check-target.js";
-import { mapConcurrent } from "../commands/targets.js";
+import { loadTrust } from "../app/trust.js";
+import { checkTarget } from "../app/check-target.js";
+import { mapConcurrent } from "../app/targets.js";
 import { TRUST_LIMITS } from "../input/limits.js";
 import { promptSecret } from "../input/prompt.js";
 import { safeText } from "../report/safe-text.js";
 import { applyPolicies } from "../policy/index.js";
 import { TargetError } from "../probe/target.js";
 import type { ProbeTarget } from "../probe/types.js";
-import type { ChainVerdict, ExtensionConnection } from "../result.js";
+import type { ChainVerdict, ExtensionConnection } from "../result/verdict.js";
 import { connectionTarget, serviceFor, tableauFindings, tableauResult, type SiteRef } from "../tableau/connections.js";
 import { discover, type Discovery, type SignIn } from "../tableau/discover.js";
 import { TableauError } from "../tableau/errors.js";
 import { httpsTransport } from "../tableau/http.js";
 import { renderTableauText, serverLine } from "../report/tableau-text.js";
-import { displayUrl, parseServerUrl } from "../tableau/server-url.js";
+import { displayUrl, parseServerUrl } from "./server-url.js";
 import { loadCaFiles } from "../trust/system.js";
 import type { TrustStore } from "../trust/store.js";
 import { EXIT, exitCodeFor } from "./exit-code.js";
@@ -28,7 +28,7 @@ import type { CliIo } from "./io.js";
 import { liveSettings } from "./live-settings.js";
 import { parseCount, UsageError } from "./options.js";
 import { checkOutputTargets, emitResults, writeArtifacts } from "./output.js";
-import { withInputNotes } from "./inputs.js";
+import { withInputNotes } from "../app/inputs.js";
 import { startProgress } from "./progress.js";
 import { commonSettings } from "./verify-command.js";
 import { VERSION } from "./version.js";

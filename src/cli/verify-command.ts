@@ -1,14 +1,14 @@
 /** `chaincheck verify FILE`: flags -> request -> result -> policies -> report -> exit code. */
 import type { TargetOs } from "../advise/platforms.js";
 import { detectTargetOs } from "../advise/detect-os.js";
-import { loadTrust } from "../commands/trust.js";
+import { loadTrust } from "../app/trust.js";
 import { applyPolicies, type PolicyOptions } from "../policy/index.js";
 import { exitCodeFor } from "./exit-code.js";
 import type { CheckFlags, VerifyOnlyFlags } from "./flags.js";
 import type { CliIo } from "./io.js";
 import { parseAt, parseCount, parseFingerprint, UsageError } from "./options.js";
 import { checkOutputTargets, emitResults, writeArtifacts } from "./output.js";
-import { runInputs, withInputNotes, type RunInputs } from "./inputs.js";
+import { runInputs, withInputNotes, type RunInputs } from "../app/inputs.js";
 import { VERSION } from "./version.js";
 import { reportResult } from "../report/document.js";
 
@@ -48,7 +48,7 @@ export async function executeVerify(file: string, flags: CheckFlags & VerifyOnly
   const settings = commonSettings(flags, io);
   await checkOutputTargets(flags, [file, ...flags.chain, ...flags.intermediates, ...flags.caFile]);
   // Imported here, not at the top: the live check imports this module for commonSettings and needs none of it.
-  const { verifyBundle } = await import("../commands/verify.js");
+  const { verifyBundle } = await import("../app/verify.js");
   const trust = await loadTrust(flags.caFile, settings.inputs.read, io.host);
   const checked = await verifyBundle(
     {

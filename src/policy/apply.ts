@@ -4,7 +4,7 @@
  * does not change whether Tableau trusts the chain, but any error makes the status "fail"). Pure.
  */
 import type { Finding } from "../findings/finding.js";
-import { withFindings, type ChainVerdict } from "../result.js";
+import { withFindings, type ChainVerdict } from "../result/verdict.js";
 
 /** A policy: one result in, the same result (or one with more findings) out. */
 export type Policy = (result: ChainVerdict) => ChainVerdict;

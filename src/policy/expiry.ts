@@ -2,10 +2,10 @@
  * `--min-days N`: every certificate of the built path (leaf, intermediates, the trust-store certificate that ends
  * it) must stay valid at least N more days after the validation time. Pure.
  */
-import { wholeDays } from "../days.js";
+import { wholeDays } from "../validate/days.js";
 import { distinctCertificates } from "../cert/identity.js";
 import { makeFinding } from "../findings/finding.js";
-import type { ChainVerdict } from "../result.js";
+import type { ChainVerdict } from "../result/verdict.js";
 import { withPolicyFindings } from "./apply.js";
 
 

@@ -3,7 +3,7 @@
  * `--expect-fingerprint`, `--expect-same-chain`). Pure functions over `ChainVerdict`s; each adds findings and
  * recomputes the verdict consistently (see `withPolicyFindings`).
  */
-import type { ChainVerdict } from "../result.js";
+import type { ChainVerdict } from "../result/verdict.js";
 import { checkMinDays } from "./expiry.js";
 import { checkPins, type Pins } from "./pins.js";
 import { checkSameChain } from "./same-chain.js";

@@ -4,7 +4,7 @@
  */
 import { makeFinding } from "../findings/finding.js";
 import type { Finding } from "../findings/finding.js";
-import type { ChainVerdict } from "../result.js";
+import type { ChainVerdict } from "../result/verdict.js";
 import { withPolicyFindings } from "./apply.js";
 
 export interface Pins {

@@ -6,7 +6,7 @@
 import type { ChainDifference, NamedCert } from "../findings/codes.js";
 import { distinctCertificates, sameCertificate } from "../cert/identity.js";
 import { makeFinding } from "../findings/finding.js";
-import type { ChainVerdict, PresentedCertificate } from "../result.js";
+import type { ChainVerdict, PresentedCertificate } from "../result/verdict.js";
 import { withPolicyFindings } from "./apply.js";
 
 const chainKey = (result: ChainVerdict): string => result.presented.map((c) => c.sha256).join(",");

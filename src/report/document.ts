@@ -6,7 +6,7 @@
 import type { Finding } from "../findings/finding.js";
 import type { Advice } from "../advise/advise.js";
 import { PLATFORMS } from "../advise/platforms.js";
-import type { ChainResult, ChainVerdict } from "../result.js";
+import type { ChainResult, ChainVerdict } from "../result/verdict.js";
 import type { Remediation, ReportedFinding, Service } from "../types.js";
 import { installItem, installSteps, proofWords, serverSideSteps } from "../words/advice.js";
 import { findingWords } from "../words/findings.js";

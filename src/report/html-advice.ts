@@ -1,6 +1,6 @@
 /** HTML for findings and advice of one result (what is wrong, what to install where, the proof). Pure. */
 import type { InstallItem } from "../types.js";
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import { PLATFORMS, type TargetOs } from "../advise/platforms.js";
 import { esc, escLines } from "./html-escape.js";
 import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings, titleOf } from "../words/report.js";

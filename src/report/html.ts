@@ -5,7 +5,7 @@
  * and arrows, the findings, the advice and the proof, plus tool version, trust store and verifier
  * model. Pure: results in, a string out. Results hold no secret (no password, no private key).
  */
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import { adviceHtml, findingsHtml } from "./html-advice.js";
 import { certificatesHtml, pathHtml, presentedHtml } from "./html-chain.js";
 import { esc } from "./html-escape.js";

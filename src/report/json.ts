@@ -3,7 +3,7 @@
  * schemaVersion 2 keeps every field of version 1 and adds each finding's typed `evidence` and
  * `remediation.cannotFixFindings`.
  */
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import { escapeJsonInvisibles } from "./safe-text.js";
 
 export const SCHEMA_VERSION = 2;

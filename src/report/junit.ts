@@ -5,7 +5,7 @@
  * every value is escaped, and characters XML 1.0 forbids are made visible. Pure.
  */
 import type { ReportedFinding } from "../types.js";
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import { safeText } from "./safe-text.js";
 
 export interface JunitOptions {

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ReportedFinding, Severity } from "../types.js";
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import { FINDINGS } from "../words/findings.js";
 import { escapeJsonInvisibles } from "./safe-text.js";
 

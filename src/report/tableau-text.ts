@@ -4,7 +4,7 @@
  * `--quiet` keeps one line per target and adds `#` lines for the server and the sites. Names from Tableau are
  * chosen by its users: they are made inert like certificate text. Pure.
  */
-import type { ChainResult, ExtensionConnection } from "../result.js";
+import type { ChainResult, ExtensionConnection } from "../result/verdict.js";
 import { wrap } from "./layout.js";
 import { PLAIN, renderQuietLine, renderResultText, type Palette } from "./text.js";
 import { safeText } from "./safe-text.js";

@@ -4,7 +4,7 @@
  * proof line. Pure; every string that can hold a certificate field goes through `safeText`.
  */
 import type { InstallItem, ReportedFinding } from "../types.js";
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import type { Palette } from "./palette.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";

@@ -3,7 +3,7 @@
  * chain as a tree in wire order, and the path built up to the anchor. Pure; every certificate field
  * goes through `safeText`.
  */
-import type { ChainResult, PathCertificate, PresentedCertificate } from "../result.js";
+import type { ChainResult, PathCertificate, PresentedCertificate } from "../result/verdict.js";
 import type { Palette } from "./palette.js";
 import { toneColour } from "./palette.js";
 import { certificateDetails } from "./cert-details.js";

@@ -4,7 +4,7 @@
  * tree in wire order, the path built, findings by rank, what to do, proof. Pure; colour is a
  * parameter and meaning never depends on it (every status and severity is also a word).
  */
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import { PLAIN, type Palette } from "./palette.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";

@@ -9,7 +9,7 @@ import { makeFinding } from "../findings/finding.js";
 import { dedupeFindings, headlineOf, sortFindings } from "../findings/finding.js";
 import { parseTarget } from "../probe/target.js";
 import type { ProbeTarget } from "../probe/types.js";
-import { statusOf, type ChainVerdict, type ExtensionConnection } from "../result.js";
+import { statusOf, type ChainVerdict, type ExtensionConnection } from "../result/verdict.js";
 import type { ConnectionEntry } from "./responses.js";
 
 /** A site as results carry it. */

@@ -4,12 +4,12 @@
  * here still hold raw certificate fields: each renderer neutralises them for its medium.
  */
 import type { InstallItem, ReportedFinding, Severity, Status } from "../types.js";
-import type { ChainResult, PathCertificate, PresentedCertificate } from "../result.js";
+import type { ChainResult, PathCertificate, PresentedCertificate } from "../result/verdict.js";
 import type { TableauSetup } from "../advise/tableau.js";
 import { sortFindings } from "../findings/finding.js";
 import { titleOf } from "./findings.js";
 import { hasUnsafeText } from "../report/safe-text.js";
-import { wholeDays } from "../days.js";
+import { wholeDays } from "../validate/days.js";
 
 
 export const STATUS_WORD: Readonly<Record<Status, string>> = { pass: "PASS", warn: "WARN", fail: "FAIL", error: "ERROR" };

@@ -3,7 +3,7 @@ import type { Certificate } from "../../types.js";
 import type { Finding } from "../../findings/finding.js";
 import { makeFinding } from "../../findings/finding.js";
 
-import { wholeDays } from "../../days.js";
+import { wholeDays } from "../days.js";
 
 export function checkValidity(cert: Certificate, at: Date): Finding[] {
   if (at < cert.notBefore) {

@@ -3,7 +3,7 @@
  * host's store, then the chain's verdict. I/O only to read the system trust store when no anchors are given.
  */
 import type { Certificate } from "../types.js";
-import { checkChain } from "../check.js";
+import { checkChain } from "../result/chain-result.js";
 import { readAll } from "./certificates.js";
 import { TRUST_LIMITS, decodeCertificates, type InputLimits } from "../input/decode.js";
 import { TrustStore } from "../trust/store.js";
@@ -11,7 +11,7 @@ import { loadTrust } from "./trust.js";
 import { trustAnchors } from "../validate/anchors.js";
 import type { TrustAnchors } from "../validate/validate.js";
 import type { TargetOs } from "../advise/platforms.js";
-import type { ChainVerdict } from "../result.js";
+import type { ChainVerdict } from "../result/verdict.js";
 
 /** PEM text (one or more certificates) or DER bytes of one certificate. */
 export type CertificateInput = string | Uint8Array;

@@ -6,16 +6,16 @@
  */
 import type { Certificate } from "../types.js";
 import type { Finding } from "../findings/finding.js";
-import { aiaFindings, fetchMissingIssuers, issuerAvailable, type AiaFetch } from "../advise/aia.js";
+import { aiaFindings, fetchMissingIssuers, issuerAvailable, type AiaFetch } from "../aia/fetch-issuers.js";
 import { tableauSetup } from "../advise/tableau.js";
 import { readCertificate } from "../cert/parse.js";
-import { liveEvaluation, liveResult, presentedOf, type LiveCheckInput } from "../live.js";
+import { liveEvaluation, liveResult, presentedOf, type LiveCheckInput } from "../result/live-result.js";
 import { probe } from "../probe/probe.js";
 import type { ProbeOptions, ProbeOutcome, ProbeTarget } from "../probe/types.js";
 import { provenByOpenssl } from "./openssl-proof.js";
-import { withFindings, type ChainVerdict } from "../result.js";
+import { withFindings, type ChainVerdict } from "../result/verdict.js";
 import { checkCredentials, type Credentials } from "./credentials.js";
-import { probeFindings } from "./probe-findings.js";
+import { probeFindings } from "../result/probe-findings.js";
 
 export interface LiveTargetSettings extends Omit<LiveCheckInput, "host" | "authUser"> {
   /** Fetch missing issuers from AIA caIssuers URLs (--aia). */

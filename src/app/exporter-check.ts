@@ -4,13 +4,13 @@
  * exporter meets the pipeline's API; the HTTP side (server.ts) sees a function. I/O (network).
  */
 import type { TargetOs } from "../advise/platforms.js";
-import { checkTarget } from "../commands/check-target.js";
-import type { LiveTargetSettings } from "../commands/live-target.js";
-import type { LoadedTrust } from "../commands/trust.js";
+import { checkTarget } from "./check-target.js";
+import type { LiveTargetSettings } from "./live-target.js";
+import type { LoadedTrust } from "./trust.js";
 import { applyPolicies, type PolicyOptions } from "../policy/index.js";
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import { reportResult } from "../report/document.js";
-import type { ProbeRequest } from "./request.js";
+import type { ProbeRequest } from "../exporter/request.js";
 
 /** Runs one check within `timeoutMs`; `signal` aborts it (the scraper went away), rejecting with its reason. */
 export type ExporterCheck = (request: ProbeRequest, timeoutMs: number, signal: AbortSignal) => Promise<ChainResult>;

@@ -11,7 +11,7 @@ import { makeFinding } from "../findings/finding.js";
 import { chainFingerprints, isModernTls } from "../probe/credentials-gate.js";
 import { probe } from "../probe/probe.js";
 import type { ProbeOptions, ProbeSuccess } from "../probe/types.js";
-import { withFindings, type ChainVerdict } from "../result.js";
+import { withFindings, type ChainVerdict } from "../result/verdict.js";
 
 export interface Credentials {
   readonly username: string;

@@ -1,5 +1,5 @@
 /** `chaincheck tableau SERVER_URL`: the Tableau Server's address as typed -> the https base URL of its REST API. Pure. */
-import { UsageError } from "../cli/options.js";
+import { UsageError } from "./options.js";
 
 /**
  * `https://tableau.corp.example`, `tableau.corp.example:8443`, `https://[::1]:8443/prefix`: https is assumed without a

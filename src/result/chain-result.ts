@@ -2,15 +2,15 @@
  * One chain, one verdict: validation + advice assembled into the `ChainVerdict` every command returns.
  * Pure: the caller brings certificates, anchors and time.
  */
-import type { Certificate, FileReorder, NameRecheck, Service } from "./types.js";
-import { checkHostname, namesOf } from "./validate/hostname.js";
-import { parseIp } from "./cert/ip.js";
-import { reorderCommand, type BundleOrder } from "./bundle-order.js";
-import { dedupeFindings, headlineOf, makeFinding, sortFindings } from "./findings/finding.js";
-import { adviseWithPlan, type AdviceContext, type TargetOs } from "./advise/advise.js";
-import type { OpensslProofOutcome, OpensslProofPlan } from "./advise/openssl-proof.js";
-import { describeCertificate, statusOf, withFindings, type BundleInfo, type ChainVerdict, type PathCertificate } from "./result.js";
-import { unreadableHeldFindings, validateChain, type TrustAnchors, type Validation } from "./validate/validate.js";
+import type { Certificate, FileReorder, NameRecheck, Service } from "../types.js";
+import { checkHostname, namesOf } from "../validate/hostname.js";
+import { parseIp } from "../cert/ip.js";
+import { reorderCommand, type BundleOrder } from "./presentation.js";
+import { dedupeFindings, headlineOf, makeFinding, sortFindings } from "../findings/finding.js";
+import { adviseWithPlan, type AdviceContext, type TargetOs } from "../advise/advise.js";
+import type { OpensslProofOutcome, OpensslProofPlan } from "../advise/openssl-proof.js";
+import { describeCertificate, statusOf, withFindings, type BundleInfo, type ChainVerdict, type PathCertificate } from "./verdict.js";
+import { unreadableHeldFindings, validateChain, type TrustAnchors, type Validation } from "../validate/validate.js";
 
 export interface CheckInput {
   readonly target: string;

@@ -6,8 +6,8 @@
  * Servers pair the private key with the first certificate of their file (Python's `load_cert_chain` for TabPy,
  * OpenSSL's `SSL_CTX_use_certificate_chain_file`): a bundle whose end-entity is not first does not load at all.
  */
-import type { Certificate } from "./types.js";
-import { sameCertificate } from "./cert/identity.js";
+import type { Certificate } from "../types.js";
+import { sameCertificate } from "../cert/identity.js";
 
 export interface BundleOrder {
   /** The file's certificates in the order a server must load them. */

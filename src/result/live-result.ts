@@ -2,16 +2,16 @@
  * A probe outcome -> `ChainVerdict`: the same validation and advice as `verify`, plus what only a live
  * handshake shows (TLS version, OpenSSL's verdict, the service). Pure.
  */
-import type { Finding } from "./findings/finding.js";
-import { evaluateChain, type CheckInput } from "./check.js";
-import type { OpensslProofPlan } from "./advise/openssl-proof.js";
-import { readCertificate } from "./cert/parse.js";
-import type { Certificate } from "./types.js";
-import { makeFinding } from "./findings/finding.js";
-import { emptyRemediation } from "./advise/advise.js";
-import { withFindings, type ChainVerdict, type ConnectionInfo, type OpensslOpinion } from "./result.js";
-import { endpoint } from "./probe/target.js";
-import type { ProbeOutcome, ProbeSuccess } from "./probe/types.js";
+import type { Finding } from "../findings/finding.js";
+import { evaluateChain, type CheckInput } from "./chain-result.js";
+import type { OpensslProofPlan } from "../advise/openssl-proof.js";
+import { readCertificate } from "../cert/parse.js";
+import type { Certificate } from "../types.js";
+import { makeFinding } from "../findings/finding.js";
+import { emptyRemediation } from "../advise/advise.js";
+import { withFindings, type ChainVerdict, type ConnectionInfo, type OpensslOpinion } from "./verdict.js";
+import { endpoint } from "../probe/target.js";
+import type { ProbeOutcome, ProbeSuccess } from "../probe/types.js";
 
 export type LiveCheckInput = Omit<CheckInput, "target" | "service" | "presented" | "host"> & {
   /** The name checked against the certificate: --servername, else the target host. */

@@ -4,13 +4,13 @@
  * serialises, schemaVersion 2, and every renderer and the library read). Field names are a public contract
  * (README "JSON report").
  */
-import type { Termination } from "./validate/path-builder.js";
-import type { TableauSetup } from "./advise/tableau.js";
-import type { Advice } from "./advise/advise.js";
-import type { Certificate, ChainKind, Remediation, ReportedFinding, Service, Status, VerifierModel } from "./types.js";
-import type { Finding, FindingCode } from "./findings/finding.js";
-import { encodePem } from "./cert/pem.js";
-import { dedupeFindings, headlineOf, sortFindings } from "./findings/finding.js";
+import type { Termination } from "../validate/path-builder.js";
+import type { TableauSetup } from "../advise/tableau.js";
+import type { Advice } from "../advise/advise.js";
+import type { Certificate, ChainKind, Remediation, ReportedFinding, Service, Status, VerifierModel } from "../types.js";
+import type { Finding, FindingCode } from "../findings/finding.js";
+import { encodePem } from "../cert/pem.js";
+import { dedupeFindings, headlineOf, sortFindings } from "../findings/finding.js";
 
 export interface PresentedCertificate {
   readonly subject: string;

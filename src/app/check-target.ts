@@ -3,7 +3,7 @@
  * watchdog behind it. The one pipeline `check`, `tableau` and the exporter's /probe share. I/O (network).
  */
 import type { ProbeOptions, ProbeTarget } from "../probe/types.js";
-import type { ChainVerdict } from "../result.js";
+import type { ChainVerdict } from "../result/verdict.js";
 import { checkLiveTarget, unfinishedResult, type LiveTargetSettings } from "./live-target.js";
 import { withWatchdog } from "./targets.js";
 

@@ -2,7 +2,7 @@
  * The what-if checked by OpenSSL too: evaluate the chain, run the loopback handshakes the plan asks for (I/O), then
  * evaluate again with their outcome so the advice says who confirmed it. Shared by `verify` and the live check.
  */
-import type { ChainVerdict } from "../result.js";
+import type { ChainVerdict } from "../result/verdict.js";
 import type { OpensslProofCheck } from "../types.js";
 import type { OpensslProofOutcome, OpensslProofPlan } from "../advise/openssl-proof.js";
 import { encodePem } from "../cert/pem.js";

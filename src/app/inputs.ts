@@ -7,9 +7,9 @@
 import type { Finding } from "../findings/finding.js";
 import { makeFinding } from "../findings/finding.js";
 import type { ReadOptions } from "../input/read.js";
-import { withFindings, type ChainVerdict } from "../result.js";
-import type { CheckFlags } from "./flags.js";
-import type { CliIo } from "./io.js";
+import { withFindings, type ChainVerdict } from "../result/verdict.js";
+import type { CheckFlags } from "../cli/flags.js";
+import type { CliIo } from "../cli/io.js";
 
 export interface RunInputs {
   /** Pass to every certificate read of the run. */

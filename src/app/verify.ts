@@ -2,12 +2,12 @@
  * `chaincheck verify FILE`: the offline check of the bundle a server will present (a rollout gate).
  * I/O orchestration only: read files, load trust, then the pure `checkChain`.
  */
-import { aiaFindings, fetchMissingIssuers, issuerAvailable } from "../advise/aia.js";
+import { aiaFindings, fetchMissingIssuers, issuerAvailable } from "../aia/fetch-issuers.js";
 import type { TargetOs } from "../advise/platforms.js";
-import { serverPresentation } from "../bundle-order.js";
-import { evaluateChain, type CheckInput } from "../check.js";
+import { serverPresentation } from "../result/presentation.js";
+import { evaluateChain, type CheckInput } from "../result/chain-result.js";
 import { provenByOpenssl } from "./openssl-proof.js";
-import { withFindings, type ChainVerdict } from "../result.js";
+import { withFindings, type ChainVerdict } from "../result/verdict.js";
 import type { ReadOptions } from "../input/read.js";
 import { loadCertificates, loadMany } from "./certificates.js";
 import type { LoadedTrust } from "./trust.js";
