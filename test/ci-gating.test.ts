@@ -12,7 +12,8 @@ import { hostile, tlsServer, type TestServer } from "./support/hostile-servers.j
 import { runCli } from "./support/cli.js";
 import type { JsonReport } from "../src/report/json.js";
 import type { ChainResult } from "../src/result/verdict.js";
-import { mapConcurrent, parseTargetsFile, withWatchdog, WatchdogTimeout } from "../src/app/targets.js";
+import { mapConcurrent, withWatchdog, WatchdogTimeout } from "../src/app/concurrency.js";
+import { parseTargetsFile } from "../src/input/targets-file.js";
 
 const CA = "fixtures/ca";
 const SCENARIOS = "fixtures/scenarios";

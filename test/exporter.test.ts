@@ -10,7 +10,7 @@ import { connect } from "node:net";
 import { join } from "node:path";
 import { loadTrust } from "../src/app/trust.js";
 import { VERSION } from "../src/cli/version.js";
-import { liveCheck, type FixedSettings } from "../src/app/exporter-check.js";
+import { liveCheck, type FixedSettings } from "../src/app/exporter.js";
 import { startExporter, type Exporter, type ExporterOptions } from "../src/exporter/server.js";
 import { Limiter } from "../src/exporter/limiter.js";
 import { BadRequest, isLoopback, parseListen, parseProbeQuery, probeTimeoutMs } from "../src/exporter/request.js";

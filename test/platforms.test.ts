@@ -5,8 +5,7 @@
  */
 import { expect } from "chai";
 import { join } from "node:path";
-import { detectTargetOs } from "../src/advise/detect-os.js";
-import { PLATFORMS, TARGET_OSES } from "../src/advise/platforms.js";
+import { PLATFORMS, TARGET_OSES, detectTargetOs } from "../src/advise/platforms.js";
 import { anchorFiles } from "../src/advise/save.js";
 import { encodePem } from "../src/cert/pem.js";
 import type { InstallItem } from "../src/types.js";

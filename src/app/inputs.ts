@@ -8,8 +8,6 @@ import type { Finding } from "../findings/finding.js";
 import { makeFinding } from "../findings/finding.js";
 import type { ReadOptions } from "../input/read.js";
 import { withFindings, type ChainVerdict } from "../result/verdict.js";
-import type { CheckFlags } from "../cli/flags.js";
-import type { CliIo } from "../cli/io.js";
 
 export interface RunInputs {
   /** Pass to every certificate read of the run. */
@@ -18,21 +16,24 @@ export interface RunInputs {
   notes(): Finding[];
 }
 
-export function runInputs(flags: Pick<CheckFlags, "pfxPasswordEnv">, io: CliIo): RunInputs {
+export interface InputSources {
+  /** `--pfx-password-env VAR`: the variable holding the PKCS#12 password. */
+  readonly passwordEnv?: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Asks for a secret without echo; absent when no terminal can ask. */
+  readonly promptSecret?: (question: string) => Promise<string>;
+}
+
+export function runInputs(sources: InputSources): RunInputs {
   const notes: Finding[] = [];
+  const prompt = sources.promptSecret;
   const read: ReadOptions = {
-    ...(flags.pfxPasswordEnv ? { passwordEnv: flags.pfxPasswordEnv } : {}),
-    env: io.env,
-    ...(io.stdinIsTTY ? { promptPassword: askPassword } : {}),
+    ...(sources.passwordEnv ? { passwordEnv: sources.passwordEnv } : {}),
+    env: sources.env,
+    ...(prompt ? { promptPassword: (fileName: string) => prompt(`PKCS#12 password for ${fileName}: `) } : {}),
     onNote: (input, note) => void notes.push(makeFinding("INPUT_NOTE", null, { input, note })),
   };
   return { read, notes: () => [...notes] };
-}
-
-/** The no-echo prompt, on stderr (stdout may carry a report); loaded only when a file needs it. */
-async function askPassword(fileName: string): Promise<string> {
-  const { promptSecret } = await import("../input/prompt.js");
-  return promptSecret(`PKCS#12 password for ${fileName}: `, { input: process.stdin, output: process.stderr });
 }
 
 /** The run's input notes on each result that has a chain (a probe error keeps its "error" status). */

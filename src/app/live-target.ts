@@ -1,8 +1,9 @@
 /**
  * One live target, within its --timeout from first packet to last: the probe, AIA downloads (started as soon as
  * the chain is in, so they overlap service detection), validation and advice (`liveResult`), what only the probe
- * shows (service mismatch, an oversized chain), the TabPy credentials check, and the Tableau settings to use.
- * I/O (the probe, AIA, the credentials connection).
+ * shows (service mismatch, an oversized chain), the TabPy credentials check, and the Tableau settings to use; a
+ * watchdog behind it all. The one pipeline `check`, `tableau` and the exporter's /probe share. I/O (the probe, AIA,
+ * the credentials connection).
  */
 import type { Certificate } from "../types.js";
 import type { Finding } from "../findings/finding.js";
@@ -16,6 +17,7 @@ import { provenByOpenssl } from "./openssl-proof.js";
 import { withFindings, type ChainVerdict } from "../result/verdict.js";
 import { checkCredentials, type Credentials } from "./credentials.js";
 import { probeFindings } from "../result/probe-findings.js";
+import { withWatchdog } from "./concurrency.js";
 
 export interface LiveTargetSettings extends Omit<LiveCheckInput, "host" | "authUser"> {
   /** Fetch missing issuers from AIA caIssuers URLs (--aia). */
@@ -29,6 +31,23 @@ interface Budget {
   readonly deadline: number;
   /** AIA downloads already under way (started when the chain arrived). */
   readonly aia?: Promise<AiaFetch>;
+}
+
+/** Past the target's own deadline, the watchdog answers for a check that has not (a bug, or a starved event loop). */
+export const WATCHDOG_GRACE_MS = 500;
+
+/**
+ * Checks `target` (`host`: the name checked against the certificate). `options.signal`, when given, aborts the check
+ * early (the caller went away): the promise then rejects with its reason.
+ */
+export function checkTarget(target: ProbeTarget, options: ProbeOptions, host: string, live: LiveTargetSettings): Promise<ChainVerdict> {
+  const bound = options.timeoutMs + WATCHDOG_GRACE_MS;
+  const { signal: callerSignal, ...rest } = options;
+  return withWatchdog(
+    bound,
+    (signal) => checkLiveTarget(target, host, { ...rest, signal: callerSignal ? AbortSignal.any([signal, callerSignal]) : signal }, live),
+    () => unfinishedResult(target, host, live, bound),
+  );
 }
 
 /**

@@ -28,6 +28,7 @@ export interface LoadedTrust {
  * @param read how `--ca-file`s are read (PKCS#12 password, notes); they get the trust caps (TRUST_LIMITS).
  * @param host the platform, environment and command runner (injected in tests).
  */
+/** The trust store a run uses (see `TrustLoader`). */
 export async function loadTrust(caFiles: readonly string[], read: ReadOptions = {}, host: Partial<HostAccess> = {}): Promise<LoadedTrust> {
   if (caFiles.length > 0) return loaded(await loadCaFiles(caFiles, { ...read, limits: TRUST_LIMITS }), [], "ca-file", "files");
   const platform = host.platform ?? process.platform;

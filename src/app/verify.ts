@@ -1,6 +1,6 @@
 /**
  * `chaincheck verify FILE`: the offline check of the bundle a server will present (a rollout gate).
- * I/O orchestration only: read files, load trust, then the pure `checkChain`.
+ * I/O orchestration only: load trust, read files, then the pure chain result, the policies and the words.
  */
 import { aiaFindings, fetchMissingIssuers, issuerAvailable } from "../aia/fetch-issuers.js";
 import type { TargetOs } from "../advise/platforms.js";
@@ -11,6 +11,10 @@ import { withFindings, type ChainVerdict } from "../result/verdict.js";
 import type { ReadOptions } from "../input/read.js";
 import { loadCertificates, loadMany } from "./certificates.js";
 import type { LoadedTrust } from "./trust.js";
+import { withInputNotes, type RunInputs } from "./inputs.js";
+import type { CheckedRun, TrustLoader } from "./run.js";
+import { applyPolicies, type PolicyOptions } from "../policy/index.js";
+import { reportResult } from "../report/document.js";
 
 export interface VerifyRequest {
   readonly file: string;
@@ -63,4 +67,18 @@ export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): 
   // OpenSSL verifies at the current time: its verdict is comparable unless --at moved the validation time.
   const result = await provenByOpenssl((opensslProof) => evaluateChain({ ...input, ...(opensslProof ? { opensslProof } : {}) }), trust.store.pems(), request.atGiven !== true);
   return withFindings(result, aiaFindings(fetched));
+}
+
+/** The verify command: the bundle request, the trust files, how the run reads files, and the gates. */
+export interface VerifyCommand extends Omit<VerifyRequest, "read"> {
+  readonly caFiles: readonly string[];
+  readonly inputs: RunInputs;
+  readonly policy: PolicyOptions;
+}
+
+export async function verify(command: VerifyCommand, loadTrust: TrustLoader): Promise<CheckedRun> {
+  const { caFiles, inputs, policy, ...request } = command;
+  const trust = await loadTrust(caFiles, inputs.read);
+  const checked = await verifyBundle({ ...request, read: inputs.read }, trust);
+  return { results: applyPolicies(withInputNotes([checked], inputs), policy).map(reportResult), trustStore: trust.store.source.description };
 }

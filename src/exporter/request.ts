@@ -6,7 +6,7 @@
 import { ipVersion } from "../cert/ip.js";
 import { parseTarget, TargetError } from "../probe/target.js";
 import type { ProbeTarget } from "../probe/types.js";
-import type { TargetService } from "../app/targets.js";
+import type { TargetService } from "../input/targets-file.js";
 
 /** A request the exporter refuses (HTTP 400): `message` is the one-line reason. */
 export class BadRequest extends Error {

@@ -1,46 +1,7 @@
 /**
- * Targets from the command line and `--targets-file` (pure parsing; the CLI reads the file), and the bounded
- * concurrency pool that checks them: results in input order, each target bounded by its own watchdog.
+ * The bounded concurrency pool that checks targets: results in input order, each target bounded by its own
+ * watchdog.
  */
-import { UsageError } from "../cli/options.js";
-
-export type TargetService = "auto" | "tabpy" | "rserve" | "tls";
-
-export interface TargetSpec {
-  readonly input: string;
-  readonly servername?: string;
-  readonly service?: TargetService;
-  /** The `--targets-file` line the target was read from (for error messages and SARIF locations). */
-  readonly origin?: { readonly file: string; readonly line: number };
-}
-
-const SERVICES: readonly TargetService[] = ["auto", "tabpy", "rserve", "tls"];
-
-/**
- * One target per line; `#` starts a comment (whole line or after the target); optional `servername=NAME` and
- * `service=auto|tabpy|rserve|tls` after the target, separated by blanks. CRLF and a UTF-8 BOM are accepted.
- * @throws UsageError naming `fileName:line` for an unknown setting or service.
- */
-export function parseTargetsFile(text: string, fileName: string): TargetSpec[] {
-  const out: TargetSpec[] = [];
-  text.replace(/^\ufeff/, "").split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(/(^|\s)#.*$/, "").trim();
-    if (!line) return;
-    const where = `${fileName}:${i + 1}`;
-    const [input, ...options] = line.split(/\s+/);
-    let spec: { -readonly [K in keyof TargetSpec]: TargetSpec[K] } = { input: input!, origin: { file: fileName, line: i + 1 } };
-    for (const option of options) {
-      const m = /^(servername|service)=(.+)$/.exec(option);
-      if (!m) throw new UsageError(`${where}: unknown setting "${option}" (expected servername=NAME or service=NAME)`);
-      if (m[1] === "service") {
-        if (!(SERVICES as readonly string[]).includes(m[2]!)) throw new UsageError(`${where}: service must be one of ${SERVICES.join(", ")}, got "${m[2]}"`);
-        spec = { ...spec, service: m[2] as TargetService };
-      } else spec = { ...spec, servername: m[2]! };
-    }
-    out.push(spec);
-  });
-  return out;
-}
 
 /**
  * Runs `task` over `items` with at most `limit` at once; results in input order. A slow item holds one slot and
