@@ -15,12 +15,13 @@ import { anchorsOf, FIXTURES, loadScenario } from "./support/scenarios.js";
 import { dumpDom, screenshot, chromiumOrSkip } from "./support/chromium.js";
 import { runCli } from "./support/cli.js";
 import { reportResult } from "../src/report/document.js";
+import { sentBy } from "../src/result/presentation.js";
 
 const META = { version: "9.9.9-test", generatedAt: "2030-01-01T00:00:00.000Z", node: "v20.0.0", platform: "linux x64" };
 
 function resultOf(name: string, service: "rserve" | "tabpy" | null = null): ChainResult {
   const s = loadScenario(name);
-  const presented = service === "rserve" ? s.presented.slice(0, 1) : s.presented;
+  const { presented } = sentBy(service, s.presented);
   return reportResult(checkChain({
     target: `${name}.pem`, service, presented, anchors: anchorsOf(s.trust, `--ca-file ${name}/trust.pem (1 certificate)`), host: s.host,
     at: s.at, partialChain: s.partialChain, warnDays: 30, heldIntermediates: [], targetOs: "debian",

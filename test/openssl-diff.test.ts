@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { checkChain } from "../src/result/chain-result.js";
 import { anchorsOf, loadScenario, scenarioNames, type Scenario } from "./support/scenarios.js";
 import { opensslVerify, skipUnlessOpenssl } from "./support/openssl-pki.js";
+import { sentBy } from "../src/result/presentation.js";
 
 /** Scenarios where chaincheck and `openssl verify` disagree on purpose, with the reason. */
 const EXPECTED_DISAGREEMENTS: Readonly<Record<string, string>> = {
@@ -25,7 +26,7 @@ const EXPECTED_DISAGREEMENTS: Readonly<Record<string, string>> = {
 };
 
 /** What the server sends: Rserve sends only the first certificate of its file (FACTS.md). */
-const presentedOf = (s: Scenario) => (s.service === "rserve" ? s.presented.slice(0, 1) : s.presented);
+const presentedOf = (s: Scenario) => sentBy(s.service ?? null, s.presented).presented;
 
 describe("fixture scenarios against `openssl verify -purpose sslserver -x509_strict -auth_level 2`", function () {
   this.timeout(60_000);

@@ -20,6 +20,7 @@ import { anchorsOf, loadScenario, type Scenario } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";
 import { expectGolden } from "./support/golden.js";
 import { reportResult } from "../src/report/document.js";
+import { sentBy } from "../src/result/presentation.js";
 
 const ESC = "\u001b";
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, "");
@@ -36,10 +37,10 @@ function verifyArgs(s: Scenario, ...extra: string[]): string[] {
 
 function resultOf(name: string, target = name, service?: "rserve" | "tabpy"): ChainResult {
   const s = { ...loadScenario(name), ...(service ? { service } : {}) };
-  const presented = s.service === "rserve" ? s.presented.slice(0, 1) : s.presented;
+  const { presented, unsent } = sentBy(s.service ?? null, s.presented);
   return reportResult(checkChain({
     target, service: s.service ?? null, presented, anchors: anchorsOf(s.trust), host: s.host, at: s.at, partialChain: s.partialChain,
-    warnDays: 30, heldIntermediates: s.service === "rserve" ? s.presented.slice(1) : [], targetOs: "debian",
+    warnDays: 30, heldIntermediates: unsent, targetOs: "debian",
   }));
 }
 

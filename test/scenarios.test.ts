@@ -11,10 +11,11 @@ import { anchorsOf, loadScenario, scenarioNames, SCENARIOS_DIR, type Scenario } 
 import { runCli } from "./support/cli.js";
 import { expectGolden } from "./support/golden.js";
 import { reportResult } from "../src/report/document.js";
+import { sentBy } from "../src/result/presentation.js";
 
 function check(s: Scenario) {
-  const presented = s.service === "rserve" ? s.presented.slice(0, 1) : s.presented;
-  const held = [...(s.service === "rserve" ? s.presented.slice(1) : []), ...s.intermediates];
+  const { presented, unsent } = sentBy(s.service ?? null, s.presented);
+  const held = [...unsent, ...s.intermediates];
   return reportResult(checkChain({
     target: s.name, service: s.service ?? null, presented, anchors: anchorsOf(s.trust), host: s.host, at: s.at,
     partialChain: s.partialChain, warnDays: 30, heldIntermediates: held, targetOs: "debian",

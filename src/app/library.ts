@@ -4,6 +4,7 @@
  */
 import type { Certificate } from "../types.js";
 import { checkChain } from "../result/chain-result.js";
+import { sentBy } from "../result/presentation.js";
 import { readAll } from "./certificates.js";
 import { TRUST_LIMITS, decodeCertificates, type InputLimits } from "../input/decode.js";
 import { TrustStore } from "../trust/store.js";
@@ -31,7 +32,7 @@ export interface VerifyChainOptions {
   readonly partialChain?: boolean;
   /** EXPIRING_SOON threshold in days (default 30). */
   readonly warnDays?: number;
-  /** "tabpy" or "rserve" changes the advice (and Rserve's leaf-only presentation is assumed by the caller). */
+  /** "tabpy" or "rserve" changes the advice; "rserve" is judged as Rserve presents its file: only the first certificate is sent (the rest is held). */
   readonly service?: "tabpy" | "rserve" | "tls";
   /** Platform of the install commands (default "debian"). */
   readonly targetOs?: TargetOs;
@@ -57,7 +58,9 @@ async function toAll(inputs: readonly CertificateInput[], limits?: InputLimits):
  */
 export async function checkCertificates(options: VerifyChainOptions): Promise<ChainVerdict> {
   const leaf = await toCertificates(options.leaf);
-  const presented = [...leaf.presented, ...(await toAll(options.intermediates ?? []))];
+  const service = options.service ?? null;
+  // What the server sends of these certificates: Rserve only the first (the rest is held, for the advice).
+  const { presented, unsent } = sentBy(service, [...leaf.presented, ...(await toAll(options.intermediates ?? []))]);
   let anchors: TrustAnchors;
   let storeIntermediates: readonly Certificate[] = [];
   if (options.anchors) {
@@ -69,7 +72,7 @@ export async function checkCertificates(options: VerifyChainOptions): Promise<Ch
   }
   return checkChain({
     target: "chain",
-    service: options.service ?? null,
+    service,
     presented,
     anchors,
     host: options.host ?? null,
@@ -77,7 +80,7 @@ export async function checkCertificates(options: VerifyChainOptions): Promise<Ch
     partialChain: options.partialChain ?? false,
     warnDays: options.warnDays ?? 30,
     targetOs: options.targetOs ?? "debian",
-    heldIntermediates: leaf.held,
+    heldIntermediates: [...unsent, ...leaf.held],
     storeIntermediates,
   });
 }

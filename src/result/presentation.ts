@@ -6,7 +6,7 @@
  * Servers pair the private key with the first certificate of their file (Python's `load_cert_chain` for TabPy,
  * OpenSSL's `SSL_CTX_use_certificate_chain_file`): a bundle whose end-entity is not first does not load at all.
  */
-import type { Certificate } from "../types.js";
+import type { Certificate, Service } from "../types.js";
 import { sameCertificate } from "../cert/identity.js";
 
 export interface BundleOrder {
@@ -89,15 +89,23 @@ export interface ServerPresentation {
 }
 
 /**
+ * What `service` sends of the certificates of its file, in order, and what it keeps to itself. Rserve loads tls.cert
+ * with SSL_CTX_use_certificate_file: only the first certificate is sent (the rest needs `tls.ca`). TabPy and other
+ * servers send the whole file.
+ */
+export function sentBy(service: Service | null, certificates: readonly Certificate[]): { readonly presented: readonly Certificate[]; readonly unsent: readonly Certificate[] } {
+  return service === "rserve" ? { presented: certificates.slice(0, 1), unsent: certificates.slice(1) } : { presented: certificates, unsent: [] };
+}
+
+/**
  * The file's certificates as `service` presents them. A PKCS#12 file arrives key certificate first (the reader orders
  * it by localKeyID, as a server loading it does), so its order is not judged. A file whose end-entity is not first is
  * judged in the corrected order (what the server will send once the file is fixed; CHAIN_ORDER says so); intermediates
- * out of order are judged as sent. Rserve loads tls.cert with SSL_CTX_use_certificate_file: only the first is sent.
+ * out of order are judged as sent. Then {@link sentBy}.
  */
 export function serverPresentation(file: readonly Certificate[], format: string, service: "tabpy" | "rserve" | null): ServerPresentation {
   const order = format === "pkcs12" ? inFileOrder(file) : bundleOrder(file);
-  const judged = order.endEntityAt !== null ? order.certificates : file;
-  return service === "rserve" ? { order, presented: judged.slice(0, 1), unsent: judged.slice(1) } : { order, presented: judged, unsent: [] };
+  return { order, ...sentBy(service, order.endEntityAt !== null ? order.certificates : file) };
 }
 
 function inFileOrder(file: readonly Certificate[]): BundleOrder {
