@@ -3,6 +3,8 @@
  * from `deps`, the environment from `io.env`, never from this machine or `process.env` (issue 13).
  */
 import { expect } from "chai";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadTrust } from "../src/app/trust.js";
 import type { TrustLoader } from "../src/app/run.js";
@@ -54,5 +56,24 @@ describe("run(argv, io, deps): every dependency on the machine is injectable", (
       { env: { SSL_CERT_FILE: join(FIXTURES, "ca/root.pem") } });
     expect(out.code, out.stderr).to.equal(0);
     expect(resultOf(out.stdout).trustStore).to.match(/^system store SSL_CERT_FILE=.*ca\/root\.pem \(1 certificate\)$/);
+  });
+
+  it("what loading the store left out is said: a skipped SSL_CERT_DIR entry is a TRUST_STORE_NOTE (info), the verdict unchanged", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chaincheck-store-"));
+    try {
+      copyFileSync(join(FIXTURES, "ca/root.pem"), join(dir, "root.pem"));
+      writeFileSync(join(dir, "broken.pem"), "-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----\n");
+      const args = ["verify", join(FIXTURES, "ca/fullchain.pem"), "--host", "tabpy.chaincheck.test", ...AT];
+      const out = await runCli([...args, "--format", "json"], { env: { SSL_CERT_DIR: dir } });
+      expect(out.code, out.stderr).to.equal(0);
+      const notes = resultOf(out.stdout).findings.filter((f) => f.code === "TRUST_STORE_NOTE");
+      expect(notes.map((f) => [f.severity, f.certificate])).to.deep.equal([["info", null]]);
+      expect(notes[0]!.evidence).to.deep.equal({ store: `system store SSL_CERT_DIR=${dir} (1 certificate)`, note: `skipped ${join(dir, "broken.pem")}: block 1 is not valid base64 (unexpected character "!" on line 2)` });
+      expect(notes[0]!.message).to.equal(`Loading the trust store (system store SSL_CERT_DIR=${dir} (1 certificate)): skipped ${join(dir, "broken.pem")}: block 1 is not valid base64 (unexpected character "!" on line 2).`);
+      const text = await runCli([...args, "--no-color"], { env: { SSL_CERT_DIR: dir } });
+      expect(text.stdout).to.include("TRUST_STORE_NOTE  Note on the trust store");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -81,12 +81,12 @@ describe("scenario table (fixtures/scenarios)", () => {
   });
 });
 
-/** Codes that need a live server, a policy option or a container file: covered by live, probe, credentials, policy, input and tableau tests. */
+/** Codes that need a live server, a policy option or a container file: covered by live, probe, credentials, policy, input, trust-store (run-deps) and tableau tests. */
 const PROBE_CODES = new Set([
   "CONNECTION_REFUSED", "CONNECTION_TIMEOUT", "DNS_ERROR", "CONNECTION_RESET", "NOT_TLS", "TLS_HANDSHAKE_FAILED",
   "LEGACY_TLS_VERSION", "OPENSSL_DISAGREES", "SERVICE_MISMATCH", "CHAIN_TOO_LARGE", "CERTIFICATE_CHANGED",
   "AUTH_OK", "AUTH_FAILED", "AUTH_NOT_ENABLED", "AUTH_REQUIRED", "AUTH_NOT_CHECKED", "CREDENTIALS_SENT_UNTRUSTED",
-  "PIN_MISMATCH", "CHAIN_DIFFERS", "EXPIRES_TOO_SOON", "AIA_FETCH_FAILED", "INPUT_NOTE",
+  "PIN_MISMATCH", "CHAIN_DIFFERS", "EXPIRES_TOO_SOON", "AIA_FETCH_FAILED", "INPUT_NOTE", "TRUST_STORE_NOTE",
   "TABLEAU_SSL_DISABLED", "TABLEAU_EXTENSIONS_DISABLED",
 ]);
 

@@ -10,7 +10,8 @@ import type { ProbeTarget } from "../probe/types.js";
 import { applyPolicies, type PolicyOptions } from "../policy/index.js";
 import { reportResult } from "../report/document.js";
 import { mapConcurrent } from "./concurrency.js";
-import { withInputNotes, type RunInputs } from "./inputs.js";
+import { trustStoreNotes } from "./trust.js";
+import { withRunNotes, type RunInputs } from "./inputs.js";
 import { liveTargetSettings, type CredentialRequest, type LiveOptions } from "./live-settings.js";
 import { checkTarget } from "./live-target.js";
 import { NO_PROGRESS, type CheckedRun, type StartProgress, type TrustLoader } from "./run.js";
@@ -60,5 +61,5 @@ export async function checkTargets(command: CheckCommand, loadTrust: TrustLoader
   } finally {
     progress.stop();
   }
-  return { results: applyPolicies(withInputNotes(checked, command.inputs), command.policy).map(reportResult), trustStore: trust.store.source.description };
+  return { results: applyPolicies(withRunNotes(checked, [...command.inputs.notes(), ...trustStoreNotes(trust)]), command.policy).map(reportResult), trustStore: trust.store.source.description };
 }

@@ -7,7 +7,8 @@
 import type { TargetOs } from "../advise/platforms.js";
 import { checkTarget } from "./live-target.js";
 import type { LiveTargetSettings } from "./live-target.js";
-import type { LoadedTrust } from "./trust.js";
+import { trustStoreNotes, type LoadedTrust } from "./trust.js";
+import { withRunNotes } from "./inputs.js";
 import { applyPolicies, type PolicyOptions } from "../policy/index.js";
 import type { ChainResult } from "../result/verdict.js";
 import { reportResult } from "../report/document.js";
@@ -29,6 +30,7 @@ export interface FixedSettings {
 
 export function liveCheck(fixed: FixedSettings, now: () => Date = () => new Date()): ExporterCheck {
   const ca = fixed.trust.caPems();
+  const notes = trustStoreNotes(fixed.trust);
   return async (request, timeoutMs, signal) => {
     const settings: LiveTargetSettings = {
       anchors: fixed.trust.anchors,
@@ -43,7 +45,8 @@ export function liveCheck(fixed: FixedSettings, now: () => Date = () => new Date
       sendCredentialsUntrusted: false,
     };
     const options = { timeoutMs, service: request.service, ca, signal, ...(request.servername ? { servername: request.servername } : {}) };
-    const [result] = applyPolicies([await checkTarget(request.target, options, request.servername ?? request.target.host, settings)], fixed.policy);
+    const checked = await checkTarget(request.target, options, request.servername ?? request.target.host, settings);
+    const [result] = applyPolicies(withRunNotes([checked], notes), fixed.policy);
     return reportResult(result!);
   };
 }

@@ -36,8 +36,10 @@ export function runInputs(sources: InputSources): RunInputs {
   return { read, notes: () => [...notes] };
 }
 
-/** The run's input notes on each result that has a chain (a probe error keeps its "error" status). */
-export function withInputNotes(results: readonly ChainVerdict[], inputs: RunInputs): ChainVerdict[] {
-  const notes = inputs.notes();
+/**
+ * The run's notes (INPUT_NOTE, TRUST_STORE_NOTE) on each result that has a chain: a result without one (a probe
+ * error) keeps its "error" status.
+ */
+export function withRunNotes(results: readonly ChainVerdict[], notes: readonly Finding[]): ChainVerdict[] {
   return results.map((r) => (r.status === "error" ? r : withFindings(r, notes)));
 }

@@ -18,7 +18,8 @@ import { httpsTransport } from "../tableau/http.js";
 import type { TrustStore } from "../trust/store.js";
 import { loadCaFiles } from "../trust/system.js";
 import { mapConcurrent } from "./concurrency.js";
-import { withInputNotes, type RunInputs } from "./inputs.js";
+import { trustStoreNotes } from "./trust.js";
+import { withRunNotes, type RunInputs } from "./inputs.js";
 import { liveTargetSettings, type LiveOptions } from "./live-settings.js";
 import { checkTarget } from "./live-target.js";
 import { NO_PROGRESS, type CheckedRun, type StartProgress, type TrustLoader } from "./run.js";
@@ -126,6 +127,6 @@ export async function checkTableau(command: TableauCommand, loadTrust: TrustLoad
   } finally {
     progress.stop();
   }
-  const results = applyPolicies(withInputNotes(checked, command.inputs), command.policy).map(reportResult);
+  const results = applyPolicies(withRunNotes(checked, [...command.inputs.notes(), ...trustStoreNotes(trust)]), command.policy).map(reportResult);
   return { kind: "checked", results, trustStore: trust.store.source.description, discovery };
 }

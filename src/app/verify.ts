@@ -10,8 +10,8 @@ import { provenByOpenssl } from "./openssl-proof.js";
 import { withFindings, type ChainVerdict } from "../result/verdict.js";
 import type { ReadOptions } from "../input/read.js";
 import { loadCertificates, loadMany } from "./certificates.js";
-import type { LoadedTrust } from "./trust.js";
-import { withInputNotes, type RunInputs } from "./inputs.js";
+import { trustStoreNotes, type LoadedTrust } from "./trust.js";
+import { withRunNotes, type RunInputs } from "./inputs.js";
 import type { CheckedRun, TrustLoader } from "./run.js";
 import { applyPolicies, type PolicyOptions } from "../policy/index.js";
 import { reportResult } from "../report/document.js";
@@ -80,5 +80,5 @@ export async function verify(command: VerifyCommand, loadTrust: TrustLoader): Pr
   const { caFiles, inputs, policy, ...request } = command;
   const trust = await loadTrust(caFiles, inputs.read);
   const checked = await verifyBundle({ ...request, read: inputs.read }, trust);
-  return { results: applyPolicies(withInputNotes([checked], inputs), policy).map(reportResult), trustStore: trust.store.source.description };
+  return { results: applyPolicies(withRunNotes([checked], [...inputs.notes(), ...trustStoreNotes(trust)]), policy).map(reportResult), trustStore: trust.store.source.description };
 }

@@ -76,6 +76,8 @@ export interface FindingEvidence {
   OPENSSL_DISAGREES: { chaincheck: { readonly codes: readonly FindingCode[] }; openssl: { readonly authorized: boolean; readonly reason: string | null } };
   /** What a decoder noticed reading an input file (`input`: its name): an ignored key, no MAC, held keystore entries. */
   INPUT_NOTE: { input: string; note: string };
+  /** What loading the trust store left out (`store`: its description): an entry it cannot index, a skipped file. */
+  TRUST_STORE_NOTE: { store: string; note: string };
   // Policies (src/policy): rollout gates the user asked for
   EXPIRES_TOO_SOON: { notAfter: string; days: number; minDays: number };
   PIN_MISMATCH: PinMismatchEvidence;
@@ -223,5 +225,6 @@ export const CODES: { readonly [C in FindingCode]: CodeInfo<FindingEvidence[C]> 
   AUTH_OK: info(7),
   AIA_FETCH_FAILED: info(6),
   INPUT_NOTE: info(5),
+  TRUST_STORE_NOTE: info(4),
   HOSTNAME_NOT_CHECKED: info(5),
 };

@@ -150,7 +150,7 @@ class ProbeRun {
     if (this.stage !== "handshake" || !this.recorder) return;
     this.stage = "service";
     const crossCheck = walkPeerStack(secure.getPeerX509Certificate());
-    const { presented, order } = presentedChain(this.recorder.bytes(), this.serverSecret, crossCheck);
+    const { presented, order, orderReason } = presentedChain(this.recorder.bytes(), this.serverSecret, crossCheck);
     this.recorder.stop();
     this.serverSecret = undefined;
     const tls = tlsDetails(secure, raw, this.ocsp, this.servername());
@@ -159,6 +159,7 @@ class ProbeRun {
       target: this.target,
       presented,
       order,
+      ...(orderReason ? { orderReason } : {}),
       crossCheck,
       tls,
       ...(this.options.ca ? { openssl: opensslVerdict(secure) } : {}),

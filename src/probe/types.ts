@@ -112,6 +112,15 @@ export interface OversizedCertificateMessage {
 }
 
 /**
+ * Why the presented chain is Node's view of the peer, not the Certificate message as sent: the recorded handshake
+ * could not be read (`reason`: the TLS record reader's words: a resumed session, an unknown suite, no key log
+ * secret, a recording cut short), or the first certificate read is not the one OpenSSL verified.
+ */
+export type WireOrderReason =
+  | { readonly kind: "unreadable"; readonly reason: string }
+  | { readonly kind: "leaf-differs" };
+
+/**
  * A chain was obtained: the presented chain and what was learnt around it. Normally the handshake completed; when
  * `oversized` is set it was aborted on the Certificate message, and `presented` is what arrived of it (no
  * service detection, no OpenSSL verdict).
@@ -123,6 +132,8 @@ export interface ProbeSuccess {
   presented: Uint8Array[];
   /** "wire" when parsed from the handshake bytes; "reconstructed" when taken from `crossCheck`. */
   order: "wire" | "reconstructed";
+  /** Why the order is "reconstructed": what kept the handshake from being read. */
+  orderReason?: WireOrderReason;
   /** One walk of getPeerX509Certificate() via .issuerCertificate (Node's view of the peer stack). */
   crossCheck: Uint8Array[];
   tls: TlsDetails;

@@ -1,7 +1,7 @@
 /**
  * The JSON report: a stable document for scripts and CI (README "JSON report", docs/report.schema.json).
- * schemaVersion 2 keeps every field of version 1 and adds each finding's typed `evidence` and
- * `remediation.cannotFixFindings`.
+ * schemaVersion 2 keeps every field of version 1 and adds each finding's typed `evidence`,
+ * `remediation.cannotFixFindings`, `remediation.install[].kind`, `builtPath.loop` and `connection.orderReason`.
  */
 import type { ChainResult } from "../result/verdict.js";
 import { escapeJsonInvisibles } from "./safe-text.js";

@@ -87,6 +87,7 @@ function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: 
   const connection: ConnectionInfo = {
     endpoint: endpoint(outcome.target),
     order: outcome.order,
+    ...(outcome.orderReason ? { orderReason: outcome.orderReason } : {}),
     protocol: outcome.tls.protocol,
     cipher: outcome.tls.cipher,
     ocspStapled: outcome.tls.ocspStapled,

@@ -9,6 +9,7 @@ import type { TableauSetup } from "../advise/tableau.js";
 import type { Advice } from "../advise/advise.js";
 import type { Certificate, ChainKind, Remediation, ReportedFinding, Service, Status, VerifierModel } from "../types.js";
 import type { Finding, FindingCode } from "../findings/finding.js";
+import type { WireOrderReason } from "../probe/types.js";
 import { encodePem } from "../cert/pem.js";
 import { dedupeFindings, headlineOf, sortFindings } from "../findings/finding.js";
 
@@ -56,6 +57,8 @@ export interface ConnectionInfo {
   readonly endpoint: string;
   /** "wire": parsed from the TLS Certificate message; "reconstructed": from Node's view (fallback). */
   readonly order: "wire" | "reconstructed";
+  /** Why the order is "reconstructed" (schemaVersion 2). */
+  readonly orderReason?: WireOrderReason;
   readonly protocol: string | null;
   readonly cipher: string | null;
   readonly ocspStapled: boolean | null;

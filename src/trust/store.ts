@@ -21,7 +21,10 @@ export interface TrustSourceInfo {
 
 export class TrustStore {
   readonly source: TrustSourceInfo;
-  /** Loader notes and certificates that could not be indexed, as one-line messages. */
+  /**
+   * What loading left out, one line each: certificates that could not be indexed, skipped directory entries, what an
+   * OS loader noticed. Reported as TRUST_STORE_NOTE findings.
+   */
   readonly warnings: readonly string[];
   readonly #ders: readonly Uint8Array[];
   readonly #bySubject = new Map<string, Uint8Array[]>();

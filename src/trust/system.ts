@@ -186,15 +186,13 @@ class SeenFiles {
 export async function loadCaFiles(paths: readonly string[], options: ReadOptions = {}): Promise<TrustStore> {
   if (paths.length === 0) throw new TrustStoreError("NO_CA_FILES", "no --ca-file given");
   const ders: Uint8Array[] = [];
-  const warnings: string[] = [];
   for (const path of paths) {
-    const result = await readCertificateFile(path, options);
-    ders.push(...result.certificates);
-    warnings.push(...result.warnings.map((w) => `${displayName(path)}: ${w}`));
+    // What the decoder noticed goes to `options.onNote` (INPUT_NOTE), as for every input file.
+    ders.push(...(await readCertificateFile(path, options)).certificates);
   }
   const unique = uniqueCertificates(ders);
   const description = `--ca-file ${paths.map(displayName).join(", ")} (${countCertificates(unique.length)})`;
-  return new TrustStore({ kind: "files", description, paths: [...paths] }, unique, warnings);
+  return new TrustStore({ kind: "files", description, paths: [...paths] }, unique);
 }
 
 function defaultFileExists(path: string): boolean {

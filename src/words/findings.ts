@@ -238,6 +238,11 @@ export const FINDING_WORDS: { readonly [C in FindingCode]: FindingWords<FindingE
     message: (c) => `Reading ${c.input}: ${c.note}.`,
     remediation: () => "Nothing to fix in the chain: this says how chaincheck read the file (what it skipped, held or could not verify). Check that it is the file you meant; a PKCS#12 file without an integrity MAC is best re-exported with one.",
   },
+  TRUST_STORE_NOTE: {
+    title: "Note on the trust store",
+    message: (c) => `Loading the trust store (${c.store}): ${c.note}.`,
+    remediation: () => "Nothing to fix in the chain: this says what chaincheck could not use of the trust store, so it is no anchor or intermediate of this check. If a path needs it, replace it in the store with a well-formed copy from its CA.",
+  },
   AUTH_OK: {
     title: "TabPy accepted the credentials",
     message: (c) => `TabPy accepted the credentials of user "${c.user}" (GET /info answered 200, as Tableau's Test Connection expects).`,

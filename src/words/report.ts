@@ -6,6 +6,7 @@
 import type { InstallItem, ReportedFinding, Severity, Status } from "../types.js";
 import type { ChainResult, PathCertificate, PresentedCertificate } from "../result/verdict.js";
 import type { TableauSetup } from "../advise/tableau.js";
+import type { WireOrderReason } from "../probe/types.js";
 import { sortFindings } from "../findings/finding.js";
 import { titleOf } from "./findings.js";
 import { hasUnsafeText } from "../report/safe-text.js";
@@ -239,6 +240,12 @@ export function opensslWords(result: ChainResult): string | null {
       return head ? `${verdict} (host name not compared); chaincheck fails it for ${head}` : `${verdict} (host name not compared), as chaincheck does`;
     }
   }
+}
+
+/** Why the presented chain is Node's view and not the wire's, in words. */
+export function orderReasonWords(reason: WireOrderReason | undefined): string {
+  if (!reason) return "the wire could not be parsed";
+  return reason.kind === "leaf-differs" ? "its first certificate is not the one OpenSSL verified" : `the wire could not be parsed: ${reason.reason}`;
 }
 
 /** The order the presented chain is shown in: wire, reconstructed, the file's, or the corrected one. */
