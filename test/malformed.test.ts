@@ -24,6 +24,7 @@ import { validateChain } from "../src/index.js";
 import { runCli } from "./support/cli.js";
 import { FIXTURES, SCENARIOS_DIR, anchorsOf, readPemCerts } from "./support/scenarios.js";
 import { reportResult } from "../src/report/document.js";
+import { children, encoding, readRoot, tlv } from "../src/asn1/der.js";
 
 const key = (name: string): KeyPairPem => keyFromPem(readFileSync(join(FIXTURES, "keys", `${name}.key.pem`), "utf8"));
 const ca = (file: string) => readPemCerts(join(FIXTURES, "ca", file))[0]!;
@@ -105,6 +106,17 @@ describe("malformed certificates: invalid strings in a Name", () => {
     expect(cert.unreadable).to.include("impossible date");
     expect(cert.subject).to.equal(LEAF.subject);
     expect(cert.notBefore.getTime()).to.equal(0);
+  });
+});
+
+describe("well-formed certificates have no defects", () => {
+  it("a version 1 certificate (no version field, no extensions): the two signature algorithms are compared, not the issuer", () => {
+    const [tbs, sigAlg, sig] = children(readRoot(LEAF.der));
+    const fields = children(tbs!).slice(1, 7).map(encoding);
+    const v1 = tlv(0x30, Buffer.concat([tlv(0x30, Buffer.concat(fields)), encoding(sigAlg!), encoding(sig!)]));
+    const cert = parseCertificate(v1);
+    expect(cert.version).to.equal(1);
+    expect(cert.defects).to.deep.equal([]);
   });
 });
 
