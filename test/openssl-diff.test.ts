@@ -25,7 +25,7 @@ const EXPECTED_DISAGREEMENTS: Readonly<Record<string, string>> = {
     "OpenSSL follows paths up to its default depth of 100 intermediates; chaincheck's path builder stops at 12 certificates (PATH_BUDGET_EXCEEDED), a denial-of-service bound like rustls/webpki's 6 sub-CAs and Go's signature-check budget",
 };
 
-/** What the server sends: Rserve sends only the first certificate of its file (FACTS.md). */
+/** What the server sends: Rserve sends only the first certificate of its `tls.cert` file (SSL_CTX_use_certificate_file). */
 const presentedOf = (s: Scenario) => sentBy(s.service ?? null, s.presented).presented;
 
 describe("fixture scenarios against `openssl verify -purpose sslserver -x509_strict -auth_level 2`", function () {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { probeContext } from "../src/probe/context.js";
 import { describeForeign, printableText } from "../src/probe/classify.js";
 import { classifyInfoResponse, parseHttpResponse, rserveInfo } from "../src/probe/service-parse.js";
-import { parseTarget, TargetError } from "../src/probe/index.js";
+import { parseTarget, TargetError } from "../src/probe/target.js";
 import { probeErrorWords } from "../src/words/probe.js";
 
 describe("probe: parseTarget", () => {

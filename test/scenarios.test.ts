@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { checkChain } from "../src/result/chain-result.js";
 import { FINDINGS } from "../src/words/findings.js";
-import { anchorsOf, loadScenario, scenarioNames, SCENARIOS_DIR, type Scenario } from "./support/scenarios.js";
+import { anchorsOf, loadScenario, scenarioNames, type Scenario } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";
 import { expectGolden } from "./support/golden.js";
 import { reportResult } from "../src/report/document.js";
@@ -90,4 +90,3 @@ const PROBE_CODES = new Set([
   "TABLEAU_SSL_DISABLED", "TABLEAU_EXTENSIONS_DISABLED",
 ]);
 
-void SCENARIOS_DIR;

@@ -14,7 +14,7 @@ import { PRESENTED_LIMITS, grouped, type InputLimits } from "./limits.js";
 import { decodeBareBase64, decodeBlockBase64, hasPemBlock, parsePemBlocks, shortLabel } from "./pem.js";
 import type { PemBlock } from "./pem.js";
 
-export { encodePem } from "./pem.js";
+export { encodePem } from "../cert/pem.js";
 export { InputError } from "./errors.js";
 export type { InputErrorCode } from "./errors.js";
 export { PRESENTED_LIMITS, TRUST_LIMITS } from "./limits.js";

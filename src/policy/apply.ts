@@ -1,5 +1,5 @@
 /**
- * How a policy changes a result: through `withFindings` (src/result.ts), so findings are sorted and status and
+ * How a policy changes a result: through `withFindings` (src/result/verdict.ts), so findings are sorted and status and
  * headline recomputed exactly as everywhere else; `trusted` stays the chain verdict (a pin or a minimum lifetime
  * does not change whether Tableau trusts the chain, but any error makes the status "fail"). Pure.
  */

@@ -11,7 +11,10 @@ import { extractWireChain } from "./wire-chain.js";
 /** A walk of `.issuerCertificate` longer than this is a loop, not a chain. */
 const MAX_WALK = 64;
 
-/** One walk of the peer stack via `.issuerCertificate` (FACTS: wire order, extras kept; destructive, call once). */
+/**
+ * One walk of the peer stack via `.issuerCertificate`: the order received, extras and duplicates included
+ * (undocumented Node behaviour). Destructive: a second getPeerX509Certificate() returns undefined, so call it once.
+ */
 export function walkPeerStack(first: X509Certificate | undefined): Uint8Array[] {
   const out: Uint8Array[] = [];
   const seen = new Set<X509Certificate>();
@@ -36,7 +39,7 @@ export function handleVerifyError(secure: TLSSocket): (Error & { code?: string }
   }
 }
 
-/** OpenSSL's verify result. The code may be UNSPECIFIED while the message is precise (FACTS): keep both. */
+/** OpenSSL's verify result. Node's `authorizationError` code is often UNSPECIFIED while the message is precise: keep both. */
 export function opensslVerdict(secure: TLSSocket): { authorized: boolean; reason: string | null } {
   if (secure.authorized) return { authorized: true, reason: null };
   const code = secure.authorizationError ? String(secure.authorizationError) : null;

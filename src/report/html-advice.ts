@@ -3,7 +3,8 @@ import type { InstallItem } from "../types.js";
 import type { ChainResult } from "../result/verdict.js";
 import { PLATFORMS, type TargetOs } from "../advise/platforms.js";
 import { esc, escLines } from "./html-escape.js";
-import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings, titleOf } from "../words/report.js";
+import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings } from "../words/report.js";
+import { titleOf } from "../words/findings.js";
 
 const SEVERITY_CLASS = { error: "fail", warning: "warn", info: "info" } as const;
 

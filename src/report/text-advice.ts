@@ -8,7 +8,8 @@ import type { ChainResult } from "../result/verdict.js";
 import type { Palette } from "./palette.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";
-import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings, titleOf } from "../words/report.js";
+import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings } from "../words/report.js";
+import { titleOf } from "../words/findings.js";
 
 /** Replaces the plain prefix of the first wrapped line by its coloured form (wrapping counts plain widths). */
 function colourLead(lines: string[], plain: string, coloured: string): string[] {

@@ -13,7 +13,7 @@ import { checkIssued } from "./checks/issued.js";
 import { checkLink } from "./checks/issuer.js";
 import { checkLeaf } from "./checks/leaf.js";
 import { checkSignatureStrength } from "./checks/strength.js";
-import { presentationFindings } from "./presentation.js";
+import { presentationFindings } from "./checks/presentation.js";
 
 /** The trust anchors a validation uses (the system store or `--ca-file`s), parsed lazily. */
 export interface TrustAnchors {

@@ -29,8 +29,6 @@ export const MODEL_WORDS = {
   "partial-chain": "partial-chain: any trusted certificate may end the path (curl, Go, Java, GnuTLS, Python 3.13+)",
 } as const;
 
-export { titleOf } from "./findings.js";
-
 /** Errors first, then warnings, then information; within a severity the most specific (highest rank) first. */
 export function orderedFindings(findings: readonly ReportedFinding[]): ReportedFinding[] {
   return sortFindings(findings);

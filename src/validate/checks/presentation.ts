@@ -2,9 +2,9 @@
  * How the server presents its chain, judged against the path that was built: leaf only, order,
  * extras, duplicates and a presented root. Positions in messages count from 1 (the leaf).
  */
-import type { Certificate } from "../types.js";
-import type { Finding } from "../findings/finding.js";
-import { makeFinding } from "../findings/finding.js";
+import type { Certificate } from "../../types.js";
+import type { Finding } from "../../findings/finding.js";
+import { makeFinding } from "../../findings/finding.js";
 
 /**
  * `path` is the path that was built; `complete` is false when the search stopped early (no extras judged).
