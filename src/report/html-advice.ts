@@ -62,8 +62,8 @@ export function adviceHtml(result: ChainResult): string {
   }
   if (r.serverSide.length > 0) parts.push(`<p><b>Or fix it on the server</b> (every client then only needs the root):</p>`, stepsHtml(r.serverSide));
   if (r.cannotFix.length > 0) {
-    const [lead, rest] = cannotFixLead(result).split("; ");
-    parts.push(`<p><b>${esc(lead!)}</b>; ${esc(rest!)}:</p><ul>${r.cannotFix.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>`);
+    const { lead, then } = cannotFixLead(result);
+    parts.push(`<p><b>${esc(lead)}</b>; ${esc(then)}:</p><ul>${r.cannotFix.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>`);
   }
   if (r.proof) {
     parts.push(`<p class="proof ${r.verifiedAfterInstall ? "ok" : "no"}">${r.verifiedAfterInstall ? "Proof (verified): " : "Proof (not verified): "}${esc(r.proof)}</p>`);

@@ -95,7 +95,8 @@ export function adviceSection(result: ChainResult, p: Palette, verbose: boolean)
   }
   if (r.serverSide.length > 0) lines.push("  Or fix it on the server (every client then only needs the root):", ...stepLines(r.serverSide));
   if (r.cannotFix.length > 0) {
-    lines.push(`  ${cannotFixLead(result)}:`);
+    const { lead, then } = cannotFixLead(result);
+    lines.push(`  ${lead}; ${then}:`);
     lines.push(...r.cannotFix.flatMap((s) => wrap(safeText(s), "    - ", "      ")));
   }
   return lines;

@@ -211,10 +211,11 @@ const SERVER_FIX = {
 } as const;
 
 /** The lead-in of the list of failures no installed certificate fixes. */
-export function cannotFixLead(result: ChainResult): string {
-  return result.remediation.recheck
-    ? "No certificate you install fixes these; each says what to check or change"
-    : "No certificate you install fixes these; the certificate or the server must change";
+export function cannotFixLead(result: ChainResult): { readonly lead: string; readonly then: string } {
+  return {
+    lead: "No certificate you install fixes these",
+    then: result.remediation.recheck ? "each says what to check or change" : "the certificate or the server must change",
+  };
 }
 
 /**
