@@ -24,8 +24,8 @@ const ROOT = resolve(import.meta.dirname, "..", "..");
 const DEFAULT_ENTRY = "src/cli/main.ts";
 export const BUNDLE = "dist/bundle/cli.js";
 
-/** Loaded only when a command needs them (pkijs + asn1js: PKCS#7/#12; @peculiar/x509: demo; ora: TTY progress). */
-const LAZY = ["reflect-metadata", "@peculiar/x509", "pkijs", "asn1js", "ora"] as const;
+/** Loaded only when a command needs them (@peculiar/x509 and reflect-metadata: the demo's certificates; ora: TTY progress). */
+const LAZY = ["reflect-metadata", "@peculiar/x509", "ora"] as const;
 
 const BANNER = "(async function (__chaincheckRequire, __chaincheckImport, __chaincheckModuleUrl) {\n\"use strict\";";
 const FOOTER = "})";

@@ -1,54 +1,15 @@
 /**
  * chaincheck as a library. `verifyChain` validates a chain the way a TLS client will and returns the
- * same result object the CLI reports. No process.exit, no console output; the only I/O is reading
- * the system trust store when no `anchors` are given.
+ * same result object the CLI reports (the JSON report's `results[]`). No process.exit, no console output; the
+ * only I/O is reading the system trust store when no `anchors` are given.
  */
-import type { Certificate } from "./types.js";
-import { checkChain } from "./check.js";
-import { readAll } from "./commands/certificates.js";
-import { TRUST_LIMITS, decodeCertificates, type InputLimits } from "./input/decode.js";
-import { TrustStore } from "./trust/store.js";
-import { loadTrust } from "./commands/trust.js";
-import { trustAnchors } from "./validate/anchors.js";
-import type { TrustAnchors } from "./validate/validate.js";
-import type { TargetOs } from "./advise/platforms.js";
-import type { ChainResult } from "./result.js";
+import type { Certificate, ReportedFinding } from "./types.js";
+import { checkCertificates, type VerifyChainOptions } from "./app/library.js";
+import { validateChain as validateWithoutWords, type TrustAnchors, type ValidateOptions, type Validation as TypedValidation } from "./validate/validate.js";
+import { reportFinding, reportResult } from "./report/document.js";
+import type { ChainResult } from "./result/verdict.js";
 
-/** PEM text (one or more certificates) or DER bytes of one certificate. */
-export type CertificateInput = string | Uint8Array;
-
-export interface VerifyChainOptions {
-  /** The server's certificate (PEM may hold the whole presented chain, leaf first). */
-  readonly leaf: CertificateInput;
-  /** More presented certificates, in the order the server sends them. */
-  readonly intermediates?: readonly CertificateInput[];
-  /** Trust anchors; default: this host's store (Linux files with SSL_CERT_FILE / SSL_CERT_DIR honoured; Windows LocalMachine Root + CA; macOS keychains). */
-  readonly anchors?: readonly CertificateInput[];
-  /** DNS name or IP the client connects to; omitted = not checked (HOSTNAME_NOT_CHECKED). */
-  readonly host?: string;
-  /** Validation time; default now. */
-  readonly at?: Date;
-  /** Partial-chain model (Go, Java, GnuTLS, curl): any trusted certificate ends a path. */
-  readonly partialChain?: boolean;
-  /** EXPIRING_SOON threshold in days (default 30). */
-  readonly warnDays?: number;
-  /** "tabpy" or "rserve" changes the advice (and Rserve's leaf-only presentation is assumed by the caller). */
-  readonly service?: "tabpy" | "rserve" | "tls";
-  /** Platform of the install commands (default "debian"). */
-  readonly targetOs?: TargetOs;
-}
-
-/** The presented certificates of an input and the ones it only holds (a PKCS#12 keystore's CA entries). */
-async function toCertificates(input: CertificateInput, limits?: InputLimits): Promise<{ presented: Certificate[]; held: Certificate[] }> {
-  const bytes = typeof input === "string" ? Buffer.from(input, "utf8") : input;
-  const decoded = await decodeCertificates(bytes, { name: "input", ...(limits ? { limits } : {}) });
-  const all = readAll(decoded.certificates);
-  return { presented: all.slice(0, decoded.presented), held: all.slice(decoded.presented) };
-}
-
-async function toAll(inputs: readonly CertificateInput[], limits?: InputLimits): Promise<Certificate[]> {
-  return (await Promise.all(inputs.map((i) => toCertificates(i, limits)))).flatMap((c) => [...c.presented, ...c.held]);
-}
+export type { CertificateInput, VerifyChainOptions } from "./app/library.js";
 
 /**
  * Validates a presented chain. A certificate that cannot be decoded (presented, intermediate or anchor) does not
@@ -57,37 +18,30 @@ async function toAll(inputs: readonly CertificateInput[], limits?: InputLimits):
  *   TrustStoreError when no system store exists and no anchors are given.
  */
 export async function verifyChain(options: VerifyChainOptions): Promise<ChainResult> {
-  const leaf = await toCertificates(options.leaf);
-  const presented = [...leaf.presented, ...(await toAll(options.intermediates ?? []))];
-  let anchors: TrustAnchors;
-  let storeIntermediates: readonly Certificate[] = [];
-  if (options.anchors) {
-    const given = await toAll(options.anchors, TRUST_LIMITS);
-    anchors = trustAnchors(new TrustStore({ kind: "files", description: `${given.length} anchor(s) given by the caller`, paths: [] }, given.map((c) => c.der)));
-  } else {
-    // The OS store: files on Linux, the LocalMachine stores on Windows, the keychains on macOS.
-    ({ anchors, intermediates: storeIntermediates } = await loadTrust([]));
-  }
-  return checkChain({
-    target: "chain",
-    service: options.service ?? null,
-    presented,
-    anchors,
-    host: options.host ?? null,
-    at: options.at ?? new Date(),
-    partialChain: options.partialChain ?? false,
-    warnDays: options.warnDays ?? 30,
-    targetOs: options.targetOs ?? "debian",
-    heldIntermediates: leaf.held,
-    storeIntermediates,
-  });
+  return reportResult(await checkCertificates(options));
+}
+
+/**
+ * Validates `presented` (leaf first) against `anchors` at `options.at`: the verdict, the path and the findings,
+ * each finding with its evidence and its words (as `verifyChain` reports them).
+ */
+export function validateChain(presented: readonly Certificate[], anchors: TrustAnchors, options: ValidateOptions): Validation {
+  const validation = validateWithoutWords(presented, anchors, options);
+  return { ...validation, findings: validation.findings.map(reportFinding), headline: validation.headline && reportFinding(validation.headline) };
+}
+
+/** A validation with each finding in words (see {@link validateChain}). */
+export interface Validation extends Omit<TypedValidation, "findings" | "headline"> {
+  readonly findings: readonly ReportedFinding[];
+  readonly headline: ReportedFinding | null;
 }
 
 export { parseCertificate, readCertificate, CertificateParseError } from "./cert/parse.js";
-export { validateChain } from "./validate/validate.js";
-export type { TrustAnchors, ValidateOptions, Validation } from "./validate/validate.js";
+export type { TrustAnchors, ValidateOptions } from "./validate/validate.js";
 export { InputError } from "./input/errors.js";
-export { FINDINGS } from "./findings/catalog.js";
-export type { FindingCode } from "./findings/catalog.js";
-export type { ChainResult, PresentedCertificate, PathCertificate, ConnectionInfo } from "./result.js";
+export { FINDINGS } from "./words/findings.js";
+export type { FindingCode, FindingEvidence } from "./findings/codes.js";
+/** The name version 1 of the library gave a reported finding. */
+export type { ReportedFinding as Finding } from "./types.js";
+export type { ChainResult, PresentedCertificate, PathCertificate, ConnectionInfo } from "./result/verdict.js";
 export type * from "./types.js";

@@ -5,6 +5,7 @@
  * `ChainInput` plus a `TrustStore` into a `ChainResult`; the advisor (src/advise) fills
  * `remediation`; renderers (src/report) turn results into text, JSON, JUnit or SARIF.
  */
+import type { Finding, FindingCode } from "./findings/finding.js";
 
 /** A parsed X.509 certificate: everything later stages need, no live crypto objects. */
 export interface Certificate {
@@ -130,17 +131,16 @@ export interface PublicKeyInfo {
 /** Finding severities, most serious first. */
 export type Severity = "error" | "warning" | "info";
 
-/** A finding as reports carry it: typed code, severity, plain words, the certificate named. */
-export interface Finding {
-  readonly code: string;
-  readonly severity: Severity;
+/**
+ * A finding as reports carry it (JSON `findings[]`): the typed finding (code, severity, certificate, evidence) and
+ * its words, rendered from the evidence by src/words/findings.ts.
+ */
+export type ReportedFinding = Finding & {
   /** One or two sentences naming the certificate (subject and SHA-256) and the evidence. */
   readonly message: string;
   /** What to do about it. */
   readonly remediation: string;
-  /** SHA-256 of the certificate the finding is about, or null. */
-  readonly certificate: string | null;
-}
+};
 
 /** How the presented chain looks, before any validation. */
 export type ChainKind = "self-signed" | "leaf-only" | "full";
@@ -179,6 +179,11 @@ export interface InstallItem {
   readonly publishedAt?: readonly string[];
   /** subjectKeyIdentifier of the certificate to obtain, when known from the child's AKI. */
   readonly keyId?: string;
+  /**
+   * `certificate`: chaincheck holds it (`pem`); `missing`: an issuer it does not hold, named by the certificate it
+   * issued; `loop-root`: the root above CAs that only certify each other in a loop (schemaVersion 2).
+   */
+  readonly kind: "certificate" | "missing" | "loop-root";
 }
 
 /** What to do about an untrusted result (the anchor advisor's output). */
@@ -197,8 +202,10 @@ export interface Remediation {
   readonly proof: string | null;
   /** The server-side alternative (send the intermediates), when it applies. */
   readonly serverSide: readonly string[];
-  /** Failures no installed certificate can fix, with what to reissue or change. */
+  /** Failures no installed certificate can fix, with what to reissue or change: "CODE: remediation". */
   readonly cannotFix: readonly string[];
+  /** The same failures as the findings they are (code and certificate), in the same order. */
+  readonly cannotFixFindings: readonly { readonly code: FindingCode; readonly certificate: string | null }[];
   /** `verify` of a file whose server certificate is not first: the corrected order and the command that writes it. */
   readonly reorder?: FileReorder;
   /** A live check by IP or an alias the certificate does not cover: the name to check instead (--servername). */

@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { generateKey, issueCertificate, type KeyPairPem } from "../src/pki/issue.js";
-import { publishedFormat } from "../src/advise/steps.js";
+import { publishedFormat } from "../src/words/advice.js";
 import { FIXTURES, loadScenario, readPemCerts } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";
 

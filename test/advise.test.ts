@@ -9,15 +9,17 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Certificate } from "../src/types.js";
-import { checkChain } from "../src/check.js";
+import { checkChain } from "../src/result/chain-result.js";
 import { TARGET_OSES, type TargetOs } from "../src/advise/platforms.js";
 import { platformFromOsRelease } from "../src/advise/platforms.js";
 import { decodeCertificates } from "../src/input/decode.js";
 import { encodePem } from "../src/cert/pem.js";
-import type { ChainResult } from "../src/result.js";
+import type { ChainResult } from "../src/result/verdict.js";
 import { anchorsOf, FIXTURES, loadScenario, readPemCerts, scenarioNames, type Scenario } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";
 import { expectGolden } from "./support/golden.js";
+import { reportResult } from "../src/report/document.js";
+import { sentBy } from "../src/result/presentation.js";
 
 const CA = {
   root: readPemCerts(join(FIXTURES, "ca/root.pem"))[0]!,
@@ -35,13 +37,13 @@ interface Case {
 
 function advise(c: Case): { s: Scenario; result: ChainResult } {
   const s = loadScenario(c.scenario);
-  const presented = s.service === "rserve" ? s.presented.slice(0, 1) : s.presented;
-  const held = c.held ?? [...(s.service === "rserve" ? s.presented.slice(1) : []), ...s.intermediates];
-  const result = checkChain({
+  const { presented, unsent } = sentBy(s.service ?? null, s.presented);
+  const held = c.held ?? [...unsent, ...s.intermediates];
+  const result = reportResult(checkChain({
     target: s.name, service: s.service ?? (c.scenario.startsWith("leaf-only") ? "rserve" : "tabpy"), presented,
     anchors: anchorsOf(c.trust ?? s.trust), host: s.host, at: s.at, partialChain: s.partialChain, warnDays: 30,
     heldIntermediates: held, targetOs: c.targetOs ?? "debian",
-  });
+  }));
   return { s, result };
 }
 
@@ -107,10 +109,10 @@ describe("anchor advisor", () => {
 
   it("Rserve leaf only, the intermediate in the client's own store (Windows CA, macOS System keychain): only the root is to install", () => {
     const s = loadScenario("leaf-only-missing-intermediate");
-    const result = checkChain({
-      target: s.name, service: "rserve", presented: s.presented.slice(0, 1), anchors: anchorsOf([CA.otherRoot]), host: s.host, at: s.at,
+    const result = reportResult(checkChain({
+      target: s.name, service: "rserve", presented: sentBy("rserve", s.presented).presented, anchors: anchorsOf([CA.otherRoot]), host: s.host, at: s.at,
       partialChain: false, warnDays: 30, heldIntermediates: [CA.root], storeIntermediates: [CA.intermediate], targetOs: "windows",
-    });
+    }));
     expect(installSet(result, [CA.root])).to.deep.equal([["root", ROOT]]);
     expect(result.remediation.verifiedAfterInstall).to.equal(true);
     expect(result.remediation.steps.join("\n")).to.not.include("-addstore -f CA");
@@ -212,7 +214,7 @@ describe("anchor advisor", () => {
         expect(result.remediation.verifiedAfterInstall).to.equal(true);
         const dir = mkdtempSync(join(tmpdir(), "chaincheck-openssl-"));
         try {
-          const presented = s.service === "rserve" ? s.presented.slice(0, 1) : s.presented;
+          const { presented } = sentBy(s.service ?? null, s.presented);
           const pem = (certs: readonly Certificate[]) => certs.map((x) => encodePem(x.der)).join("");
           writeFileSync(join(dir, "leaf.pem"), pem(presented.slice(0, 1)));
           writeFileSync(join(dir, "untrusted.pem"), pem(presented.slice(1)));

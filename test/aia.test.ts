@@ -5,16 +5,18 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { aiaFindings, fetchMissingIssuers, issuerAvailable } from "../src/advise/aia.js";
-import { checkChain } from "../src/check.js";
+import { aiaFindings, fetchMissingIssuers, issuerAvailable } from "../src/aia/fetch-issuers.js";
+import { checkChain } from "../src/result/chain-result.js";
 import { parseCertificate } from "../src/cert/parse.js";
-import { tlv } from "../src/pki/der.js";
+import { tlv } from "../src/asn1/der.js";
 import { generateKey, issueCertificate, type KeyPairPem } from "../src/pki/issue.js";
-import type { ChainResult } from "../src/result.js";
+import type { ChainResult } from "../src/result/verdict.js";
 import type { Certificate } from "../src/types.js";
 import { runCli } from "./support/cli.js";
 import { tlsServer, type TestServer } from "./support/hostile-servers.js";
 import { anchorsOf } from "./support/scenarios.js";
+import { reportFinding } from "../src/report/document.js";
+import { aiaFailureWords } from "../src/words/findings.js";
 
 const AT = new Date("2030-01-01T00:00:00Z");
 const notBefore = new Date("2025-01-01T00:00:00Z");
@@ -88,9 +90,9 @@ describe("AIA caIssuers fetching (--aia)", () => {
   it("gives up on an oversized answer, a stall and a 404, with one line each", async () => {
     routes.set("/int.p7c", (res) => res.writeHead(200).end(Buffer.alloc(200_000, 0x41)));
     const big = await fetchMissingIssuers([leaf], { hasIssuer: () => false, maxBytes: 64 * 1024 });
-    expect(big.errors[0]!.reason).to.match(/larger than 65536 bytes/);
+    expect(aiaFailureWords(big.errors[0]!.failure)).to.match(/larger than 65536 bytes/);
     expect(aiaFindings(big)[0]!.code).to.equal("AIA_FETCH_FAILED");
-    expect(aiaFindings(big)[0]!.message).to.include(`${base}/int.p7c`);
+    expect(reportFinding(aiaFindings(big)[0]!).message).to.include(`${base}/int.p7c`);
     routes.set("/int.p7c", () => undefined); // never answers
     const started = Date.now();
     const stalled = await fetchMissingIssuers([leaf], { hasIssuer: () => false, timeoutMs: 300 });
@@ -98,7 +100,7 @@ describe("AIA caIssuers fetching (--aia)", () => {
     expect(stalled.errors[0]!.url).to.match(/int\.p7c$/);
     routes.delete("/int.p7c");
     const missing = await fetchMissingIssuers([leaf], { hasIssuer: () => false });
-    expect(missing.errors[0]!.reason).to.match(/HTTP 404/);
+    expect(aiaFailureWords(missing.errors[0]!.failure)).to.match(/HTTP 404/);
     expect(missing.certificates).to.deep.equal([]);
   });
 });
@@ -172,7 +174,7 @@ describe("AIA downloads are bounded: one deadline, in parallel, a cap on URLs", 
     // Before: 3 s per URL, one after the other (18 s).
     expect(performance.now() - begin).to.be.lessThan(800 + SLACK);
     expect(fetched.errors.map((e) => e.url)).to.deep.equal(urls);
-    for (const e of fetched.errors) expect(e.reason).to.match(/^no complete answer within \d+ ms$/);
+    for (const e of fetched.errors) expect(aiaFailureWords(e.failure)).to.match(/^no complete answer within \d+ ms$/);
     expect([...hits].sort()).to.deep.equal(urls.map((u) => new URL(u).pathname).sort());
   });
 
@@ -181,17 +183,17 @@ describe("AIA downloads are bounded: one deadline, in parallel, a cap on URLs", 
     const leaf = parseCertificate((await leafWith(urls)).der);
     const fetched = await fetchMissingIssuers([leaf], { hasIssuer: () => false });
     expect(hits).to.have.length(8);
-    expect(fetched.errors.filter((e) => e.reason === "HTTP 404")).to.have.length(8);
-    const skipped = fetched.errors.filter((e) => e.reason.startsWith("not tried"));
+    expect(fetched.errors.filter((e) => aiaFailureWords(e.failure) === "HTTP 404")).to.have.length(8);
+    const skipped = fetched.errors.filter((e) => aiaFailureWords(e.failure).startsWith("not tried"));
     expect(skipped.map((e) => e.url)).to.deep.equal(urls.slice(8));
-    expect(skipped[0]!.reason).to.equal("not tried: at most 8 caIssuers URLs are tried per chain");
+    expect(aiaFailureWords(skipped[0]!.failure)).to.equal("not tried: at most 8 caIssuers URLs are tried per chain");
   });
 
   it("nothing is tried once the deadline has passed", async () => {
     const leaf = parseCertificate((await leafWith([`${base}/int.der`])).der);
     const fetched = await fetchMissingIssuers([leaf], { hasIssuer: () => false, deadline: performance.now() - 1 });
     expect(hits).to.deep.equal([]);
-    expect(fetched.errors).to.deep.equal([{ url: `${base}/int.der`, reason: "not tried: the time allowed for downloads ran out" }]);
+    expect(fetched.errors.map((e) => ({ url: e.url, reason: aiaFailureWords(e.failure) }))).to.deep.equal([{ url: `${base}/int.der`, reason: "not tried: the time allowed for downloads ran out" }]);
   });
 
   it("keeps the URL each certificate came from, and an abort rejects with its reason", async () => {

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleOrder, reorderCommand, shellWord } from "../src/bundle-order.js";
+import { bundleOrder, reorderCommand, shellWord } from "../src/result/presentation.js";
 import { FIXTURES, readPemCerts } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";
 import { CHAINCHECK_BIN } from "./support/bin.js";

@@ -11,8 +11,9 @@ import { X509Certificate } from "node:crypto";
 import { hostile, tlsServer, type TestServer } from "./support/hostile-servers.js";
 import { runCli } from "./support/cli.js";
 import type { JsonReport } from "../src/report/json.js";
-import type { ChainResult } from "../src/result.js";
-import { mapConcurrent, parseTargetsFile, withWatchdog, WatchdogTimeout } from "../src/commands/targets.js";
+import type { ChainResult } from "../src/result/verdict.js";
+import { mapConcurrent, withWatchdog, WatchdogTimeout } from "../src/app/concurrency.js";
+import { parseTargetsFile } from "../src/input/targets-file.js";
 
 const CA = "fixtures/ca";
 const SCENARIOS = "fixtures/scenarios";

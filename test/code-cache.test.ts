@@ -52,10 +52,11 @@ describe("the bundled executable (bin/chaincheck.cjs)", function () {
     }
   });
 
-  it("loads pkijs and asn1js only for PKCS#12, not for a PEM chain", () => {
+  it("loads no heavy package for a PEM chain or a PKCS#12 file; @peculiar/x509 only for the demo's certificates", () => {
     const imports = (r: Ran) => [...r.stderr.matchAll(/CHAINCHECK \d+: import (\S+)/g)].map((m) => m[1]);
     expect(imports(debugged(VERIFY))).to.deep.equal([]);
-    expect(imports(debugged(["verify", join(FORMATS, "chain-nopass.p12"), "--ca-file", join(FORMATS, "root.pem"), ...AT]))).to.include.members(["pkijs", "asn1js"]);
+    expect(imports(debugged(["verify", join(FORMATS, "chain-nopass.p12"), "--ca-file", join(FORMATS, "root.pem"), ...AT]))).to.deep.equal([]);
+    expect(imports(debugged(["demo", "--format", "json"]))).to.include.members(["reflect-metadata", "@peculiar/x509"]);
   });
 
   it("writes the cache once into a private folder ($XDG_CACHE_HOME/chaincheck, 0700, file 0600), then uses it", () => {

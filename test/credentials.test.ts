@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTabpyLikeServer, type RunningServer } from "../src/demo/servers.js";
-import type { ChainResult } from "../src/result.js";
+import type { ChainResult } from "../src/result/verdict.js";
 import { runCli, type CliRun } from "./support/cli.js";
 import { makeHostileCertificate } from "./support/hostile-cert.js";
 import { alternatingRelay, tlsServer, type TestServer } from "./support/hostile-servers.js";

@@ -1,7 +1,7 @@
 /** The README is part of the contract: it documents every finding code, option and exit code the code has. */
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { FINDINGS } from "../src/findings/catalog.js";
+import { FINDINGS } from "../src/words/findings.js";
 import { runCli } from "./support/cli.js";
 
 const README = readFileSync(new URL("../../README.md", import.meta.url), "utf8");

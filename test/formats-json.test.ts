@@ -124,7 +124,7 @@ describe("JSON report schema (docs/report.schema.json)", function () {
       ["a missing field", (d) => void delete d.results[0]!.findings],
       ["a fingerprint with colons", (d) => void (d.results[0]!.path = ["AB:CD"])],
       ["status pass with trusted false", (d) => void (d.results[0]!.trusted = false)],
-      ["another schemaVersion", (d) => void (d.schemaVersion = 2)],
+      ["another schemaVersion", (d) => void (d.schemaVersion = 3)],
     ];
     for (const [name, mutate] of rows) {
       it(name, () => {

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { join } from "node:path";
 import { renderJunit } from "../src/report/junit.js";
-import type { ChainResult } from "../src/result.js";
+import type { ChainResult } from "../src/result/verdict.js";
 import type { JsonReport } from "../src/report/json.js";
 import { hostile } from "./support/hostile-servers.js";
 import { runCli } from "./support/cli.js";

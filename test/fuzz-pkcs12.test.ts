@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as asn1js from "asn1js";
 import { decodeCertificates } from "../src/input/decode.js";
-import { berChildren, berElement, TAG_INTEGER, TAG_OCTET_STRING, type BerTlv } from "../src/input/der.js";
+import { TAG, children, readTlv, type Tlv } from "../src/asn1/der.js";
 import { InputError } from "../src/input/errors.js";
 import { grouped } from "../src/input/limits.js";
 import { prng, type Random } from "./support/fuzz.js";
@@ -30,6 +30,9 @@ const leaf = () => new Uint8Array(new X509Certificate(readFileSync(join(FIXTURES
 
 /** Content ranges of the MacData fields and of every iteration-like INTEGER (>= 1000) of a PFX. */
 function fuzzFields(der: Uint8Array): { name: string; start: number; end: number }[] {
+  const ber = { ber: true, indefinite: true };
+  const berElement = (buf: Uint8Array, start: number, end = buf.length) => readTlv(buf, start, end, ber);
+  const berChildren = (_buf: Uint8Array, el: Tlv) => children(el, ber);
   const fields: { name: string; start: number; end: number }[] = [];
   const outer = berElement(der, 0);
   const parts = berChildren(der, outer);
@@ -40,16 +43,16 @@ function fuzzFields(der: Uint8Array): { name: string; start: number; end: number
   for (const [name, el] of [["MAC algorithm OID", macOid], ["MAC digest", digest], ["MAC salt", salt], ["MAC iterations", iterations]] as const) {
     fields.push({ name, start: el!.contentStart, end: el!.end });
   }
-  const walk = (el: BerTlv, depth: number): void => {
+  const walk = (el: Tlv, depth: number): void => {
     if (depth > 24) return;
-    if (el.tag === TAG_INTEGER && el.end - el.contentStart <= 4) {
+    if (el.tag === TAG.INTEGER && el.end - el.contentStart <= 4) {
       const value = Number.parseInt(Buffer.from(der.subarray(el.contentStart, el.end)).toString("hex"), 16);
       if (value >= 1000 && el.start !== iterations!.start) fields.push({ name: `iterations at ${el.start}`, start: el.contentStart, end: el.end });
     }
-    let kids: BerTlv[] = [];
+    let kids: Tlv[] = [];
     try {
       if (el.tag & 0x20) kids = berChildren(der, el);
-      else if (el.tag === TAG_OCTET_STRING && el.end > el.contentStart) {
+      else if (el.tag === TAG.OCTET_STRING && el.end > el.contentStart) {
         const inner = berElement(der, el.contentStart, el.end);
         if (inner.end === el.end) kids = [inner];
       }

@@ -5,14 +5,13 @@
  */
 import { expect } from "chai";
 import { join } from "node:path";
-import { FINDINGS, type FindingCode } from "../src/findings/catalog.js";
-import { headlineOf, isGate, sortFindings } from "../src/findings/finding.js";
-import type { Finding } from "../src/types.js";
+import { FINDINGS } from "../src/words/findings.js";
+import { headlineOf, isGate, sortFindings, type FindingCode } from "../src/findings/finding.js";
 import { runCli } from "./support/cli.js";
 import { SCENARIOS_DIR } from "./support/scenarios.js";
 
 /** A finding as the catalog defines it (the wording does not matter to the ranking). */
-const finding = (code: FindingCode): Finding => ({ code, severity: FINDINGS[code].severity, message: code, remediation: "-", certificate: null });
+const finding = (code: FindingCode) => ({ code, severity: FINDINGS[code].severity, message: code, remediation: "-", certificate: null });
 const headline = (codes: FindingCode[]) => headlineOf(codes.map(finding))?.code ?? null;
 
 const GATES: FindingCode[] = ["PIN_MISMATCH", "CHAIN_DIFFERS", "EXPIRES_TOO_SOON"];

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCertificate } from "../src/cert/parse.js";
 import { startTabpyLikeServer } from "../src/demo/servers.js";
-import type { ChainResult } from "../src/result.js";
+import type { ChainResult } from "../src/result/verdict.js";
 import { escapeJsonInvisibles } from "../src/report/safe-text.js";
 import { supportReportText } from "../src/cli/support-report.js";
 import { HOSTILE_CN, makeHostileCertificate, type HostileCertificate } from "./support/hostile-cert.js";

@@ -7,23 +7,25 @@ import { expect } from "chai";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkChain } from "../src/check.js";
-import type { ChainResult } from "../src/result.js";
+import { checkChain } from "../src/result/chain-result.js";
+import type { ChainResult } from "../src/result/verdict.js";
 import { renderHtmlReport } from "../src/report/html.js";
 import { startRserveLikeServer } from "../src/demo/servers.js";
 import { anchorsOf, FIXTURES, loadScenario } from "./support/scenarios.js";
 import { dumpDom, screenshot, chromiumOrSkip } from "./support/chromium.js";
 import { runCli } from "./support/cli.js";
+import { reportResult } from "../src/report/document.js";
+import { sentBy } from "../src/result/presentation.js";
 
 const META = { version: "9.9.9-test", generatedAt: "2030-01-01T00:00:00.000Z", node: "v20.0.0", platform: "linux x64" };
 
 function resultOf(name: string, service: "rserve" | "tabpy" | null = null): ChainResult {
   const s = loadScenario(name);
-  const presented = service === "rserve" ? s.presented.slice(0, 1) : s.presented;
-  return checkChain({
+  const { presented } = sentBy(service, s.presented);
+  return reportResult(checkChain({
     target: `${name}.pem`, service, presented, anchors: anchorsOf(s.trust, `--ca-file ${name}/trust.pem (1 certificate)`), host: s.host,
     at: s.at, partialChain: s.partialChain, warnDays: 30, heldIntermediates: [], targetOs: "debian",
-  });
+  }));
 }
 
 const count = (text: string, needle: string | RegExp) => text.split(needle).length - 1;
@@ -96,7 +98,7 @@ describe("HTML report", () => {
             expect(text).to.include("(Rserve)").and.to.include("Rserve 0103 QAP1 (TLS)").and.to.include("The server sent the leaf only");
           } else {
             const doc = JSON.parse(text) as { schemaVersion: number; support: { trustStore: string }; results: ChainResult[] };
-            expect(doc.schemaVersion).to.equal(1);
+            expect(doc.schemaVersion).to.equal(2);
             expect(doc.support.trustStore).to.include("root.pem");
             expect(doc.results[0]!.chainKind).to.equal("leaf-only");
           }

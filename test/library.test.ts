@@ -27,6 +27,14 @@ describe("library: verifyChain", () => {
     expect((await verifyChain({ ...options, partialChain: true })).trusted).to.equal(true);
   });
 
+  it("service rserve: judged as Rserve sends its file, the leaf alone (the rest held, so the advice can name it)", async () => {
+    const result = await verifyChain({ leaf: pem("ca/fullchain.pem"), anchors: [pem("ca/root.pem")], host: "tabpy.chaincheck.test", at: AT, service: "rserve" });
+    expect([result.trusted, result.chainKind, result.presented.length, result.headline]).to.deep.equal([false, "leaf-only", 1, "ISSUER_NOT_FOUND"]);
+    expect(result.remediation.install.map((i) => [i.role, i.source, i.kind])).to.deep.equal([["intermediate", "held", "certificate"]]);
+    expect(result.remediation.verifiedAfterInstall).to.equal(true);
+    expect(result.findings.find((f) => f.code === "ISSUER_NOT_FOUND")!.evidence).to.include({ subject: "CN=Chaincheck Test Server, O=chaincheck" });
+  });
+
   it("without anchors it reads the system store (SSL_CERT_FILE honoured)", async () => {
     const saved = process.env.SSL_CERT_FILE;
     const savedDir = process.env.SSL_CERT_DIR;

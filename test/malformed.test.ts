@@ -10,19 +10,21 @@ import { X509Certificate, createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkChain } from "../src/check.js";
+import { checkChain } from "../src/result/chain-result.js";
 import { encodePem } from "../src/cert/pem.js";
 import { CertificateParseError, parseCertificate, readCertificate } from "../src/cert/parse.js";
 import { verifyChain } from "../src/index.js";
-import { liveResult } from "../src/live.js";
+import { liveResult } from "../src/result/live-result.js";
 import { keyFromPem, type KeyPairPem } from "../src/pki/issue.js";
 import { nameDer, patchNames, STRING_TAG, type NameAttribute } from "../src/pki/patch.js";
 import type { ProbeSuccess } from "../src/probe/types.js";
 import { PLAIN } from "../src/report/palette.js";
 import { renderResultText } from "../src/report/text.js";
-import { validateChain } from "../src/validate/validate.js";
+import { validateChain } from "../src/index.js";
 import { runCli } from "./support/cli.js";
 import { FIXTURES, SCENARIOS_DIR, anchorsOf, readPemCerts } from "./support/scenarios.js";
+import { reportResult } from "../src/report/document.js";
+import { children, encoding, readRoot, tlv } from "../src/asn1/der.js";
 
 const key = (name: string): KeyPairPem => keyFromPem(readFileSync(join(FIXTURES, "keys", `${name}.key.pem`), "utf8"));
 const ca = (file: string) => readPemCerts(join(FIXTURES, "ca", file))[0]!;
@@ -107,6 +109,17 @@ describe("malformed certificates: invalid strings in a Name", () => {
   });
 });
 
+describe("well-formed certificates have no defects", () => {
+  it("a version 1 certificate (no version field, no extensions): the two signature algorithms are compared, not the issuer", () => {
+    const [tbs, sigAlg, sig] = children(readRoot(LEAF.der));
+    const fields = children(tbs!).slice(1, 7).map(encoding);
+    const v1 = tlv(0x30, Buffer.concat([tlv(0x30, Buffer.concat(fields)), encoding(sigAlg!), encoding(sig!)]));
+    const cert = parseCertificate(v1);
+    expect(cert.version).to.equal(1);
+    expect(cert.defects).to.deep.equal([]);
+  });
+});
+
 describe("malformed certificates in validation: a finding on that certificate, the rest still judged", () => {
   const options = { host: HOST, at: AT, partialChain: false, warnDays: 0 };
   const badLeaf = readCertificate(leafWithSubject([{ oid: O, tag: STRING_TAG.utf8, value: Uint8Array.of(0xff) }]));
@@ -132,10 +145,10 @@ describe("malformed certificates in validation: a finding on that certificate, t
   });
 
   it("a held certificate that cannot be decoded is a warning, the verdict unchanged", () => {
-    const result = checkChain({
+    const result = reportResult(checkChain({
       target: "t", service: null, presented: [LEAF, INT], anchors: anchorsOf([ROOT]), host: HOST, at: AT, partialChain: false, warnDays: 0,
       heldIntermediates: [badInt], targetOs: "debian",
-    });
+    }));
     expect([result.trusted, result.status]).to.deep.equal([true, "warn"]);
     expect(result.findings.map((f) => [f.code, f.certificate])).to.deep.equal([["UNREADABLE_CERTIFICATE", badInt.sha256]]);
     expect(result.findings[0]!.message).to.include("--intermediates");
@@ -215,7 +228,7 @@ describe("malformed certificates through `chaincheck verify`, the library and th
       tls: { protocol: "TLSv1.3", cipher: "TLS_AES_128_GCM_SHA256", ocspStapled: false, remoteAddress: "127.0.0.1", servername: HOST },
       service: { service: "tls", detail: "no TabPy or Rserve answer" }, elapsedMs: 5,
     };
-    const result = liveResult(outcome, { anchors: anchorsOf([ROOT]), host: HOST, at: AT, partialChain: false, warnDays: 0, targetOs: "debian", opensslComparable: false });
+    const result = reportResult(liveResult(outcome, { anchors: anchorsOf([ROOT]), host: HOST, at: AT, partialChain: false, warnDays: 0, targetOs: "debian", opensslComparable: false }));
     expect([result.status, result.trusted, result.presented.length]).to.deep.equal(["fail", false, 2]);
     expect(result.findings.map((f) => f.code)).to.deep.equal(["MALFORMED_CERTIFICATE", "ISSUER_NOT_FOUND"]);
     expect(result.findings[0]!.certificate).to.equal(readCertificate(bad).sha256);

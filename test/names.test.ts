@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { dnsNameMatches, isValidHostName, normalizeDnsName } from "../src/validate/hostname.js";
 import { dnsWithinConstraint } from "../src/validate/name-constraints.js";
 import { formatIp, parseIp } from "../src/cert/ip.js";
-import { DerError, readRoot, readTime, readOid, readTlv } from "../src/cert/der.js";
+import { DerError, readRoot, readTime, readOid, readTlv } from "../src/asn1/der.js";
 import { nameKey, normaliseValue } from "../src/cert/name.js";
 import { nameDer, STRING_TAG } from "../src/pki/patch.js";
 

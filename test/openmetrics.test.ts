@@ -8,10 +8,10 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, sy
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkChain } from "../src/check.js";
+import { checkChain } from "../src/result/chain-result.js";
 import { parseCertificate } from "../src/cert/parse.js";
 import { VERSION } from "../src/cli/version.js";
-import type { ChainResult, ExtensionConnection } from "../src/result.js";
+import type { ChainResult, ExtensionConnection } from "../src/result/verdict.js";
 import { renderExposition } from "../src/report/exposition.js";
 import { MAX_LABEL_LENGTH, renderOpenMetrics } from "../src/report/openmetrics.js";
 import { safeText } from "../src/report/safe-text.js";
@@ -21,6 +21,7 @@ import { makeHostileCertificate } from "./support/hostile-cert.js";
 import { tlsServer } from "./support/hostile-servers.js";
 import { checkMetrics, checkOpenMetricsStrict, promtoolOrSkip } from "./support/promtool.js";
 import { anchorsOf, loadScenario, SCENARIOS_DIR } from "./support/scenarios.js";
+import { reportResult } from "../src/report/document.js";
 
 const AT = "2030-01-01T00:00:00Z";
 const OPTIONS = { version: VERSION, nodeVersion: "20.0.0" };
@@ -67,7 +68,7 @@ function expectConsistentWithJson(metrics: ParsedExposition, json: JsonResult): 
 /** A ChainResult straight from the engine for a fixture scenario (for results the CLI cannot make yet). */
 function scenarioResult(name: string, target: string): ChainResult {
   const s = loadScenario(name);
-  return checkChain({ target, service: "tabpy", presented: s.presented, anchors: anchorsOf(s.trust), host: s.host, at: s.at, partialChain: false, warnDays: 30, targetOs: "debian" });
+  return reportResult(checkChain({ target, service: "tabpy", presented: s.presented, anchors: anchorsOf(s.trust), host: s.host, at: s.at, partialChain: false, warnDays: 30, targetOs: "debian" }));
 }
 
 function connection(name: string, host: string, port: number): ExtensionConnection {
@@ -195,7 +196,7 @@ describe("--format openmetrics", function () {
     it("a hostile subject (escape sequences, newline, bidi override) is made inert and read back exactly", async () => {
       const hostile = await makeHostileCertificate();
       const leaf = parseCertificate(hostile.der);
-      const result = checkChain({ target: "evil:443", service: "tls", presented: [leaf], anchors: anchorsOf([leaf]), host: null, at: new Date("2030-01-01T00:00:00Z"), partialChain: false, warnDays: 30, targetOs: "debian" });
+      const result = reportResult(checkChain({ target: "evil:443", service: "tls", presented: [leaf], anchors: anchorsOf([leaf]), host: null, at: new Date("2030-01-01T00:00:00Z"), partialChain: false, warnDays: 30, targetOs: "debian" }));
       const text = renderOpenMetrics([result], OPTIONS);
       expect(text).to.not.match(/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
       const subjects = samplesOf(parseExposition(text), "chaincheck_certificate_not_after_timestamp_seconds").map((s) => s.labels.subject);
@@ -285,7 +286,7 @@ describe("--format openmetrics", function () {
       }],
       ["hostile names", async () => {
         const leaf = parseCertificate((await makeHostileCertificate()).der);
-        return renderOpenMetrics([checkChain({ target: 'a"b\\c:443', service: "tls", presented: [leaf], anchors: anchorsOf([]), host: "x", at: new Date(AT), partialChain: false, warnDays: 30, targetOs: "debian" })], OPTIONS);
+        return renderOpenMetrics([reportResult(checkChain({ target: 'a"b\\c:443', service: "tls", presented: [leaf], anchors: anchorsOf([]), host: "x", at: new Date(AT), partialChain: false, warnDays: 30, targetOs: "debian" }))], OPTIONS);
       }],
     ];
     for (const [name, make] of scenarios) {

@@ -12,9 +12,10 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkChain } from "../src/check.js";
+import { checkChain } from "../src/result/chain-result.js";
 import { anchorsOf, loadScenario, scenarioNames, type Scenario } from "./support/scenarios.js";
 import { opensslVerify, skipUnlessOpenssl } from "./support/openssl-pki.js";
+import { sentBy } from "../src/result/presentation.js";
 
 /** Scenarios where chaincheck and `openssl verify` disagree on purpose, with the reason. */
 const EXPECTED_DISAGREEMENTS: Readonly<Record<string, string>> = {
@@ -24,8 +25,8 @@ const EXPECTED_DISAGREEMENTS: Readonly<Record<string, string>> = {
     "OpenSSL follows paths up to its default depth of 100 intermediates; chaincheck's path builder stops at 12 certificates (PATH_BUDGET_EXCEEDED), a denial-of-service bound like rustls/webpki's 6 sub-CAs and Go's signature-check budget",
 };
 
-/** What the server sends: Rserve sends only the first certificate of its file (FACTS.md). */
-const presentedOf = (s: Scenario) => (s.service === "rserve" ? s.presented.slice(0, 1) : s.presented);
+/** What the server sends: Rserve sends only the first certificate of its `tls.cert` file (SSL_CTX_use_certificate_file). */
+const presentedOf = (s: Scenario) => sentBy(s.service ?? null, s.presented).presented;
 
 describe("fixture scenarios against `openssl verify -purpose sslserver -x509_strict -auth_level 2`", function () {
   this.timeout(60_000);

@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { tlsServer, type TestServer } from "./support/hostile-servers.js";
 import { FIXTURES } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";
+import { connect, type TLSSocket } from "node:tls";
+import { handleVerifyError, opensslVerdict } from "../src/probe/peer.js";
 
 const CA = join(FIXTURES, "ca");
 const pem = (name: string) => readFileSync(join(CA, `${name}.pem`), "utf8");
@@ -51,5 +53,36 @@ describe("OpenSSL's second opinion, stated exactly (live)", () => {
     const out = await runCli(args("tabpy.chaincheck.test", "--at", "2031-01-01T00:00:00Z"));
     expect(opensslLine(out.stdout)).to.equal("trusts the chain at the current time (host name not compared); not compared with chaincheck, which checked at 2031-01-01T00:00:00.000Z (--at)");
     expect(json((await runCli(args("tabpy.chaincheck.test", "--at", "2031-01-01T00:00:00Z", "--format", "json"))).stdout).connection.openssl!.comparison).to.equal("other-time");
+  });
+});
+
+describe("Node's private verify result (handle.verifyError), which the OpenSSL line and the loopback proof read", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await tlsServer({ cert: pem("leaf") + pem("intermediate"), key: readFileSync(join(CA, "leaf.key.pem"), "utf8") });
+  });
+  after(() => server.close());
+  const connectTo = (ca: string) =>
+    new Promise<TLSSocket>((resolve, reject) => {
+      const socket = connect({ host: "127.0.0.1", port: server.port, servername: "tabpy.chaincheck.test", ca, rejectUnauthorized: false }, () => resolve(socket));
+      socket.once("error", reject);
+    });
+
+  it("still exists: an untrusted chain gives OpenSSL's full error, a trusted one null (if this fails, Node changed its internals)", async () => {
+    const untrusted = await connectTo(pem("other-root"));
+    try {
+      const error = handleVerifyError(untrusted);
+      expect(error, "TLSSocket._handle.verifyError() is gone or no longer returns an Error: OpenSSL's messages would silently disappear").to.be.instanceOf(Error);
+      expect(error!.message).to.be.a("string").and.not.equal("");
+      expect(opensslVerdict(untrusted).reason).to.include(error!.message);
+    } finally {
+      untrusted.destroy();
+    }
+    const trusted = await connectTo(pem("root"));
+    try {
+      expect(handleVerifyError(trusted)).to.equal(null);
+    } finally {
+      trusted.destroy();
+    }
   });
 });

@@ -18,8 +18,8 @@ import {
   MACOS_READERS, OUTPUT_FILE, WINDOWS_READERS, expandWindowsPath,
   type CommandOutcome, type HostAccess, type OsCommand,
 } from "../src/trust/os-stores.js";
-import { loadTrust } from "../src/commands/trust.js";
-import type { ChainResult } from "../src/result.js";
+import { loadTrust } from "../src/app/trust.js";
+import type { ChainResult } from "../src/result/verdict.js";
 import { runCli } from "./support/cli.js";
 import { tlsServer } from "./support/hostile-servers.js";
 import { FIXTURES } from "./support/scenarios.js";

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import type * as X509 from "@peculiar/x509";
-import { cidrBytes, ipBytes, nameConstraintsDer } from "../src/pki/der.js";
+import { ipBytes } from "../src/cert/ip.js";
+import { cidrBytes, nameConstraintsDer } from "../src/pki/name-constraints.js";
 import { EKU, generateKey, issueCertificate, keyFromPem, keyIdentifier } from "../src/pki/issue.js";
 import type { IssueSpec, KeyKind, KeyPairPem } from "../src/pki/issue.js";
 

@@ -5,8 +5,7 @@
  */
 import { expect } from "chai";
 import { join } from "node:path";
-import { detectTargetOs } from "../src/advise/detect-os.js";
-import { PLATFORMS, TARGET_OSES } from "../src/advise/platforms.js";
+import { PLATFORMS, TARGET_OSES, detectTargetOs } from "../src/advise/platforms.js";
 import { anchorFiles } from "../src/advise/save.js";
 import { encodePem } from "../src/cert/pem.js";
 import type { InstallItem } from "../src/types.js";
@@ -16,7 +15,7 @@ import { FIXTURES, readPemCerts } from "./support/scenarios.js";
 
 const item = (file: string, role: InstallItem["role"]): InstallItem => {
   const cert = readPemCerts(join(FIXTURES, file))[0]!;
-  return { role, subject: cert.subject, sha256: cert.sha256, pem: encodePem(cert.der), source: "held", confirmOutOfBand: false };
+  return { role, subject: cert.subject, sha256: cert.sha256, pem: encodePem(cert.der), source: "held", confirmOutOfBand: false, kind: "certificate" };
 };
 const INSTALL = [item("ca/root.pem", "root"), item("ca/intermediate.pem", "intermediate")];
 

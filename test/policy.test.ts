@@ -1,16 +1,19 @@
 /**
- * Policies (src/policy) as pure functions over real `ChainResult`s: --min-days, pins, --expect-same-chain, and the
+ * Policies (src/policy) as pure functions over real `ChainVerdict`s: --min-days, pins, --expect-same-chain, and the
  * invariant every policy keeps (status, headline and order recomputed as the checks compute them).
  */
 import { expect } from "chai";
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { verifyChain } from "../src/index.js";
+import { emptyRemediation } from "../src/advise/advise.js";
+import { checkCertificates } from "../src/app/library.js";
 import { headlineOf, sortFindings } from "../src/findings/finding.js";
-import { statusOf, type ChainResult } from "../src/result.js";
+import { statusOf, type ChainVerdict } from "../src/result/verdict.js";
+import { reportFinding } from "../src/report/document.js";
+import { chainDifferenceWords } from "../src/words/findings.js";
 import {
-  applyPolicies, canonicalRdns, checkMinDays, checkPins, checkSameChain, describeChainDifference, NO_POLICY, sameDistinguishedName,
+  applyPolicies, canonicalRdns, chainDifference, checkMinDays, checkPins, checkSameChain, NO_POLICY, sameDistinguishedName,
 } from "../src/policy/index.js";
 
 const CA = "fixtures/ca";
@@ -24,31 +27,31 @@ const certs = {
 const AT = new Date("2030-01-01T00:00:00Z");
 const sha = (pem: string) => new X509Certificate(pem).fingerprint256.replace(/:/g, "").toLowerCase();
 
-function check(chain: string[], at = AT, options: { warnDays?: number } = {}): Promise<ChainResult> {
-  return verifyChain({ leaf: chain[0]!, intermediates: chain.slice(1), anchors: [certs.root], host: "tabpy.chaincheck.test", at, targetOs: "debian", ...options });
+function check(chain: string[], at = AT, options: { warnDays?: number } = {}): Promise<ChainVerdict> {
+  return checkCertificates({ leaf: chain[0]!, intermediates: chain.slice(1), anchors: [certs.root], host: "tabpy.chaincheck.test", at, targetOs: "debian", ...options });
 }
 
 /** The invariant: a policy's output is what the checks would compute from its findings. */
-function expectConsistent(result: ChainResult): void {
+function expectConsistent(result: ChainVerdict): void {
   expect(result.findings).to.deep.equal(sortFindings(result.findings));
   expect(result.status).to.equal(statusOf(result.trusted, result.findings));
   expect(result.headline).to.equal(headlineOf(result.findings)?.code ?? null);
 }
 
-const codes = (r: ChainResult) => r.findings.map((f) => f.code);
+const codes = (r: ChainVerdict) => r.findings.map((f) => f.code);
 
 /** A result for a target that could not be checked (the shape liveResult gives a probe error). */
-function errorResult(target: string): ChainResult {
+function errorResult(target: string): ChainVerdict {
   return {
     target, service: null, host: null, chainKind: null, presented: [], path: null, builtPath: null, trustStore: "test", verifierModel: "strict",
     checkedAt: AT.toISOString(), trusted: false, status: "error", headline: "CONNECTION_REFUSED",
-    findings: [{ code: "CONNECTION_REFUSED", severity: "error", message: "refused", remediation: "start it", certificate: null }],
-    remediation: { install: [], steps: [], targetOs: "debian", partialChainInstall: [], verifiedAfterInstall: null, proof: null, serverSide: [], cannotFix: [] },
+    findings: [{ code: "CONNECTION_REFUSED", severity: "error", certificate: null, evidence: { kind: "refused", endpoint: target, port: 1 } }],
+    remediation: emptyRemediation("debian"),
   };
 }
 
 describe("policies", () => {
-  let full: ChainResult;
+  let full: ChainVerdict;
   before(async () => {
     full = await check([certs.leaf, certs.intermediate]);
     expect(full.status).to.equal("pass");
@@ -90,7 +93,7 @@ describe("policies", () => {
         expectConsistent(out);
         const flagged = out.findings.filter((f) => f.code === "EXPIRES_TOO_SOON");
         expect(flagged.map((f) => f.certificate)).to.have.members(row.flagged.map((name) => sha(certs[name])));
-        for (const f of flagged) expect(f.message).to.include(f.certificate!.slice(0, 16)).and.include(`${row.minDays} day(s)`);
+        for (const f of flagged) expect(reportFinding(f).message).to.include(f.certificate!.slice(0, 16)).and.include(`${row.minDays} day(s)`);
         if (row.flagged.length === 0) expect(out).to.equal(base);
         else {
           expect(out.status).to.equal("fail");
@@ -141,11 +144,11 @@ describe("policies", () => {
 
     it("names the leaf for an issuer mismatch and the pinned fingerprints for a fingerprint mismatch", () => {
       const out = checkPins(full, { issuer: "CN=Corp CA", fingerprints: ["ab".repeat(32)] });
-      const [issuer, fingerprint] = ["issuer", "fingerprint"].map((k) => out.findings.find((f) => f.code === "PIN_MISMATCH" && f.message.includes(k === "issuer" ? "--expect-issuer" : "--expect-fingerprint"))!);
+      const [issuer, fingerprint] = ["issuer", "fingerprint"].map((k) => out.findings.find((f) => f.code === "PIN_MISMATCH" && reportFinding(f).message.includes(k === "issuer" ? "--expect-issuer" : "--expect-fingerprint"))!);
       expect(issuer!.certificate).to.equal(full.presented[0]!.sha256);
-      expect(issuer!.message).to.include("CN=Chaincheck Test Intermediate, O=chaincheck").and.include("CN=Corp CA");
+      expect(reportFinding(issuer!).message).to.include("CN=Chaincheck Test Intermediate, O=chaincheck").and.include("CN=Corp CA");
       expect(fingerprint!.certificate).to.equal(null);
-      expect(fingerprint!.message).to.include("abababababababab").and.include("3 checked");
+      expect(reportFinding(fingerprint!).message).to.include("abababababababab").and.include("3 checked");
     });
 
     it("leaves error results alone", () => {
@@ -155,9 +158,9 @@ describe("policies", () => {
   });
 
   describe("--expect-same-chain (checkSameChain)", () => {
-    let leafOnly: ChainResult;
-    let withRoot: ChainResult;
-    let reordered: ChainResult;
+    let leafOnly: ChainVerdict;
+    let withRoot: ChainVerdict;
+    let reordered: ChainVerdict;
     before(async () => {
       leafOnly = { ...(await check([certs.leaf])), target: "b:9004" };
       withRoot = { ...(await check([certs.leaf, certs.intermediate, certs.root])), target: "c:9004" };
@@ -171,7 +174,7 @@ describe("policies", () => {
       expect(out.map((r) => codes(r).includes("CHAIN_DIFFERS"))).to.deep.equal([true, false, false, true]);
       for (const r of out) expectConsistent(r);
       const differs = out[0]!.findings.find((f) => f.code === "CHAIN_DIFFERS")!;
-      expect(differs.message).to.include("a1:9004").and.include("2 other target(s)").and.include("does not send").and.include("Chaincheck Test Intermediate");
+      expect(reportFinding(differs).message).to.include("a1:9004").and.include("2 other target(s)").and.include("does not send").and.include("Chaincheck Test Intermediate");
     });
 
     it("on a tie, the earliest target's chain is the reference; one chain: nothing to say", () => {
@@ -187,21 +190,21 @@ describe("policies", () => {
       expect(out).to.deep.equal([error, a(1), error]);
     });
 
-    const diffRows: { name: string; mine: () => ChainResult; expect: RegExp }[] = [
+    const diffRows: { name: string; mine: () => ChainVerdict; expect: RegExp }[] = [
       { name: "missing intermediate", mine: () => leafOnly, expect: /does not send "CN=Chaincheck Test Intermediate.*it sends 1 certificate\(s\), they send 2/ },
       { name: "extra root", mine: () => withRoot, expect: /also sends "CN=Chaincheck Test Root/ },
       { name: "root sent between leaf and intermediate", mine: () => reordered, expect: /also sends "CN=Chaincheck Test Root/ },
     ];
     for (const row of diffRows) {
       it(`describes the difference: ${row.name}`, () => {
-        expect(describeChainDifference(row.mine().presented, full.presented)).to.match(row.expect);
+        expect(chainDifferenceWords(chainDifference(row.mine().presented, full.presented))).to.match(row.expect);
       });
     }
     it("describes a different order of the same certificates, a repeat, and a different leaf", () => {
       const [l, i, r] = withRoot.presented;
-      expect(describeChainDifference([l!, r!, i!], [l!, i!, r!])).to.match(/same certificates in another order/);
-      expect(describeChainDifference([l!, i!, i!], [l!, i!])).to.match(/a certificate is repeated/);
-      expect(describeChainDifference([i!], [l!])).to.match(/^its leaf is "CN=Chaincheck Test Intermediate/);
+      expect(chainDifferenceWords(chainDifference([l!, r!, i!], [l!, i!, r!]))).to.match(/same certificates in another order/);
+      expect(chainDifferenceWords(chainDifference([l!, i!, i!], [l!, i!]))).to.match(/a certificate is repeated/);
+      expect(chainDifferenceWords(chainDifference([i!], [l!]))).to.match(/^its leaf is "CN=Chaincheck Test Intermediate/);
     });
   });
 

@@ -4,8 +4,11 @@ import { readFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { parseCertificate } from "../src/cert/parse.js";
-import { parseTarget, probe, type ProbeErrorCode, type ProbeOutcome, type ProbeSuccess } from "../src/probe/index.js";
-import type { ChainResult } from "../src/result.js";
+import { probe } from "../src/probe/probe.js";
+import { parseTarget } from "../src/probe/target.js";
+import type { ProbeErrorCode, ProbeOutcome, ProbeSuccess } from "../src/probe/types.js";
+import type { ChainResult } from "../src/result/verdict.js";
+import { probeErrorWords } from "../src/words/probe.js";
 import { paddedCertificates } from "./support/big-chain.js";
 import { runCli } from "./support/cli.js";
 import { certificateFlightServer, hostile, tlsServer, type TestServer } from "./support/hostile-servers.js";
@@ -17,11 +20,13 @@ const TIMEOUT = 1500;
 /** Generous slack for a loaded CI machine; the deadline itself is what is asserted. */
 const SLACK = 400;
 
+/** The probe error, with the words reports give it (message, hint). */
 function failure(outcome: ProbeOutcome, code: ProbeErrorCode) {
   if (outcome.ok) expect.fail(`expected ${code}, got a chain of ${outcome.presented.length}`);
-  expect(outcome.error.code, outcome.error.message).to.equal(code);
-  expect(outcome.error.message).not.to.match(/[\r\n]/);
-  return outcome.error;
+  const error = { ...outcome.error, ...probeErrorWords(outcome.error) };
+  expect(error.code, error.message).to.equal(code);
+  expect(error.message).not.to.match(/[\r\n]/);
+  return error;
 }
 
 const fixture = (name: string) => readFileSync(join(FIXTURES, "ca", name), "utf8");
@@ -29,7 +34,7 @@ const pemDer = (pem: string) => parseCertificate(Buffer.from(pem.replace(/-----[
 const hexOf = (list: readonly Uint8Array[]) => list.map((d) => Buffer.from(d).toString("hex"));
 
 function chainOf(outcome: ProbeOutcome): ProbeSuccess {
-  if (!outcome.ok) expect.fail(`probe failed: ${outcome.error.code} ${outcome.error.message}`);
+  if (!outcome.ok) expect.fail(`probe failed: ${outcome.error.code} ${probeErrorWords(outcome.error).message}`);
   return outcome;
 }
 
@@ -131,7 +136,7 @@ describe("probe: hostile and non-TLS servers", function () {
     const outcome = await probe(parseTarget("chaincheck-probe-test.invalid:9004"), { timeoutMs: TIMEOUT, service: "auto" });
     if (outcome.ok) expect.fail("resolved a .invalid name");
     expect(outcome.error.code).to.be.oneOf(["DNS_ERROR", "CONNECTION_TIMEOUT"]);
-    if (outcome.error.code === "CONNECTION_TIMEOUT") expect(outcome.error.message).to.match(/^name resolution of/);
+    if (outcome.error.code === "CONNECTION_TIMEOUT") expect(probeErrorWords(outcome.error).message).to.match(/^name resolution of/);
   });
 
   it("an abort signal rejects with its reason and closes the connection", async () => {

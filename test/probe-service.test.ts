@@ -6,21 +6,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import { startRserveLikeServer, startTabpyLikeServer, type RunningServer } from "../src/demo/servers.js";
-import { parseTarget, probe, type ProbeOptions, type ProbeOutcome, type ProbeSuccess } from "../src/probe/index.js";
+import { probe } from "../src/probe/probe.js";
+import { parseTarget } from "../src/probe/target.js";
+import type { ProbeOptions, ProbeOutcome, ProbeSuccess } from "../src/probe/types.js";
 import { detectService, TicketWatch } from "../src/probe/service.js";
-import type { ChainResult } from "../src/result.js";
+import type { ChainResult } from "../src/result/verdict.js";
 import { runCli } from "./support/cli.js";
 import { tlsServer, type TestServer } from "./support/hostile-servers.js";
 import { makeOpensslPki, skipUnlessOpenssl, pemChain, type OpensslPki } from "./support/openssl-pki.js";
 import { skipUnlessRserve, startRealRserve } from "./support/rserve.js";
 import { FIXTURES } from "./support/scenarios.js";
 import { httpAnswer, response, TABPY_INFO, tabpyInfo } from "./support/tabpy-answers.js";
+import { probeErrorWords } from "../src/words/probe.js";
 
 const TIMEOUT = 1500;
 const RSERVE_TLS_ID = "Rsrv0103QAP1\r\n\r\n--------------\r\n";
 
 function success(outcome: ProbeOutcome): ProbeSuccess {
-  if (!outcome.ok) expect.fail(`probe failed: ${outcome.error.code} ${outcome.error.message}`);
+  if (!outcome.ok) expect.fail(`probe failed: ${outcome.error.code} ${probeErrorWords(outcome.error).message}`);
   return outcome;
 }
 

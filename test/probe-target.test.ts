@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { probeContext } from "../src/probe/context.js";
 import { describeForeign, printableText } from "../src/probe/classify.js";
 import { classifyInfoResponse, parseHttpResponse, rserveInfo } from "../src/probe/service-parse.js";
-import { parseTarget, TargetError } from "../src/probe/index.js";
+import { parseTarget, TargetError } from "../src/probe/target.js";
+import { probeErrorWords } from "../src/words/probe.js";
 
 describe("probe: parseTarget", () => {
   const ok: [string, string, number, boolean, (4 | 6)?][] = [
@@ -76,9 +77,9 @@ describe("probe: what services said", () => {
   it("names banners with printable characters only, truncated", () => {
     expect(printableText(Buffer.from("220 \x00\x1bmail\r\n"))).to.equal("220 mail");
     expect(printableText(Buffer.from("x".repeat(100))).length).to.equal(60);
-    expect(describeForeign(where, Buffer.from("SSH-2.0-OpenSSH_9.2p1\r\n")).message).to.equal('h:1 sent a SSH banner "SSH-2.0-OpenSSH_9.2p1", not TLS');
-    expect(describeForeign(where, Buffer.from("<!DOCTYPE html><html>")).message).to.equal("h:1 speaks plain HTTP (it sent an HTML page)");
-    expect(describeForeign({ ...where, host: "::1", isIp: true }, Buffer.from("220 ProFTPD Server\r\n")).message).to.equal('[::1]:1 sent a FTP banner "220 ProFTPD Server", not TLS');
+    expect(probeErrorWords(describeForeign(where, Buffer.from("SSH-2.0-OpenSSH_9.2p1\r\n"))).message).to.equal('h:1 sent a SSH banner "SSH-2.0-OpenSSH_9.2p1", not TLS');
+    expect(probeErrorWords(describeForeign(where, Buffer.from("<!DOCTYPE html><html>"))).message).to.equal("h:1 speaks plain HTTP (it sent an HTML page)");
+    expect(probeErrorWords(describeForeign({ ...where, host: "::1", isIp: true }, Buffer.from("220 ProFTPD Server\r\n"))).message).to.equal('[::1]:1 sent a FTP banner "220 ProFTPD Server", not TLS');
   });
 
   it("parses HTTP answers: content-length, incomplete, not HTTP", () => {

@@ -1,15 +1,18 @@
 import { expect } from "chai";
 import { createServer } from "node:net";
 import type { TlsOptions, TLSSocket } from "node:tls";
-import { parseTarget, probe, type ProbeOptions, type ProbeOutcome, type ProbeSuccess } from "../src/probe/index.js";
+import { probe } from "../src/probe/probe.js";
+import { parseTarget } from "../src/probe/target.js";
+import type { ProbeOptions, ProbeOutcome, ProbeSuccess } from "../src/probe/types.js";
 import { tlsServer } from "./support/hostile-servers.js";
 import { hexList, makeOpensslPki, skipUnlessOpenssl, pemChain, type OpensslPki, type TestCert } from "./support/openssl-pki.js";
+import { probeErrorWords } from "../src/words/probe.js";
 
 const TIMEOUT = 1500;
 const base: ProbeOptions = { timeoutMs: TIMEOUT, service: "tls" };
 
 function success(outcome: ProbeOutcome): ProbeSuccess {
-  if (!outcome.ok) expect.fail(`probe failed: ${outcome.error.code} ${outcome.error.message}`);
+  if (!outcome.ok) expect.fail(`probe failed: ${outcome.error.code} ${probeErrorWords(outcome.error).message}`);
   return outcome;
 }
 
@@ -69,7 +72,7 @@ describe("probe: presented chain from the wire", function () {
         expect(hexList(result.presented)).to.deep.equal(hexList(certs.map((c) => c.der)));
         expect(result.tls.protocol).to.equal(v.protocol);
         if (v.cipher) expect(result.tls.cipher).to.equal(v.cipher);
-        // Node's walk of the peer stack agrees (FACTS): same order, extras kept.
+        // Node's walk of the peer stack agrees (undocumented, but measured): same order, extras kept.
         expect(hexList(result.crossCheck)).to.deep.equal(hexList(certs.map((c) => c.der)));
       });
     }

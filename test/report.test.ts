@@ -5,10 +5,10 @@
  */
 import { expect } from "chai";
 import { join, relative } from "node:path";
-import { checkChain } from "../src/check.js";
+import { checkChain } from "../src/result/chain-result.js";
 import { emptyRemediation } from "../src/advise/advise.js";
 import { makeFinding } from "../src/findings/finding.js";
-import type { ChainResult, ConnectionInfo } from "../src/result.js";
+import type { ChainResult, ConnectionInfo } from "../src/result/verdict.js";
 import { renderQuietLine, renderResultText, PLAIN } from "../src/report/text.js";
 import { wrap } from "../src/report/layout.js";
 import { certificateDetails } from "../src/report/cert-details.js";
@@ -19,6 +19,8 @@ import { VERSION } from "../src/cli/version.js";
 import { anchorsOf, loadScenario, type Scenario } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";
 import { expectGolden } from "./support/golden.js";
+import { reportResult } from "../src/report/document.js";
+import { sentBy } from "../src/result/presentation.js";
 
 const ESC = "\u001b";
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, "");
@@ -35,11 +37,11 @@ function verifyArgs(s: Scenario, ...extra: string[]): string[] {
 
 function resultOf(name: string, target = name, service?: "rserve" | "tabpy"): ChainResult {
   const s = { ...loadScenario(name), ...(service ? { service } : {}) };
-  const presented = s.service === "rserve" ? s.presented.slice(0, 1) : s.presented;
-  return checkChain({
+  const { presented, unsent } = sentBy(s.service ?? null, s.presented);
+  return reportResult(checkChain({
     target, service: s.service ?? null, presented, anchors: anchorsOf(s.trust), host: s.host, at: s.at, partialChain: s.partialChain,
-    warnDays: 30, heldIntermediates: s.service === "rserve" ? s.presented.slice(1) : [], targetOs: "debian",
-  });
+    warnDays: 30, heldIntermediates: unsent, targetOs: "debian",
+  }));
 }
 
 const transcript = (args: readonly string[], out: { stdout: string; code: number }) => `$ chaincheck ${args.join(" ")}\n${out.stdout}Exit code: ${out.code}\n`;
@@ -94,14 +96,14 @@ describe("text report: layout", () => {
   });
 
   it("renders a probe error compactly, with the hint (golden)", () => {
-    const result: ChainResult = {
+    const result = reportResult({
       target: "tabpy.chaincheck.test:9004", service: null, host: "tabpy.chaincheck.test", chainKind: null, presented: [], path: null,
       builtPath: null, trustStore: "fixture trust store", verifierModel: "strict", checkedAt: "2030-01-01T00:00:00.000Z", trusted: false,
       status: "error", headline: "CONNECTION_REFUSED",
-      findings: [makeFinding("CONNECTION_REFUSED", null, { message: "127.0.0.1:9004 refused the connection (ECONNREFUSED)" })],
+      findings: [makeFinding("CONNECTION_REFUSED", null, { kind: "refused", endpoint: "127.0.0.1:9004", port: 9004 })],
       remediation: emptyRemediation("debian"),
       connection: { endpoint: "127.0.0.1:9004", order: "wire", protocol: null, cipher: null, ocspStapled: null, servername: null, serviceDetail: null, openssl: null, elapsedMs: 1 },
-    };
+    });
     const text = renderResultText(result, { palette: PLAIN });
     expect(renderQuietLine(result)).to.equal("tabpy.chaincheck.test:9004  ERROR  not checked: Connection refused (CONNECTION_REFUSED)\n");
     expectGolden("report/error.txt", text);

@@ -5,19 +5,21 @@
 import { expect } from "chai";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
-import { checkChain } from "../src/check.js";
-import { FINDINGS } from "../src/findings/catalog.js";
-import { anchorsOf, loadScenario, scenarioNames, SCENARIOS_DIR, type Scenario } from "./support/scenarios.js";
+import { checkChain } from "../src/result/chain-result.js";
+import { FINDINGS } from "../src/words/findings.js";
+import { anchorsOf, loadScenario, scenarioNames, type Scenario } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";
 import { expectGolden } from "./support/golden.js";
+import { reportResult } from "../src/report/document.js";
+import { sentBy } from "../src/result/presentation.js";
 
 function check(s: Scenario) {
-  const presented = s.service === "rserve" ? s.presented.slice(0, 1) : s.presented;
-  const held = [...(s.service === "rserve" ? s.presented.slice(1) : []), ...s.intermediates];
-  return checkChain({
+  const { presented, unsent } = sentBy(s.service ?? null, s.presented);
+  const held = [...unsent, ...s.intermediates];
+  return reportResult(checkChain({
     target: s.name, service: s.service ?? null, presented, anchors: anchorsOf(s.trust), host: s.host, at: s.at,
     partialChain: s.partialChain, warnDays: 30, heldIntermediates: held, targetOs: "debian",
-  });
+  }));
 }
 
 /** The verify command line a user would type for this scenario (paths relative to the repo root). */
@@ -79,13 +81,12 @@ describe("scenario table (fixtures/scenarios)", () => {
   });
 });
 
-/** Codes that need a live server, a policy option or a container file: covered by live, probe, credentials, policy, input and tableau tests. */
+/** Codes that need a live server, a policy option or a container file: covered by live, probe, credentials, policy, input, trust-store (run-deps) and tableau tests. */
 const PROBE_CODES = new Set([
   "CONNECTION_REFUSED", "CONNECTION_TIMEOUT", "DNS_ERROR", "CONNECTION_RESET", "NOT_TLS", "TLS_HANDSHAKE_FAILED",
   "LEGACY_TLS_VERSION", "OPENSSL_DISAGREES", "SERVICE_MISMATCH", "CHAIN_TOO_LARGE", "CERTIFICATE_CHANGED",
   "AUTH_OK", "AUTH_FAILED", "AUTH_NOT_ENABLED", "AUTH_REQUIRED", "AUTH_NOT_CHECKED", "CREDENTIALS_SENT_UNTRUSTED",
-  "PIN_MISMATCH", "CHAIN_DIFFERS", "EXPIRES_TOO_SOON", "AIA_FETCH_FAILED", "INPUT_NOTE",
+  "PIN_MISMATCH", "CHAIN_DIFFERS", "EXPIRES_TOO_SOON", "AIA_FETCH_FAILED", "INPUT_NOTE", "TRUST_STORE_NOTE",
   "TABLEAU_SSL_DISABLED", "TABLEAU_EXTENSIONS_DISABLED",
 ]);
 
-void SCENARIOS_DIR;

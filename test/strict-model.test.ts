@@ -10,17 +10,18 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkChain } from "../src/check.js";
+import { checkChain } from "../src/result/chain-result.js";
 import { readCertificate } from "../src/cert/parse.js";
-import { tlv } from "../src/pki/der.js";
+import { tlv } from "../src/asn1/der.js";
 import { EKU, issueCertificate, keyFromPem, type IssueSpec, type KeyPairPem } from "../src/pki/issue.js";
 import { nameDer, patchNames, STRING_TAG, type NameAttribute } from "../src/pki/patch.js";
 import type { Certificate } from "../src/types.js";
 import { checkKeyStrength, checkSignatureStrength } from "../src/validate/checks/strength.js";
-import { validateChain } from "../src/validate/validate.js";
+import { validateChain } from "../src/index.js";
 import { runCli } from "./support/cli.js";
 import { opensslVerify, skipUnlessOpenssl } from "./support/openssl-pki.js";
 import { FIXTURES, SCENARIOS_DIR, anchorsOf } from "./support/scenarios.js";
+import { reportFinding, reportResult } from "../src/report/document.js";
 
 const key = (name: string): KeyPairPem => keyFromPem(readFileSync(join(FIXTURES, "keys", `${name}.key.pem`), "utf8"));
 const KEYS = { root: key("p256-root"), int: key("p256-intermediate"), leaf: key("p256-leaf") };
@@ -182,10 +183,10 @@ describe("strict model: differential tests against `openssl verify -purpose ssls
     it("the advisor's what-if finds a held intermediate by the normalised name (withAnchors)", async () => {
       const c = await chain();
       const leaf = read(patchNames(c.leaf.der, { issuer: name(p(O, "chaincheck"), p(CN, "STRICT TEST INTERMEDIATE")) }, KEYS.int).der);
-      const result = checkChain({
+      const result = reportResult(checkChain({
         target: "t", service: null, presented: [leaf], anchors: anchorsOf([c.root]), host: HOST, at, partialChain: false, warnDays: 0,
         heldIntermediates: [c.int], targetOs: "debian",
-      });
+      }));
       expect(result.trusted).to.equal(false);
       expect(result.remediation.install.map((i) => i.sha256)).to.deep.equal([c.int.sha256]);
       expect(result.remediation.verifiedAfterInstall).to.equal(true);
@@ -260,8 +261,8 @@ describe("strict model: key and signature strength rules (unit table)", () => {
     it(`${key.type} ${key.bits ?? "?"} bits: ${rule ?? "accepted"}`, () => {
       const f = checkKeyStrength(cert(key));
       expect(f.map((x) => x.code)).to.deep.equal(rule ? ["WEAK_KEY"] : []);
-      if (rule === "security-level") expect(f[0]!.message).to.include("RSA and DSA keys of at least 2048 bits and EC keys of at least 224 bits");
-      if (rule === "dsa") expect(f[0]!.message).to.include("do not support DSA");
+      if (rule === "security-level") expect(reportFinding(f[0]!).message).to.include("RSA and DSA keys of at least 2048 bits and EC keys of at least 224 bits");
+      if (rule === "dsa") expect(reportFinding(f[0]!).message).to.include("do not support DSA");
     });
   }
   const SIG_ROWS: [Certificate["signatureAlgorithm"], boolean][] = [
@@ -277,7 +278,7 @@ describe("strict model: key and signature strength rules (unit table)", () => {
     it(`${algorithm.name}${algorithm.parametersDer ? " (default parameters)" : ""}: ${weak ? "WEAK_SIGNATURE_ALGORITHM" : "accepted"}`, () => {
       const f = checkSignatureStrength(cert({ type: "ec", bits: 256 }, algorithm));
       expect(f.map((x) => x.code)).to.deep.equal(weak ? ["WEAK_SIGNATURE_ALGORITHM"] : []);
-      if (weak) expect(f[0]!.message).to.include("security level 2");
+      if (weak) expect(reportFinding(f[0]!).message).to.include("security level 2");
     });
   }
 });

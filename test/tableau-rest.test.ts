@@ -14,11 +14,11 @@ import { httpsTransport } from "../src/tableau/http.js";
 import {
   needsDetail, parseConnectionItem, parseConnectionList, parseCredentials, parseServerInfo, parseSitesPage, ResponseShapeError,
 } from "../src/tableau/responses.js";
-import { parseServerUrl } from "../src/tableau/server-url.js";
+import { parseServerUrl } from "../src/cli/server-url.js";
 import { compareApiVersions, versionRefusal } from "../src/tableau/versions.js";
 import { flag, integer, items } from "../src/tableau/values.js";
 import { UsageError } from "../src/cli/options.js";
-import type { ChainResult, ExtensionConnection } from "../src/result.js";
+import type { ChainVerdict, ExtensionConnection } from "../src/result/verdict.js";
 import { makeFinding } from "../src/findings/finding.js";
 import { ADMIN, INTERMEDIATE_PEM, KEY_PEM, LEAF_PEM, SECRETS } from "./support/tableau-world.js";
 import { startTableauStandin, type TableauStandin } from "./support/tableau-standin.js";
@@ -150,7 +150,7 @@ describe("Tableau connection -> target", () => {
   });
 
   it("a result without a chain stays 'could not be checked' unless a Tableau finding is an error", () => {
-    const errorResult = { status: "error", trusted: false, headline: "NOT_TLS", findings: [makeFinding("NOT_TLS", null, { message: "plain HTTP" })] } as unknown as ChainResult;
+    const errorResult = { status: "error", trusted: false, headline: "NOT_TLS", findings: [makeFinding("NOT_TLS", null, { kind: "html", endpoint: "t:1" })] } as unknown as ChainVerdict;
     const site = { id: "s", name: "S", contentUrl: "s" };
     const warn = makeFinding("TABLEAU_SSL_DISABLED", null, { connection: "N", site: "S", authentication: false });
     const err = makeFinding("TABLEAU_SSL_DISABLED", null, { connection: "N", site: "S", authentication: true });

@@ -13,7 +13,7 @@ import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
-import type { ChainResult } from "../src/result.js";
+import type { ChainResult } from "../src/result/verdict.js";
 import { runCli, type CliRun } from "./support/cli.js";
 import { hostile, tlsServer, type TestServer } from "./support/hostile-servers.js";
 import { skipUnlessRserve, startRealRserve, type RealRserve } from "./support/rserve.js";

@@ -3,6 +3,7 @@ import { createCipheriv, randomBytes } from "node:crypto";
 import { connect as netConnect } from "node:net";
 import { connect as tlsConnect, createSecureContext } from "node:tls";
 import { presentedChain } from "../src/probe/peer.js";
+import { orderReasonWords } from "../src/words/report.js";
 import { RecordingStream } from "../src/probe/recorder.js";
 import { decryptRecord, deriveTrafficKeys, hkdfExpandLabel, TLS13_SUITES, type TrafficKeys } from "../src/probe/tls13-keys.js";
 import { findPlaintextAlert, HandshakeReassembler, looksLikeTlsStart, parseCertificateMessage, parseServerHello, WireFormatError } from "../src/probe/tls-wire.js";
@@ -199,6 +200,17 @@ describe("tls wire: choosing between the wire and Node's view", () => {
       expect(hexList(chosen.presented)).to.deep.equal(hexList(crossCheck));
       expect(chosen.presented).not.to.equal(crossCheck);
     }
+  });
+  it("says why it fell back: no secret or no bytes is an unreadable wire (with the reader's words), another leaf is leaf-differs", () => {
+    const crossCheck = [hex("3003020101"), hex("3003020102")];
+    expect(presentedChain(bytes, secret, [leaf]).orderReason).to.equal(undefined);
+    for (const chosen of [presentedChain(bytes, undefined, crossCheck), presentedChain(Buffer.alloc(0), secret, crossCheck)]) {
+      expect(chosen.orderReason?.kind).to.equal("unreadable");
+      expect(chosen.orderReason?.kind === "unreadable" && chosen.orderReason.reason).to.be.a("string").and.not.equal("");
+      expect(orderReasonWords(chosen.orderReason)).to.match(/^the wire could not be parsed: ./);
+    }
+    expect(presentedChain(bytes, secret, crossCheck).orderReason).to.deep.equal({ kind: "leaf-differs" });
+    expect(orderReasonWords({ kind: "leaf-differs" })).to.equal("its first certificate is not the one OpenSSL verified");
   });
 });
 

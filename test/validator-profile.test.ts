@@ -8,9 +8,9 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseCertificate } from "../src/cert/parse.js";
-import { tlv } from "../src/pki/der.js";
+import { tlv } from "../src/asn1/der.js";
 import { issueCertificate, keyFromPem, type IssueSpec, type KeyPairPem } from "../src/pki/issue.js";
-import { validateChain } from "../src/validate/validate.js";
+import { validateChain } from "../src/index.js";
 import { FIXTURES, anchorsOf } from "./support/scenarios.js";
 
 const key = (name: string): KeyPairPem => keyFromPem(readFileSync(join(FIXTURES, "keys", `${name}.key.pem`), "utf8"));

@@ -1,14 +1,16 @@
 /**
  * The anchor advisor: which certificates to install in the client's trust store, in which role and
- * order, with the commands for the target OS, and proof by re-running the validation with them.
- * Pure: the caller supplies everything it knows (presented, held intermediates, AIA downloads).
+ * order, and proof by re-running the validation with them. Pure and wordless: the caller supplies everything
+ * it knows (presented, held intermediates, AIA downloads); src/words/advice.ts says it (steps, commands, proof).
  */
-import type { Certificate, FileReorder, InstallItem, InstallSource, NameRecheck, Remediation, Service } from "../types.js";
+import type { Certificate, ChainKind, FileReorder, InstallSource, NameRecheck, OpensslProofCheck, Service } from "../types.js";
+import type { FindingCode } from "../findings/codes.js";
+import type { Finding } from "../findings/finding.js";
 import { encodePem } from "../cert/pem.js";
+import { sameCertificate, shaSet } from "../cert/identity.js";
 import { validateChain, type TrustAnchors, type ValidateOptions, type Validation } from "../validate/validate.js";
-import { PLATFORMS, type TargetOs } from "./platforms.js";
-import { installSteps, serverSideSteps, type StepContext } from "./steps.js";
-import { chosenSet, opensslProofWords, proofCandidates, type OpensslProofOutcome, type OpensslProofPlan } from "./openssl-proof.js";
+import type { TargetOs } from "./platforms.js";
+import { chosenSet, opensslAgrees, proofCandidates, type OpensslProofOutcome, type OpensslProofPlan } from "./openssl-proof.js";
 
 export type { TargetOs } from "./platforms.js";
 
@@ -47,8 +49,99 @@ export interface AdviceContext {
 /** Errors an installed certificate can fix; every other error needs a reissue or a configuration change. */
 const TRUST_CODES: ReadonlySet<string> = new Set(["ISSUER_NOT_FOUND", "UNTRUSTED_ROOT", "SELF_SIGNED", "PARTIAL_CHAIN_ANCHOR"]);
 
+/** Where a certificate to install sits on the path. */
+export type InstallRole = "root" | "intermediate" | "leaf";
+
+/**
+ * A certificate the client must install, as the advisor decided it. `certificate`: chaincheck holds it (PEM);
+ * `missing`: an issuer it does not hold, named by the certificate it issued; `loop-root`: the root above CAs that
+ * only certify each other in a loop (no name to give).
+ */
+export type AdvisedCertificate =
+  | {
+    readonly kind: "certificate"; readonly role: InstallRole; readonly subject: string; readonly sha256: string; readonly pem: string;
+    readonly source: Exclude<InstallSource, "unknown">;
+    /** A root or self-signed certificate whose only source is the server or an AIA download. */
+    readonly confirmOutOfBand: boolean;
+    readonly downloadedFrom?: string;
+  }
+  | {
+    readonly kind: "missing"; readonly role: "intermediate" | "root"; readonly subject: string; readonly sha256: null; readonly pem: null;
+    readonly source: "unknown"; readonly confirmOutOfBand: false;
+    /** AIA caIssuers URLs of the certificate it issued. */
+    readonly publishedAt?: readonly string[];
+    readonly keyId?: string;
+  }
+  | {
+    readonly kind: "loop-root"; readonly role: "root"; readonly sha256: null; readonly pem: null; readonly source: "unknown"; readonly confirmOutOfBand: false;
+    /** The subject of the top certificate of the loop. */
+    readonly above: string;
+  };
+
+/** What the install steps say about the run besides the certificates. */
+export interface StepContext {
+  readonly chainKind: ChainKind;
+  /** --aia was used: a published issuer was tried already. */
+  readonly aiaUsed: boolean;
+  /** The input file when it was DER, with the SHA-256 of its certificate (it can be converted as is). */
+  readonly derFile: { readonly path: string; readonly sha256: string } | null;
+  /** --save-anchors writes the PEM files: no conversion step is needed for what chaincheck holds. */
+  readonly savesAnchors: boolean;
+}
+
+/** What re-running the validation with the advice showed (src/words/advice.ts says it). */
+export type Proof =
+  /** The what-if cannot run: chaincheck does not hold these certificates (`aiaHint`: --aia could fetch one). */
+  | { readonly kind: "not-held"; readonly missing: readonly AdvisedCertificate[]; readonly aiaHint: boolean }
+  | {
+    readonly kind: "verified";
+    readonly reordered: boolean;
+    /** Subjects of the certificates installed in the what-if. */
+    readonly installed: readonly string[];
+    /** The host name validated, or null (none given). */
+    readonly host: string | null;
+    /** Partial-chain clients alone would accept this smaller set (subjects). */
+    readonly partialAlone: readonly string[] | null;
+    /** OpenSSL's loopback checks of the same what-if, when they ran. */
+    readonly openssl?: OpensslStatement;
+  }
+  | {
+    readonly kind: "still-fails"; readonly reordered: boolean; readonly installed: readonly string[]; readonly host: string | null;
+    /** The error codes of the what-if (a code once per finding). */
+    readonly remaining: readonly FindingCode[];
+  };
+
+/** OpenSSL's outcome as the proof states it, with the two anchor sets by subject. */
+export interface OpensslStatement {
+  readonly outcome: OpensslProofOutcome;
+  readonly advised: readonly string[];
+  readonly path: readonly string[];
+}
+
+/**
+ * The advisor's answer, as data: what to install, the proof, and the findings no installed certificate fixes.
+ * src/report/document.ts words it (`remediation` in the JSON report).
+ */
+export interface Advice {
+  readonly install: readonly AdvisedCertificate[];
+  readonly targetOs: TargetOs;
+  readonly partialChainInstall: readonly AdvisedCertificate[];
+  /** What-if: the chain validates once `install` is added to the store (null: nothing to install). */
+  readonly verifiedAfterInstall: boolean | null;
+  readonly proof: Proof | null;
+  /** The server could send the intermediates instead of every client installing them. */
+  readonly serverSide: boolean;
+  /** The error findings no installed certificate can fix (each says what to reissue or change). */
+  readonly cannotFix: readonly Finding[];
+  /** What the steps need beyond the certificates; null when there is nothing to install. */
+  readonly context: StepContext | null;
+  readonly reorder?: FileReorder;
+  readonly recheck?: NameRecheck;
+  readonly opensslProof?: readonly OpensslProofCheck[];
+}
+
 export function withAnchors(anchors: TrustAnchors, extra: readonly Certificate[]): TrustAnchors {
-  const shas = new Set(extra.map((c) => c.sha256));
+  const shas = shaSet(extra);
   return {
     description: `${anchors.description} + ${extra.length} certificate(s) to install`,
     named: (key) => [...anchors.named(key), ...extra.filter((c) => c.subjectKey === key && !anchors.contains(c))],
@@ -56,60 +149,52 @@ export function withAnchors(anchors: TrustAnchors, extra: readonly Certificate[]
   };
 }
 
-function roleOf(cert: Certificate, leaf: Certificate): InstallItem["role"] {
-  if (cert.sha256 === leaf.sha256) return "leaf";
+function roleOf(cert: Certificate, leaf: Certificate): InstallRole {
+  if (sameCertificate(cert, leaf)) return "leaf";
   return cert.selfSigned ? "root" : "intermediate";
 }
 
 /** Where a certificate came from; what the user gave outranks what the server sent, which outranks a download. */
-function sourceOf(cert: Certificate, input: AdviceInput): InstallSource {
+function sourceOf(cert: Certificate, input: AdviceInput): Exclude<InstallSource, "unknown"> {
   const downloaded = input.context?.downloaded;
-  if (input.held.some((c) => c.sha256 === cert.sha256) && !downloaded?.has(cert.sha256)) return "held";
-  if (input.presented.some((c) => c.sha256 === cert.sha256)) return "presented";
+  if (input.held.some((c) => sameCertificate(c, cert)) && !downloaded?.has(cert.sha256)) return "held";
+  if (input.presented.some((c) => sameCertificate(c, cert))) return "presented";
   if (downloaded?.has(cert.sha256)) return "aia";
   return input.anchors.contains(cert) ? "store" : "held";
 }
 
-function itemOf(cert: Certificate, leaf: Certificate, input: AdviceInput): InstallItem {
+function itemOf(cert: Certificate, leaf: Certificate, input: AdviceInput): AdvisedCertificate {
   const role = roleOf(cert, leaf);
   const source = sourceOf(cert, input);
   const url = source === "aia" ? input.context?.downloaded?.get(cert.sha256) : undefined;
   return {
-    role, subject: cert.subject, sha256: cert.sha256, pem: encodePem(cert.der), source,
+    kind: "certificate", role, subject: cert.subject, sha256: cert.sha256, pem: encodePem(cert.der), source,
     confirmOutOfBand: (role === "root" || cert.selfSigned) && (source === "presented" || source === "aia"),
     ...(url ? { downloadedFrom: url } : {}),
   };
 }
 
-/** An issuer chaincheck does not hold: name it, with its key id and where to get it. */
-function missingItem(child: Certificate, leaf: Certificate): InstallItem {
+/** An issuer chaincheck does not hold: named by the certificate it issued, with its key id and where it is published. */
+function missingItem(child: Certificate, leaf: Certificate): AdvisedCertificate {
   return {
-    role: child.sha256 === leaf.sha256 ? "intermediate" : "root",
+    kind: "missing",
+    role: sameCertificate(child, leaf) ? "intermediate" : "root",
     subject: child.issuer,
     sha256: null,
     pem: null,
     source: "unknown",
     confirmOutOfBand: false,
-    obtainFrom: child.caIssuers.length > 0 ? `the AIA caIssuers URL ${child.caIssuers.join(", ")}, or your CA administrator` : "your CA administrator",
     ...(child.caIssuers.length > 0 ? { publishedAt: child.caIssuers } : {}),
     ...(child.authorityKeyId ? { keyId: child.authorityKeyId } : {}),
   };
 }
 
-export function loopRootItem(top: Certificate): InstallItem {
-  return {
-    role: "root",
-    subject: `self-signed root CA above ${top.subject}`,
-    sha256: null,
-    pem: null,
-    source: "unknown",
-    confirmOutOfBand: false,
-    obtainFrom: "your CA administrator (the certificates presented only certify each other in a loop; none of them is a root)",
-  };
+function loopRootItem(top: Certificate): AdvisedCertificate {
+  return { kind: "loop-root", role: "root", above: top.subject, sha256: null, pem: null, source: "unknown", confirmOutOfBand: false };
 }
 
-export function emptyRemediation(targetOs: TargetOs, cannotFix: string[] = []): Remediation {
-  return { install: [], steps: [], targetOs, partialChainInstall: [], verifiedAfterInstall: null, proof: null, serverSide: [], cannotFix };
+export function emptyRemediation(targetOs: TargetOs, cannotFix: readonly Finding[] = []): Advice {
+  return { install: [], targetOs, partialChainInstall: [], verifiedAfterInstall: null, proof: null, serverSide: false, cannotFix, context: null };
 }
 
 /** Codes the advice answers with its own steps (anchors to install, the file order to fix). */
@@ -117,36 +202,38 @@ function answered(code: string, input: AdviceInput): boolean {
   return TRUST_CODES.has(code) || code === "PATH_BUDGET_EXCEEDED" || (code === "CHAIN_ORDER" && input.reorder !== undefined);
 }
 
-function describeCannotFix(input: AdviceInput): string[] {
-  return input.validation.findings.filter((f) => f.severity === "error" && !answered(f.code, input)).map((f) => `${f.code}: ${f.remediation}`);
+/** The errors no installed certificate can fix (the advice's own steps answer the rest). */
+function cannotFixOf(input: AdviceInput): Finding[] {
+  return input.validation.findings.filter((f) => f.severity === "error" && !answered(f.code, input));
 }
 
-export function advise(input: AdviceInput): Remediation {
+export function advise(input: AdviceInput): Advice {
   return adviseWithPlan(input).remediation;
 }
 
 /** The advice, and what OpenSSL should be asked to confirm it (null when there is no proven what-if). */
-export function adviseWithPlan(input: AdviceInput): { remediation: Remediation; plan: OpensslProofPlan | null } {
+export function adviseWithPlan(input: AdviceInput): { remediation: Advice; plan: OpensslProofPlan | null } {
   const { validation } = input;
-  const cannotFix = describeCannotFix(input);
+  const cannotFix = cannotFixOf(input);
   const needsAnchors = !validation.trusted && validation.findings.some((f) => TRUST_CODES.has(f.code));
   const recheck = input.recheck ? { recheck: input.recheck } : {};
   if (!needsAnchors && !input.reorder) return { remediation: { ...emptyRemediation(input.targetOs, cannotFix), ...recheck }, plan: null };
   const advised = needsAnchors ? anchorsToInstall(input) : { install: [], partialChainInstall: [] };
   const { partialChainInstall } = advised;
-  const proof = prove(input, advised.install, partialChainInstall);
-  const plan = proof.path ? { chain: input.presented, candidates: proofCandidates(proof.installed, proof.path, (c) => input.anchors.contains(c)) } : null;
-  const openssl = plan && input.opensslProof ? withOpenssl(input, plan, input.opensslProof, proof) : null;
+  const tried = prove(input, advised.install, partialChainInstall);
+  const plan = tried.path ? { chain: input.presented, candidates: proofCandidates(tried.installed, tried.path, (c) => input.anchors.contains(c)) } : null;
+  const openssl = plan && input.opensslProof ? withOpenssl(input, plan, input.opensslProof) : null;
   const install = openssl?.install ?? advised.install;
-  const remediation: Remediation = {
+  const proof: Proof = openssl && tried.proof.kind === "verified" ? { ...tried.proof, openssl: openssl.statement } : tried.proof;
+  const remediation: Advice = {
     install,
-    steps: installSteps(install, partialChainInstall, PLATFORMS[input.targetOs], stepContext(input, validation)),
     targetOs: input.targetOs,
     partialChainInstall,
-    verifiedAfterInstall: openssl?.verified ?? proof.verified,
-    proof: openssl?.text ?? proof.text,
-    serverSide: install.some((i) => i.role === "intermediate") ? serverSideSteps(input.service) : [],
+    verifiedAfterInstall: tried.proof.kind === "verified" && (!openssl || opensslAgrees(openssl.statement.outcome)),
+    proof,
+    serverSide: install.some((i) => i.role === "intermediate"),
     cannotFix,
+    context: install.length > 0 ? stepContext(input, validation) : null,
     ...(input.reorder ? { reorder: input.reorder } : {}),
     ...recheck,
     ...(openssl ? { opensslProof: input.opensslProof!.checks } : {}),
@@ -154,33 +241,30 @@ export function adviseWithPlan(input: AdviceInput): { remediation: Remediation; 
   return { remediation, plan };
 }
 
-const quotedNames = (certs: readonly { subject: string }[]) => (certs.length ? certs.map((c) => `"${c.subject}"`).join(" and ") : "the trust store as it is");
+const subjects = (certs: readonly { subject: string }[]): string[] => certs.map((c) => c.subject);
 
 /**
  * OpenSSL's outcome folded into the advice: confirmed, or rejected with the set that satisfies both (re-checked by
  * chaincheck before it is named), or both verdicts when none does.
  */
-function withOpenssl(
-  input: AdviceInput, plan: OpensslProofPlan, outcome: OpensslProofOutcome, proof: Proof,
-): { install: InstallItem[] | null; verified: boolean; text: string } {
+function withOpenssl(input: AdviceInput, plan: OpensslProofPlan, outcome: OpensslProofOutcome): { install: AdvisedCertificate[] | null; statement: OpensslStatement } {
   const advisedSet = plan.candidates[0]!.certificates;
   const pathSet = plan.candidates[1]?.certificates ?? advisedSet;
-  let install: InstallItem[] | null = null;
+  let install: AdvisedCertificate[] | null = null;
   if (chosenSet(outcome) === "path") {
     const after = validateChain(input.presented, withAnchors(input.anchors, pathSet), { ...input.options, partialChain: false, extraIntermediates: input.held });
     if (after.trusted) install = [...pathSet].reverse().map((c) => itemOf(c, input.presented[0]!, input));
   }
   // An OpenSSL-only set chaincheck would not accept is no answer: then both verdicts on the advised set stand.
   const stated = install || chosenSet(outcome) !== "path" ? outcome : { ...outcome, checks: outcome.checks.slice(0, 1) };
-  const words = opensslProofWords(stated, quotedNames(advisedSet), quotedNames(pathSet));
-  return { install, verified: proof.verified && words.bothAgree, text: `${proof.text}${words.text}` };
+  return { install, statement: { outcome: stated, advised: subjects(advisedSet), path: subjects(pathSet) } };
 }
 
 /** The certificates the client lacks, in install order, and the smaller set partial-chain clients need. */
-function anchorsToInstall(input: AdviceInput): { install: InstallItem[]; partialChainInstall: InstallItem[] } {
+function anchorsToInstall(input: AdviceInput): { install: AdvisedCertificate[]; partialChainInstall: AdvisedCertificate[] } {
   const { presented, anchors, options } = input;
   const leaf = presented[0]!;
-  const presentedShas = new Set(presented.map((c) => c.sha256));
+  const presentedShas = shaSet(presented);
   // What if every self-signed certificate we hold were trusted? The path that then reaches an
   // anchor tells which certificates the client lacks.
   const known = [...presented, ...input.held];
@@ -193,15 +277,14 @@ function anchorsToInstall(input: AdviceInput): { install: InstallItem[]; partial
   // trust a root because the server sent it).
   const anchoredTop = anchored ? reached[reached.length - 1] : undefined;
   // Nor what the client's store already holds as an intermediate: the OS verifier builds from it.
-  const inStore = new Set((input.storeHeld ?? []).map((c) => c.sha256));
-  const needed = reached.filter((c) => !anchors.contains(c) && !inStore.has(c.sha256) && (!presentedShas.has(c.sha256) || c === anchoredTop));
-  const install: InstallItem[] = needed.map((c) => itemOf(c, leaf, input)).reverse();
+  const inStore = shaSet(input.storeHeld ?? []);
+  const needed = reached.filter((c) => !anchors.contains(c) && !inStore.has(c.sha256) && (!presentedShas.has(c.sha256) || (anchoredTop !== undefined && sameCertificate(c, anchoredTop))));
+  const install: AdvisedCertificate[] = needed.map((c) => itemOf(c, leaf, input)).reverse();
   if (!anchored) {
     const top = reached[reached.length - 1]!;
     if (reach.best?.termination === "issuer-not-found" || reach.best?.termination === "partial-anchor") {
       // The issuer's name is on the path already: the CAs only cross-certify each other.
-      const loop = reached.some((c) => c.subjectKey === top.issuerKey);
-      install.unshift(loop ? loopRootItem(top) : missingItem(top, leaf));
+      install.unshift(reach.best.loop ? loopRootItem(top) : missingItem(top, leaf));
     }
   }
   const partialChainInstall = partialChainSet(reached, presentedShas, anchors, install.length).map((c) => itemOf(c, leaf, input));
@@ -226,50 +309,32 @@ function partialChainSet(
   return lowest && strictCount > 1 ? [lowest] : [];
 }
 
-interface Proof {
-  readonly verified: boolean;
-  readonly text: string;
+interface Tried {
+  readonly proof: Proof;
   /** The certificates the what-if added to the store, and the path it then validated (null unless verified). */
   readonly installed: readonly Certificate[];
   readonly path: readonly Certificate[] | null;
 }
 
-function prove(input: AdviceInput, install: readonly InstallItem[], partial: readonly InstallItem[]): Proof {
-  const missing = install.filter((i) => i.pem === null);
+function prove(input: AdviceInput, install: readonly AdvisedCertificate[], partial: readonly AdvisedCertificate[]): Tried {
+  const missing = install.filter((i) => i.kind !== "certificate");
   if (missing.length > 0) {
-    return {
-      verified: false,
-      installed: [],
-      path: null,
-      text: `Not proven yet: chaincheck does not hold ${missing.map((i) => `"${i.subject}"`).join(", ")}; ${
-        missing.some((i) => i.publishedAt) && input.context?.aia !== true ? "run chaincheck again with --aia to download what its AIA URL publishes, or " : ""
-      }run chaincheck again with --intermediates FILE once you have it.`,
-    };
+    const aiaHint = missing.some((i) => i.kind === "missing" && i.publishedAt) && input.context?.aia !== true;
+    return { proof: { kind: "not-held", missing, aiaHint }, installed: [], path: null };
   }
   const certs = [...input.presented, ...input.held];
-  const toInstall = install.map((i) => certs.find((c) => c.sha256 === i.sha256)!);
+  const held = (items: readonly AdvisedCertificate[]) => items.map((i) => certs.find((c) => c.sha256 === i.sha256)!);
+  const toInstall = held(install);
   const after = validateChain(input.presented, withAnchors(input.anchors, toInstall), {
     ...input.options, partialChain: false, extraIntermediates: input.held,
   });
-  const installing = install.length > 0 ? `installing ${install.map((i) => `"${i.subject}"`).join(" and ")}` : "";
-  const reordering = input.reorder ? "writing the file in the corrected order" : "";
-  const names = [reordering, installing].filter(Boolean).join(" and ");
-  const target = input.options.host ?? "this chain";
+  const done = { reordered: input.reorder !== undefined, installed: subjects(toInstall), host: input.options.host };
   if (after.trusted) {
-    const partialOk = partial.length > 0 && validateChain(input.presented, withAnchors(input.anchors, partial.map((i) => certs.find((c) => c.sha256 === i.sha256)!)), {
+    const partialOk = partial.length > 0 && validateChain(input.presented, withAnchors(input.anchors, held(partial)), {
       ...input.options, partialChain: true, extraIntermediates: [],
     }).trusted;
-    const partialText = partialOk ? ` Partial-chain clients only would also accept ${partial.map((i) => `"${i.subject}"`).join("")} alone.` : "";
-    return {
-      verified: true, installed: toInstall, path: after.path,
-      text: `After ${names}, the chain validates for ${target} (re-checked by chaincheck, strict model).${partialText}`,
-    };
+    return { proof: { kind: "verified", ...done, partialAlone: partialOk ? subjects(held(partial)) : null }, installed: toInstall, path: after.path };
   }
   const remaining = after.findings.filter((f) => f.severity === "error").map((f) => f.code);
-  return {
-    verified: false,
-    installed: toInstall,
-    path: null,
-    text: `After ${names}, the chain still fails for ${target}: ${[...new Set(remaining)].join(", ")}. Fix ${remaining.length > 1 ? "these" : "this"} too (see "What to do").`,
-  };
+  return { proof: { kind: "still-fails", ...done, remaining }, installed: toInstall, path: null };
 }

@@ -1,9 +1,10 @@
 /**
  * OpenSSL's part of the proof (pure): which anchor sets to try in a loopback handshake, and what the outcome means
- * for the advice. The handshake itself is I/O (src/proof/loopback.ts); the orchestration runs it between two
+ * for the advice (src/words/advice.ts says it). The handshake itself is I/O (src/proof/loopback.ts); the orchestration runs it between two
  * evaluations of the same chain.
  */
 import type { Certificate, OpensslProofCheck } from "../types.js";
+import { shaSet } from "../cert/identity.js";
 
 /** An anchor set for OpenSSL to try, besides the trust store. */
 export interface ProofCandidate {
@@ -24,7 +25,6 @@ export interface OpensslProofOutcome {
   readonly sameTime: boolean;
 }
 
-const shaSet = (certs: readonly Certificate[]) => new Set(certs.map((c) => c.sha256));
 
 /**
  * The advised set first; then, in case OpenSSL picks another path (it prefers trusted certificates and does not
@@ -43,28 +43,13 @@ export function chosenSet(outcome: OpensslProofOutcome): OpensslProofCheck["anch
   return advised?.verdict === "rejected" && path?.verdict === "accepted" && outcome.sameTime ? "path" : "advised";
 }
 
-const LOOPBACK = "a loopback TLS handshake with this chain, trusting the store plus exactly these certificates; host name not compared";
-
 /**
- * The sentence OpenSSL adds to chaincheck's proof, and whether the advice still stands for both. `advised` and
- * `path` name the two sets in words.
+ * Does the advice still stand for OpenSSL-based clients too? Yes when OpenSSL accepted the advised set, could not
+ * be asked, checked at another time (not comparable), or accepted the path set; no when it rejected every set
+ * chaincheck accepts.
  */
-export function opensslProofWords(outcome: OpensslProofOutcome, advised: string, path: string): { text: string; bothAgree: boolean } {
+export function opensslAgrees(outcome: OpensslProofOutcome): boolean {
   const [first, second] = outcome.checks;
-  if (!first) return { text: "", bothAgree: true };
-  const when = outcome.sameTime ? "" : " (OpenSSL checks at the current time, not at chaincheck's validation time)";
-  if (first.verdict === "accepted") {
-    return { text: ` Confirmed by OpenSSL too (${LOOPBACK}${outcome.sameTime ? "" : "; at the current time, not at chaincheck's validation time"}).`, bothAgree: true };
-  }
-  if (first.verdict === "unavailable") return { text: ` OpenSSL's check could not run: ${first.reason ?? "no reason given"}.`, bothAgree: true };
-  const rejected = `OpenSSL rejects ${advised} (${first.reason ?? "no reason given"})${when}: it prefers trusted certificates and does not backtrack, so it may take another path than chaincheck`;
-  if (!outcome.sameTime) return { text: ` Not comparable: ${rejected}.`, bothAgree: true };
-  if (second?.verdict === "accepted") {
-    return { text: ` chaincheck accepts ${advised}, but ${rejected}. The set above is therefore ${path}: with it both accept the chain (${LOOPBACK}).`, bothAgree: true };
-  }
-  const also = second ? `; it also rejects ${path} (${second.reason ?? "no reason given"})` : "";
-  return {
-    text: ` Both verdicts: chaincheck accepts ${advised}; ${rejected}${also}. No set to install satisfies both: clients built on OpenSSL may still reject this chain. Serve the simplest chain (leaf, then its own intermediates) and remove stale intermediates from the client's store (OpenSSL uses a trusted intermediate first, even one that leads to no trusted root).`,
-    bothAgree: false,
-  };
+  if (!first || first.verdict !== "rejected" || !outcome.sameTime) return true;
+  return second?.verdict === "accepted";
 }

@@ -116,3 +116,20 @@ export function platformFromOsRelease(text: string): TargetOs | null {
   for (const id of ids) for (const [re, os] of table) if (re.test(id)) return os;
   return null;
 }
+
+/** The machine `--target-os auto` looks at: its platform and its /etc/os-release (throws when absent). */
+export interface OsHost {
+  readonly platform: NodeJS.Platform;
+  readonly readOsRelease: () => string;
+}
+
+/** `--target-os auto`: Windows or macOS from the platform; on Linux the family in /etc/os-release; Debian when unknown. */
+export function detectTargetOs(host: OsHost): TargetOs {
+  if (host.platform === "win32") return "windows";
+  if (host.platform === "darwin") return "macos";
+  try {
+    return platformFromOsRelease(host.readOsRelease()) ?? "debian";
+  } catch {
+    return "debian";
+  }
+}

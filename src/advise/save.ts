@@ -1,7 +1,13 @@
 /** `--save-anchors DIR`: the files to write (pure). chaincheck itself never modifies a trust store. */
 import type { InstallItem } from "../types.js";
 import { PLATFORMS, type Platform, type TargetOs } from "./platforms.js";
-import { anchorFileName } from "./steps.js";
+
+/** A file name from the certificate's subject CN and a short fingerprint, with the extension the store needs. */
+export function anchorFileName(item: { readonly subject: string; readonly sha256: string | null }, extension: string): string {
+  const cn = /(?:^|,\s*)CN=((?:\\.|[^,])*)/.exec(item.subject)?.[1] ?? item.subject;
+  const stem = cn.toLowerCase().replace(/\\./g, "").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 48) || "certificate";
+  return item.sha256 ? `${stem}-${item.sha256.slice(0, 8)}${extension}` : `${stem}${extension}`;
+}
 
 export interface SavedFile {
   readonly name: string;

@@ -1,5 +1,5 @@
-/** The Tableau side of the setup, from what was detected (pure data; src/report renders it). */
-import type { ChainResult } from "../result.js";
+/** The Tableau side of the setup, from what was detected (pure data; src/words/report.ts says it). */
+import type { ChainVerdict } from "../result/verdict.js";
 
 export interface TableauSetup {
   /** What to pick in Tableau: "TabPy/External API" or "RServe". */
@@ -15,7 +15,7 @@ export interface TableauSetup {
   readonly validNames: readonly string[];
 }
 
-export function tableauSetup(result: ChainResult, port: number, username: string | null): TableauSetup | null {
+export function tableauSetup(result: ChainVerdict, port: number, username: string | null): TableauSetup | null {
   if (result.service !== "tabpy" && result.service !== "rserve") return null;
   const leaf = result.presented[0];
   const validNames = (leaf?.subjectAltNames ?? []).filter((n) => n.startsWith("DNS:") || n.startsWith("IP:")).map((n) => n.slice(n.indexOf(":") + 1));
@@ -26,19 +26,4 @@ export function tableauSetup(result: ChainResult, port: number, username: string
     connectionType: result.service === "tabpy" ? "TabPy/External API" : "RServe",
     host, port, requireSsl: true, signIn, username, validNames,
   };
-}
-
-/** Plain lines for the text report; lines indented by four spaces are commands (never wrapped). */
-export function tableauSetupLines(setup: TableauSetup): string[] {
-  const type = setup.connectionType === "RServe" ? "rserve" : "tabpy";
-  const auth = setup.signIn ? ` --extsvc-username ${setup.username ?? "USER"} --extsvc-password …` : "";
-  const signIn = setup.signIn ? `on (user ${setup.username ?? "your TabPy user"})` : "off";
-  return [
-    `Tableau side of the setup (the host must be a name the certificate is valid for: ${setup.validNames.join(", ") || "none"}):`,
-    `  Tableau Server 2020.2 and later: Settings > Extensions on the site: connection type ${setup.connectionType}, Host ${setup.host}, Port ${setup.port}, Require SSL on, Sign in with username and password ${signIn}.`,
-    "  Older Tableau Server (commands):",
-    `    tsm security vizql-extsvc-ssl enable --connection-type ${type} --extsvc-host ${setup.host} --extsvc-port ${setup.port}${auth}`,
-    "    tsm pending-changes apply",
-    "  Tableau Desktop: Help > Settings and Performance > Manage Analytics Extension Connection: the same fields, then Test Connection.",
-  ];
 }

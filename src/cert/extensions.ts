@@ -3,10 +3,10 @@ import type { GeneralSubtrees, KeyUsageName, NameConstraints, SubjectAltNames } 
 import {
   DerError, TAG, children, content, contextTag, encoding, readBitString, readBoolean, readOid, readRoot,
   readSmallInteger, sequence, toHex, type Tlv,
-} from "./der.js";
+} from "../asn1/der.js";
 import { formatIp } from "./ip.js";
 import { parseName } from "./name.js";
-import { OID } from "./oids.js";
+import { OID } from "../asn1/oids.js";
 
 /** GeneralName choice tags (RFC 5280 §4.2.1.6). */
 const GN = { otherName: 0, rfc822: 1, dns: 2, x400: 3, directory: 4, ediParty: 5, uri: 6, ip: 7, registeredId: 8 };

@@ -1,8 +1,28 @@
-/** IP addresses as bytes: what iPAddress SANs and name constraints hold (RFC 5280 §4.2.1.6). */
+/**
+ * IP addresses: the one parser of their text, for iPAddress SANs and name constraints (RFC 5280 §4.2.1.6), host
+ * names checked against a certificate, and the targets and listen addresses chaincheck connects to. Pure.
+ */
 
 /** Parses dotted IPv4 or IPv6 text (with `::` and an IPv4 tail) into 4 or 16 bytes; null if not an IP. */
 export function parseIp(text: string): Uint8Array | null {
   return parseIpv4(text) ?? parseIpv6(text);
+}
+
+/** {@link parseIp}, throwing for text that is not an IP address (for callers that write certificates). */
+export function ipBytes(text: string): Uint8Array {
+  const bytes = parseIp(text);
+  if (!bytes) throw new Error(`not an IP address: ${text}`);
+  return bytes;
+}
+
+/**
+ * 4 or 6 for an IP literal, 0 for anything else (as node:net's `isIP`). An IPv6 zone ("fe80::1%eth0", RFC 6874) is
+ * allowed here, where an address is connected to, and nowhere a certificate is compared.
+ */
+export function ipVersion(text: string): 0 | 4 | 6 {
+  const zone = text.indexOf("%");
+  const bytes = parseIp(zone > 0 && zone < text.length - 1 && text.includes(":") ? text.slice(0, zone) : text);
+  return bytes === null ? 0 : bytes.length === 4 ? 4 : 6;
 }
 
 function parseIpv4(text: string): Uint8Array | null {

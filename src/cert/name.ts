@@ -2,8 +2,8 @@
  * X.501 Name decoding: display strings (RFC 4514), and the normalised form issuer/subject chaining and
  * directoryName constraints compare (RFC 5280 §7.1, as OpenSSL's X509_NAME_cmp does it).
  */
-import { ATTRIBUTE_NAMES, OID } from "./oids.js";
-import { DerError, TAG, content, encoding, readOid, readRoot, sequence, toHex, type Tlv } from "./der.js";
+import { ATTRIBUTE_NAMES, OID } from "../asn1/oids.js";
+import { DerError, TAG, content, encoding, readOid, readRoot, sequence, tlvHex, toHex, type Tlv } from "../asn1/der.js";
 
 export interface ParsedName {
   /** RFC 4514 string: last RDN first, e.g. "CN=leaf, O=Example". */
@@ -52,7 +52,7 @@ export function decodeDirectoryString(value: Tlv, what = "name attribute"): stri
     case TAG.IA5_STRING:
     case TAG.VISIBLE_STRING:
     case TAG.TELETEX_STRING:
-    case 0x12: // NumericString
+    case TAG.NUMERIC_STRING:
       // Single-byte strings: OpenSSL reads them as Latin-1 and does not check the character set.
       return c.toString("latin1");
     case TAG.BMP_STRING: {
@@ -98,41 +98,25 @@ export function normaliseValue(text: string): string {
 
 const SINGLE_BYTE_TAGS: ReadonlySet<number> = new Set([TAG.PRINTABLE_STRING, TAG.TELETEX_STRING, TAG.IA5_STRING, TAG.VISIBLE_STRING]);
 
-// Keys are built as hex text directly: the trust store computes one per certificate (10,000 in a corporate bundle).
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-
-function hexOf(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  let out = "";
-  for (let i = start; i < end; i++) out += HEX[bytes[i]!]!;
-  return out;
-}
-
-/** A whole DER TLV as hex, from the tag and the content's hex. */
-function tlvHex(tag: number, contentHex: string): string {
-  const n = contentHex.length / 2;
-  let length = "";
-  for (let rest = n; rest > 0; rest = Math.floor(rest / 256)) length = HEX[rest % 256]! + length;
-  return HEX[tag]! + (n < 0x80 ? HEX[n]! : HEX[0x80 | (length.length / 2)]! + length) + contentHex;
-}
-
 /**
  * {@link normaliseValue} on the bytes of a plain-ASCII value (the common case), as hex; undefined when a byte is
  * not ASCII, so the caller decodes the string instead.
  */
 function normaliseAsciiHex(bytes: Uint8Array): string | undefined {
-  let out = "";
+  const out = new Uint8Array(bytes.length);
+  let n = 0;
   let space = false;
   for (const b of bytes) {
     if (b >= 0x80) return undefined;
     if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) {
-      space = out.length > 0;
+      space = n > 0;
       continue;
     }
-    if (space) out += "20";
+    if (space) out[n++] = 0x20;
     space = false;
-    out += HEX[b >= 0x41 && b <= 0x5a ? b + 0x20 : b]!;
+    out[n++] = b >= 0x41 && b <= 0x5a ? b + 0x20 : b;
   }
-  return out;
+  return toHex(out, 0, n);
 }
 
 /**
@@ -146,10 +130,10 @@ function normalisedAttribute(typeTlv: Tlv, valueTlv: Tlv, text: string | undefin
     const ascii = SINGLE_BYTE_TAGS.has(valueTlv.tag) || valueTlv.tag === TAG.UTF8_STRING ? normaliseAsciiHex(content(valueTlv)) : undefined;
     const decoded = ascii === undefined && (strict || text !== undefined) ? (text ?? decodeDirectoryString(valueTlv, what)) : undefined;
     if (ascii !== undefined) value = tlvHex(TAG.UTF8_STRING, ascii);
-    else if (decoded !== undefined) value = tlvHex(TAG.UTF8_STRING, hexOf(new TextEncoder().encode(normaliseValue(decoded))));
+    else if (decoded !== undefined) value = tlvHex(TAG.UTF8_STRING, toHex(new TextEncoder().encode(normaliseValue(decoded))));
   }
-  value ??= hexOf(valueTlv.buf, valueTlv.start, valueTlv.end);
-  return tlvHex(TAG.SEQUENCE, hexOf(typeTlv.buf, typeTlv.start, typeTlv.end) + value);
+  value ??= toHex(valueTlv.buf, valueTlv.start, valueTlv.end);
+  return tlvHex(TAG.SEQUENCE, toHex(typeTlv.buf, typeTlv.start, typeTlv.end) + value);
 }
 
 /** An RDN's normalised form, hex: a SET OF compares as a set, so its attributes in DER order (X.690 §11.6), as OpenSSL re-encodes them. */

@@ -4,13 +4,13 @@ import type { Certificate, KeyUsageName, NameConstraints, PublicKeyInfo, Signatu
 import {
   DerError, TAG, children, content, contextTag, encoding, expectTag, readBitString, readBoolean, readIntegerBytes,
   readOid, readRoot, readSmallInteger, readTime, sequence, toHex, type Tlv,
-} from "./der.js";
+} from "../asn1/der.js";
 import {
   decodeAuthorityInfoAccess, decodeAuthorityKeyId, decodeBasicConstraints, decodeExtKeyUsage, decodeKeyUsage,
   decodeNameConstraints, decodeNetscapeCertType, decodeSubjectAltName, decodeSubjectKeyId, type AuthorityKeyId,
 } from "./extensions.js";
 import { parseName } from "./name.js";
-import { CURVES, KEY_ALGORITHMS, OID, PROCESSED_EXTENSIONS, SIGNATURE_ALGORITHMS } from "./oids.js";
+import { CURVES, KEY_ALGORITHMS, OID, PROCESSED_EXTENSIONS, SIGNATURE_ALGORITHMS } from "../asn1/oids.js";
 import { profileDefects } from "./profile.js";
 import { verifySignature } from "./signature.js";
 
@@ -225,7 +225,8 @@ function parseStrict(der: Uint8Array): Certificate {
     i++;
   }
   const serialBytes = readIntegerBytes(tbs[i++]!, "serialNumber");
-  const innerAlgorithm = algorithmIdentifier(tbs[i++]!, "signature");
+  const innerAlgorithmTlv = tbs[i++]!;
+  algorithmIdentifier(innerAlgorithmTlv, "signature");
   const issuer = parseName(tbs[i++]!, "issuer");
   const validity = sequence(tbs[i++]!, "validity");
   if (validity.length !== 2) throw new DerError("validity: expected notBefore and notAfter");
@@ -245,10 +246,9 @@ function parseStrict(der: Uint8Array): Certificate {
   defects.push(...ext.defects);
 
   const signatureAlgorithm = algorithmIdentifier(sigAlgTlv, "signatureAlgorithm");
-  if (toHex(encoding(sigAlgTlv)) !== toHex(encoding(tbs[2]!))) {
+  if (toHex(encoding(sigAlgTlv)) !== toHex(encoding(innerAlgorithmTlv))) {
     defects.push("signatureAlgorithm differs from tbsCertificate.signature (RFC 5280 §4.1.1.2)");
   }
-  void innerAlgorithm;
   const { bytes: signatureValue } = readBitString(sigTlv, "signatureValue");
   if (serialBytes.length > 20) defects.push("serial number longer than 20 octets");
   // RFC 5280 §4.1.2.2: the serial MUST be positive; Go (1.23+) refuses to parse a negative one.

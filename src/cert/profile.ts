@@ -6,7 +6,7 @@
  * (reported as MALFORMED_CERTIFICATE). Pure.
  */
 import type { Certificate } from "../types.js";
-import { OID } from "./oids.js";
+import { OID } from "../asn1/oids.js";
 
 /** What the rules read: the parsed certificate, before its defect list is final. */
 export type ProfileInput = Omit<Certificate, "defects">;

@@ -1,7 +1,15 @@
 /** Certificate signature verification with node:crypto (RSA PKCS#1 v1.5, RSA-PSS, ECDSA, EdDSA, DSA). */
 import { constants, createPublicKey, verify, type KeyObject } from "node:crypto";
-import { DerError, TAG, children, contextTag, readOid, readRoot, readSmallInteger, sequence, type Tlv } from "./der.js";
-import { HASH_OIDS, MGF1_OID, SIGNATURE_ALGORITHMS } from "./oids.js";
+import { DerError, TAG, children, contextTag, readOid, readRoot, readSmallInteger, sequence, type Tlv } from "../asn1/der.js";
+import { DIGESTS, OID, SIGNATURE_ALGORITHMS } from "../asn1/oids.js";
+
+/** The digests RSASSA-PSS parameters may name (RFC 4055 §2.1). */
+const PSS_DIGESTS: ReadonlySet<string> = new Set(["sha1", "sha224", "sha256", "sha384", "sha512"]);
+
+function pssDigest(oid: string): string {
+  const name = DIGESTS[oid];
+  return name !== undefined && PSS_DIGESTS.has(name) ? name : "unknown";
+}
 
 /** What a signature check needs from a certificate (a subset of `Certificate`). */
 export interface Signed {
@@ -44,13 +52,13 @@ function decodePssParameters(parametersHex: string | undefined): PssParameters {
   for (const field of fields) {
     const [inner] = children(field);
     if (!inner) throw new DerError("RSASSA-PSS-params: empty field");
-    if (field.tag === contextTag(0, true)) hash = HASH_OIDS[algorithmOid(inner)] ?? "unknown";
+    if (field.tag === contextTag(0, true)) hash = pssDigest(algorithmOid(inner));
     else if (field.tag === contextTag(1, true)) {
       const [mgfOid, mgfParams] = sequence(inner, "maskGenAlgorithm");
-      if (!mgfOid || readOid(mgfOid, "maskGenAlgorithm") !== MGF1_OID || !mgfParams) {
+      if (!mgfOid || readOid(mgfOid, "maskGenAlgorithm") !== OID.mgf1 || !mgfParams) {
         throw new DerError("RSASSA-PSS: unsupported mask generation function");
       }
-      mgfHash = HASH_OIDS[algorithmOid(mgfParams)] ?? "unknown";
+      mgfHash = pssDigest(algorithmOid(mgfParams));
     } else if (field.tag === contextTag(2, true)) saltLength = readSmallInteger(inner, "saltLength", TAG.INTEGER);
     else if (field.tag === contextTag(3, true) && readSmallInteger(inner, "trailerField") !== 1) {
       throw new DerError("RSASSA-PSS: unsupported trailer field");

@@ -1,6 +1,6 @@
 /** Known failures -> one line and an exit code. Anything unknown is a bug: still one line, exit 3. */
 import { InputError } from "../input/errors.js";
-import { TrustStoreError } from "../trust/system.js";
+import { TrustStoreError } from "../trust/errors.js";
 import { EXIT } from "./exit-code.js";
 import { UsageError } from "./options.js";
 

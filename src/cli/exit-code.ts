@@ -3,7 +3,7 @@
  * 2 usage or unreadable input (decided before any result exists), 3 a target could not be checked
  * and none failed.
  */
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unchecked: 3 } as const;
 

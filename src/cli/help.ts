@@ -16,7 +16,7 @@ Output:
   -q, --quiet      one line per target: target  PASS|WARN|FAIL|ERROR  reason
   -v, --verbose    adds PEM blocks, extensions (basic constraints, key usage, EKU, name
                    constraints, AIA), every SAN and full fingerprints
-  --format json    the result document for scripts (schemaVersion 1); junit and sarif for CI;
+  --format json    the result document for scripts (schemaVersion 2); junit and sarif for CI;
                    openmetrics for Prometheus (node_exporter's textfile collector)
   --format pem     the certificates only, leaf first (live: as sent; verify: the order a server
                    must load them in), for openssl x509/verify or a server's certificate file

@@ -4,7 +4,7 @@
  */
 import pc from "picocolors";
 import { resolve } from "node:path";
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import type { TargetOrigin } from "../report/sarif.js";
 import { renderJson } from "../report/json.js";
 import type { Palette } from "../report/text.js";

@@ -1,10 +1,6 @@
 /** A spinner on stderr, only for a terminal and the text format; ora is imported only then. */
+import type { Progress } from "../app/run.js";
 import type { CliIo } from "./io.js";
-
-export interface Progress {
-  tick(label: string): void;
-  stop(): void;
-}
 
 const SILENT: Progress = { tick: () => undefined, stop: () => undefined };
 

@@ -1,22 +1,25 @@
 /**
- * The command line: `run(argv, io) -> exit code` (certigo's `cli.Run`, attw's CLI). The only place
- * that picks real adapters; `main.ts` is the only place that touches `process`.
+ * The command line: `run(argv, io, deps) -> exit code` (certigo's `cli.Run`, attw's CLI): commander parses the
+ * flags, each command's module (check.ts, verify.ts, tableau.ts, exporter.ts, demo.ts) turns them into a request
+ * for src/app and prints what comes back. `deps` (the trust loader, OS detection, the prompt) defaults to the
+ * machine `io` describes; `main.ts` is the only caller that uses the real process.
  */
 import { Command, CommanderError, Option } from "commander";
 import { EXIT } from "./exit-code.js";
 import { withSafeStderr, type CliIo } from "./io.js";
 import { addCheckOptions, addOutputOptions, collect, type CheckFlags, type VerifyOnlyFlags } from "./flags.js";
-import type { ProbeFlags } from "./probe-command.js";
-import type { CredentialFlags } from "./live-settings.js";
-import type { TableauFlags } from "./tableau-command.js";
-import type { ExporterFlags } from "./exporter-command.js";
+import type { CredentialFlags, ProbeFlags } from "./check.js";
+import { defaultDeps, type CliDeps } from "./deps.js";
+import type { TableauFlags } from "./tableau.js";
+import type { ExporterFlags } from "./exporter.js";
 import { formatUsageError, HELP } from "./help.js";
 import { describeError } from "./errors.js";
 
 import { VERSION } from "./version.js";
 
-export async function run(argv: readonly string[], terminal: CliIo): Promise<number> {
+export async function run(argv: readonly string[], terminal: CliIo, injected: Partial<CliDeps> = {}): Promise<number> {
   const io = withSafeStderr(terminal);
+  const deps: CliDeps = { ...defaultDeps(terminal), ...injected };
   let outcome: Promise<number> | undefined;
   const program = new Command()
     .name("chaincheck")
@@ -49,7 +52,7 @@ export async function run(argv: readonly string[], terminal: CliIo): Promise<num
   addOutputOptions(check);
   check.action((targets: string[], flags: CheckFlags & ProbeFlags & CredentialFlags) => {
     // Each command's modules load only when it runs: start-up time is a benchmark goal.
-    outcome = import("./probe-command.js").then((m) => m.executeProbe(targets, flags, io));
+    outcome = import("./check.js").then((m) => m.executeProbe(targets, flags, io, deps));
   });
 
   const verify = program
@@ -64,7 +67,7 @@ export async function run(argv: readonly string[], terminal: CliIo): Promise<num
   addCheckOptions(verify);
   addOutputOptions(verify);
   verify.action((file: string, flags: CheckFlags & VerifyOnlyFlags) => {
-    outcome = import("./verify-command.js").then((m) => m.executeVerify(file, flags, io));
+    outcome = import("./verify.js").then((m) => m.executeVerify(file, flags, io, deps));
   });
 
   const tableau = program
@@ -85,7 +88,7 @@ export async function run(argv: readonly string[], terminal: CliIo): Promise<num
   addCheckOptions(tableau);
   addOutputOptions(tableau);
   tableau.action((serverUrl: string, flags: TableauFlags) => {
-    outcome = import("./tableau-command.js").then((m) => m.executeTableau(serverUrl, flags, io));
+    outcome = import("./tableau.js").then((m) => m.executeTableau(serverUrl, flags, io, deps));
   });
 
   program
@@ -102,7 +105,7 @@ export async function run(argv: readonly string[], terminal: CliIo): Promise<num
     .option("--concurrency <n>", "probes at once (up to 4 times as many requests wait; then 503)", "16")
     .addHelpText("after", HELP.exporter)
     .action((flags: ExporterFlags) => {
-      outcome = import("./exporter-command.js").then((m) => m.executeExporter(flags, io));
+      outcome = import("./exporter.js").then((m) => m.executeExporter(flags, io, deps));
     });
 
   program
@@ -112,7 +115,7 @@ export async function run(argv: readonly string[], terminal: CliIo): Promise<num
     .option("--format <format>", "text or json", "text")
     .addHelpText("after", HELP.demo)
     .action((flags: { color: boolean; format: string }) => {
-      outcome = import("./demo-command.js").then((m) => m.executeDemo(flags, io));
+      outcome = import("./demo.js").then((m) => m.executeDemo(flags, io, deps));
     });
 
   try {

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { anchorFiles } from "../advise/save.js";
 import type { TargetOs } from "../advise/platforms.js";
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import type { CliIo } from "./io.js";
 import { createFileExclusive, makeFolder } from "./write-target.js";
 

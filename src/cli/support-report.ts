@@ -1,10 +1,10 @@
 /**
  * I/O for `--report FILE`: a self-contained support file. FILE ending in .html (or .htm) gets the
  * single-page HTML report (inline CSS, no script, opens offline); any other name gets JSON (the
- * schemaVersion 1 document plus a `support` block). Results hold no secret, and nothing else that
+ * JSON report document plus a `support` block). Results hold no secret, and nothing else that
  * could (environment, credentials, private keys) is ever added here.
  */
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import { jsonReport } from "../report/json.js";
 import { renderHtmlReport } from "../report/html.js";
 import { escapeJsonInvisibles } from "../report/safe-text.js";

@@ -3,10 +3,10 @@
  * servername, service) and the per-probe timeout that Prometheus's `X-Prometheus-Scrape-Timeout-Seconds` caps.
  * Pure; every error is a `BadRequest` with one line for the response body.
  */
-import { isIP } from "node:net";
+import { ipVersion } from "../cert/ip.js";
 import { parseTarget, TargetError } from "../probe/target.js";
 import type { ProbeTarget } from "../probe/types.js";
-import type { TargetService } from "../commands/targets.js";
+import type { TargetService } from "../input/targets-file.js";
 
 /** A request the exporter refuses (HTTP 400): `message` is the one-line reason. */
 export class BadRequest extends Error {
@@ -77,14 +77,14 @@ export function parseListen(value: string): ListenAddress {
   const host = m?.[1] ?? m?.[2];
   const port = Number(m?.[3]);
   if (!m || host === undefined || port > 65535) throw new BadRequest(`"${printable(value)}" is not HOST:PORT (e.g. 127.0.0.1:9793 or [::1]:9793)`);
-  if (m[1] !== undefined && isIP(host) !== 6) throw new BadRequest(`"${printable(host)}" is not an IPv6 address`);
+  if (m[1] !== undefined && ipVersion(host) !== 6) throw new BadRequest(`"${printable(host)}" is not an IPv6 address`);
   return { host, port };
 }
 
 /** True for 127.0.0.0/8, ::1 and localhost: the addresses only this machine reaches. */
 export function isLoopback(host: string): boolean {
   const h = host.toLowerCase();
-  return h === "localhost" || h === "::1" || (isIP(h) === 4 && h.startsWith("127."));
+  return h === "localhost" || h === "::1" || (ipVersion(h) === 4 && h.startsWith("127."));
 }
 
 /** Request text echoed in an error: printable ASCII only, at most 100 characters. */

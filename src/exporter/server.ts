@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { CONTENT_TYPE, negotiateDialect, renderExposition } from "../report/exposition.js";
 import { renderOpenMetrics } from "../report/openmetrics.js";
-import type { ExporterCheck } from "./check.js";
+import type { ExporterCheck } from "../app/exporter.js";
 import { Limiter } from "./limiter.js";
 import { exporterFamilies, type ExporterStats } from "./metrics.js";
 import { BadRequest, parseProbeQuery, probeTimeoutMs, type ListenAddress } from "./request.js";

@@ -1,42 +1,57 @@
-/** Builds `Finding` objects from typed evidence, and orders them. */
-import type { Finding } from "../types.js";
-import { FINDINGS, type FindingCode, type FindingContexts, type NamedCert } from "./catalog.js";
+/**
+ * Findings as data: a union over the code, each carrying its typed evidence (src/findings/codes.ts). No words
+ * here: src/words/findings.ts says what a finding means, and only reports call it. Also: the order findings are
+ * reported in, and the headline.
+ */
+import type { Severity } from "../types.js";
+import { CODES, type FindingCode, type FindingEvidence, type NamedCert } from "./codes.js";
 
-/** How every message names a certificate: its subject and the start of its SHA-256. */
-export function nameCert(cert: NamedCert): string {
-  return `"${cert.subject || "(empty subject)"}" (SHA-256 ${cert.sha256.slice(0, 16)}…)`;
+export type { FindingCode, FindingEvidence, NamedCert } from "./codes.js";
+
+/** The evidence of a code, with the subject of the certificate the finding is about (when it is about one). */
+export type EvidenceOf<C extends FindingCode> = FindingEvidence[C] & { readonly subject?: string };
+
+/** One finding: its code, severity, the certificate it is about (SHA-256, or null) and the code's evidence. */
+export interface FindingOf<C extends FindingCode> {
+  readonly code: C;
+  readonly severity: Severity;
+  readonly certificate: string | null;
+  readonly evidence: EvidenceOf<C>;
 }
 
-export function makeFinding<C extends FindingCode>(code: C, cert: NamedCert | null, context: FindingContexts[C]): Finding {
-  const info = FINDINGS[code];
-  const who = cert ? nameCert(cert) : "the chain";
+export type Finding = { readonly [C in FindingCode]: FindingOf<C> }[FindingCode];
+
+export function makeFinding<C extends FindingCode>(code: C, cert: NamedCert | null, evidence: FindingEvidence[C]): FindingOf<C> {
+  const info = CODES[code];
   return {
     code,
-    severity: info.severityOf?.(context) ?? info.severity,
-    message: info.message(context, who),
-    remediation: info.remediation(context, who),
+    severity: info.severityOf?.(evidence) ?? info.severity,
     certificate: cert ? cert.sha256 : null,
+    evidence: cert ? { subject: cert.subject, ...evidence } : evidence,
   };
 }
 
-const infoOf = (code: string) => (FINDINGS as Record<string, { rank: number; gate?: true } | undefined>)[code];
+const codeInfo = (code: string): { rank: number; gate?: true } | undefined => (CODES as Record<string, { rank: number; gate?: true } | undefined>)[code];
 
 export function rankOf(code: string): number {
-  return infoOf(code)?.rank ?? 0;
+  return codeInfo(code)?.rank ?? 0;
 }
 
 /** Is `code` a gate the user asked for (`--expect-*`, `--min-days`, fleet consistency), not a trust cause? */
 export function isGate(code: string): boolean {
-  return infoOf(code)?.gate === true;
+  return codeInfo(code)?.gate === true;
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+/** What ordering and the headline read of a finding (a reported finding from a JSON document has as much). */
+type Ranked = Pick<Finding, "code" | "severity">;
 
 /**
  * Errors first, then warnings, then info; within a severity trust causes before gates (a pin, a minimum
  * lifetime or a fleet difference never outranks why the chain is not trusted), then the most specific first. Stable.
  */
-export function sortFindings(findings: readonly Finding[]): Finding[] {
+export function sortFindings<F extends Ranked>(findings: readonly F[]): F[] {
   return [...findings].sort(
     (a, b) =>
       SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
@@ -45,11 +60,11 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
   );
 }
 
-/** Drops repeats of the same code about the same certificate, or with the same message when about none (keeps the first). */
+/** Drops repeats of the same code about the same certificate, or with the same evidence when about none (keeps the first). */
 export function dedupeFindings(findings: readonly Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
-    const key = `${f.code}/${f.certificate ?? `-/${f.message}`}`;
+    const key = `${f.code}/${f.certificate ?? `-/${JSON.stringify(f.evidence)}`}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -57,6 +72,6 @@ export function dedupeFindings(findings: readonly Finding[]): Finding[] {
 }
 
 /** The most specific error (a trust cause before any gate), or null when there is none. */
-export function headlineOf(findings: readonly Finding[]): Finding | null {
+export function headlineOf<F extends Ranked>(findings: readonly F[]): F | null {
   return sortFindings(findings).find((f) => f.severity === "error") ?? null;
 }

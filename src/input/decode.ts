@@ -2,10 +2,11 @@
  * Certificate containers in, DER certificates out. Accepts PEM bundles (CERTIFICATE,
  * X509 CERTIFICATE, TRUSTED CERTIFICATE, PKCS7/CMS blocks), DER certificates, DER PKCS#7 and
  * PKCS#12, and tells them apart from the bytes, not the file name. Each certificate is checked for
- * its outer DER shape only; src/cert parses it. pkijs/asn1js load lazily, only for PKCS#7/#12.
+ * its outer DER shape only; src/cert parses it. The PKCS#7 and PKCS#12 readers load lazily.
  * Pure: no I/O.
  */
-import { DerError, TAG_SEQUENCE, checkCertificate, checkCertificateAt, readTlv } from "./der.js";
+import { TAG, readHeader, readTlv } from "../asn1/der.js";
+import { ShapeError, checkCertificate, checkCertificateAt, shapeError } from "../cert/shape.js";
 import { detectDerKind } from "./detect.js";
 import { InputError, displayName, tooLarge } from "./errors.js";
 import { keyChainOrder } from "./key-chain.js";
@@ -13,7 +14,7 @@ import { PRESENTED_LIMITS, grouped, type InputLimits } from "./limits.js";
 import { decodeBareBase64, decodeBlockBase64, hasPemBlock, parsePemBlocks, shortLabel } from "./pem.js";
 import type { PemBlock } from "./pem.js";
 
-export { encodePem } from "./pem.js";
+export { encodePem } from "../cert/pem.js";
 export { InputError } from "./errors.js";
 export type { InputErrorCode } from "./errors.js";
 export { PRESENTED_LIMITS, TRUST_LIMITS } from "./limits.js";
@@ -78,9 +79,9 @@ class Collector {
   }
 }
 
-/** Turn a {@link DerError} about one certificate into the user-facing error naming it. */
+/** Turn a {@link ShapeError} about one certificate into the user-facing error naming it. */
 function derFailure(source: string, where: string, e: unknown): InputError {
-  if (!(e instanceof DerError)) throw e;
+  if (!(e instanceof ShapeError)) throw e;
   const code = e.kind === "not-certificate" ? "NOT_A_CERTIFICATE" : "MALFORMED_DER";
   return new InputError(code, source, `${where} ${e.message}`);
 }
@@ -98,14 +99,14 @@ export async function decodeCertificates(bytes: Uint8Array, options: DecodeOptio
   const body = utf16 === undefined ? stripUtf8Bom(bytes) : undefined;
   const buf = body && Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const hasBegin = utf16 !== undefined ? hasPemBlock(utf16) : buf!.includes("-----BEGIN ");
-  if (body && body[0] === TAG_SEQUENCE && (!hasBegin || spansWhole(body))) {
+  if (body && body[0] === TAG.SEQUENCE && (!hasBegin || spansWhole(body))) {
     return decodeDer(new Collector(source, limits), body, options.password);
   }
   const text = utf16 ?? buf!.toString("latin1");
   if (text.trim() === "") throw new InputError("EMPTY_INPUT", source, "holds only whitespace");
   if (hasBegin && hasPemBlock(text)) return decodePem(new Collector(source, limits), text);
   const bare = decodeBareBase64(text);
-  if (bare && bare[0] === TAG_SEQUENCE) {
+  if (bare && bare[0] === TAG.SEQUENCE) {
     const out = new Collector(source, limits);
     out.warnings.push("the input is base64 without PEM BEGIN/END lines; it was decoded as DER");
     return decodeDer(out, bare, options.password);
@@ -154,13 +155,13 @@ function addTrusted(out: Collector, block: PemBlock, source: string): void {
   try {
     end = checkCertificateAt(der, 0);
     if (end < der.length) {
-      const aux = readTlv(der, end);
-      if (aux.tag !== TAG_SEQUENCE || aux.end !== der.length) {
-        throw new DerError("trailing", "has trailing data after the certificate and its trust settings");
+      const aux = readTlv(der, end, der.length, { ber: true });
+      if (aux.tag !== TAG.SEQUENCE || aux.end !== der.length) {
+        throw new ShapeError("trailing", "has trailing data after the certificate and its trust settings");
       }
     }
   } catch (e) {
-    throw derFailure(source, where, e);
+    throw derFailure(source, where, shapeError(e));
   }
   out.add(der.subarray(0, end), where);
   out.warnings.push(`${where} is an OpenSSL TRUSTED CERTIFICATE; its trust settings were ignored`);
@@ -200,7 +201,7 @@ function addConcatenatedDer(out: Collector, bytes: Uint8Array): void {
   let offset = 0;
   let n = 1;
   while (offset < bytes.length) {
-    if (n > 1 && bytes[offset] !== TAG_SEQUENCE) {
+    if (n > 1 && bytes[offset] !== TAG.SEQUENCE) {
       throw new InputError("MALFORMED_DER", out.source,
         `certificate ${n - 1} has ${bytes.length - offset} bytes of trailing data after the certificate`);
     }
@@ -231,8 +232,8 @@ function stripUtf8Bom(bytes: Uint8Array): Uint8Array {
 /** DER whose outer element spans the input exactly (or is BER indefinite): not text that starts with "0". */
 function spansWhole(bytes: Uint8Array): boolean {
   try {
-    const outer = readTlv(bytes, 0, bytes.length, true);
-    return outer.end === undefined || outer.end === bytes.length;
+    const outer = readHeader(bytes, 0, bytes.length, { ber: true, indefinite: true });
+    return outer.length === null || outer.contentStart + outer.length === bytes.length;
   } catch {
     return false;
   }

@@ -5,7 +5,8 @@
  * chain order (OpenSSL's PKCS12_parse, Java's PrivateKeyEntry). Certificates outside that chain
  * (trusted CA entries of a keystore) are held, not presented. Pure; names are compared as DER.
  */
-import { issuerNameDer, subjectNameDer, toHex } from "./der.js";
+import { toHex } from "../asn1/der.js";
+import { issuerNameDer, subjectNameDer } from "../cert/shape.js";
 
 export interface KeyChainOrder {
   /** Indices into the input: the presented chain first, then the other certificates in file order. */

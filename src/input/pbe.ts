@@ -2,14 +2,16 @@
  * Password-based decryption and integrity for PKCS#12, on node:crypto (synchronous, and it has
  * 3DES, which WebCrypto and so pkijs lack): PBES2 with PBKDF2 (RFC 8018 section 6.2) and AES or
  * 3DES, the PKCS#12 PBE schemes with the RFC 7292 appendix B key derivation (3DES, RC2), and the
- * MAC check (RFC 7292 section 5, PBMAC1 of RFC 9579). Lazily loaded with pkcs12.ts.
+ * MAC check (RFC 7292 section 5, PBMAC1 of RFC 9579). Lazily loaded with pkcs12.ts. Parameters are read from
+ * the file's BER elements (src/asn1/der.ts).
  *
  * Every operation is planned before it runs: `planMac` and `planDecryption` read the parameters
  * (iteration counts as full INTEGERs), reject what cannot be done, and say what the key
  * derivations will cost, so the caller can refuse a file over its budget before any work.
  */
-import * as asn1js from "asn1js";
 import { createDecipheriv, createHash, createHmac, pbkdf2Sync, timingSafeEqual } from "node:crypto";
+import { TAG, octetString, readBigInteger, readOid, sequence, type DerMode, type Tlv } from "../asn1/der.js";
+import { DIGESTS, HMAC_DIGESTS, OID } from "../asn1/oids.js";
 import { PKCS12_LIMITS } from "./limits.js";
 import { rc2CbcDecrypt } from "./rc2.js";
 
@@ -56,44 +58,36 @@ export interface DecryptionPlan {
   decrypt(data: Uint8Array): Uint8Array | undefined;
 }
 
-const HASHES: Record<string, { name: string; u: number; v: number }> = {
-  "1.3.14.3.2.26": { name: "sha1", u: 20, v: 64 },
-  "2.16.840.1.101.3.4.2.4": { name: "sha224", u: 28, v: 64 },
-  "2.16.840.1.101.3.4.2.1": { name: "sha256", u: 32, v: 64 },
-  "2.16.840.1.101.3.4.2.2": { name: "sha384", u: 48, v: 128 },
-  "2.16.840.1.101.3.4.2.3": { name: "sha512", u: 64, v: 128 },
-  "2.16.840.1.101.3.4.2.5": { name: "sha512-224", u: 28, v: 128 },
-  "2.16.840.1.101.3.4.2.6": { name: "sha512-256", u: 32, v: 128 },
-};
-/** PBKDF2 PRFs (RFC 8018 appendix B.1); absent means hmacWithSHA1. */
-const HMAC_PRFS: Record<string, string> = {
-  "1.2.840.113549.2.7": "sha1", "1.2.840.113549.2.8": "sha224", "1.2.840.113549.2.9": "sha256",
-  "1.2.840.113549.2.10": "sha384", "1.2.840.113549.2.11": "sha512",
+/** The file's elements are BER (PKCS#12 writers use indefinite lengths). */
+const BER: DerMode = { ber: true, indefinite: true };
+
+/** Digest sizes the PKCS#12 KDF needs (RFC 7292 B.2: `u` output bytes, `v` block bytes), by node:crypto name. */
+const KDF_SIZES: Readonly<Record<string, { u: number; v: number }>> = {
+  sha1: { u: 20, v: 64 }, sha224: { u: 28, v: 64 }, sha256: { u: 32, v: 64 }, sha384: { u: 48, v: 128 },
+  sha512: { u: 64, v: 128 }, "sha512-224": { u: 28, v: 128 }, "sha512-256": { u: 32, v: 128 },
 };
 /** PBES2 encryption schemes: node cipher name and key length. */
 const PBES2_CIPHERS: Record<string, { cipher: string; keyLength: number }> = {
-  "2.16.840.1.101.3.4.1.2": { cipher: "aes-128-cbc", keyLength: 16 },
-  "2.16.840.1.101.3.4.1.22": { cipher: "aes-192-cbc", keyLength: 24 },
-  "2.16.840.1.101.3.4.1.42": { cipher: "aes-256-cbc", keyLength: 32 },
-  "1.2.840.113549.3.7": { cipher: "des-ede3-cbc", keyLength: 24 },
+  [OID.aes128Cbc]: { cipher: "aes-128-cbc", keyLength: 16 },
+  [OID.aes192Cbc]: { cipher: "aes-192-cbc", keyLength: 24 },
+  [OID.aes256Cbc]: { cipher: "aes-256-cbc", keyLength: 32 },
+  [OID.desEde3Cbc]: { cipher: "des-ede3-cbc", keyLength: 24 },
 };
-/** PKCS#12 PBE schemes (RFC 7292 appendix C), all with SHA-1. */
+/** PKCS#12 PBE schemes (RFC 7292 appendix C), all with SHA-1; a name: known, not implemented. */
 const PKCS12_PBE: Record<string, { cipher: string; keyLength: number; rc2Bits?: number } | string> = {
-  "1.2.840.113549.1.12.1.1": "pbeWithSHAAnd128BitRC4",
-  "1.2.840.113549.1.12.1.2": "pbeWithSHAAnd40BitRC4",
-  "1.2.840.113549.1.12.1.3": { cipher: "des-ede3-cbc", keyLength: 24 },
-  "1.2.840.113549.1.12.1.4": { cipher: "des-ede-cbc", keyLength: 16 },
-  "1.2.840.113549.1.12.1.5": { cipher: "rc2", keyLength: 16, rc2Bits: 128 },
-  "1.2.840.113549.1.12.1.6": { cipher: "rc2", keyLength: 5, rc2Bits: 40 },
+  [OID.pbeWithSHAAnd128BitRC4]: "pbeWithSHAAnd128BitRC4",
+  [OID.pbeWithSHAAnd40BitRC4]: "pbeWithSHAAnd40BitRC4",
+  [OID.pbeWithSHAAnd3KeyTripleDesCbc]: { cipher: "des-ede3-cbc", keyLength: 24 },
+  [OID.pbeWithSHAAnd2KeyTripleDesCbc]: { cipher: "des-ede-cbc", keyLength: 16 },
+  [OID.pbeWithSHAAnd128BitRc2Cbc]: { cipher: "rc2", keyLength: 16, rc2Bits: 128 },
+  [OID.pbeWithSHAAnd40BitRc2Cbc]: { cipher: "rc2", keyLength: 5, rc2Bits: 40 },
 };
-const PBES2 = "1.2.840.113549.1.5.13";
-const PBKDF2 = "1.2.840.113549.1.5.12";
-const PBMAC1 = "1.2.840.113549.1.5.14";
+/** How messages name algorithms chaincheck knows but does not implement. */
 const KNOWN_NAMES: Record<string, string> = {
-  "1.2.840.113549.1.5.3": "pbeWithMD5AndDES-CBC", "1.2.840.113549.1.5.6": "pbeWithMD5AndRC2-CBC",
-  "1.2.840.113549.1.5.10": "pbeWithSHA1AndDES-CBC", "1.2.840.113549.1.5.11": "pbeWithSHA1AndRC2-CBC",
-  "1.3.6.1.4.1.11591.4.11": "scrypt", "1.3.14.3.2.7": "DES-CBC", "1.2.840.113549.3.2": "RC2-CBC",
-  "2.16.840.1.101.3.4.1.6": "AES-128-GCM", "2.16.840.1.101.3.4.1.46": "AES-256-GCM",
+  [OID.pbeWithMD5AndDesCbc]: "pbeWithMD5AndDES-CBC", [OID.pbeWithMD5AndRc2Cbc]: "pbeWithMD5AndRC2-CBC",
+  [OID.pbeWithSHA1AndDesCbc]: "pbeWithSHA1AndDES-CBC", [OID.pbeWithSHA1AndRc2Cbc]: "pbeWithSHA1AndRC2-CBC",
+  [OID.scrypt]: "scrypt", [OID.desCbc]: "DES-CBC", [OID.rc2Cbc]: "RC2-CBC",
+  [OID.aes128Gcm]: "AES-128-GCM", [OID.aes256Gcm]: "AES-256-GCM",
 };
 
 /** The PKCS#12 password as the PKCS#12 KDF wants it: BMPString, big-endian, with a NUL (RFC 7292 B.1). */
@@ -113,10 +107,10 @@ function bmpCandidates(password: string): Uint8Array[] {
 
 /** The PKCS#12 key derivation of RFC 7292 appendix B.2 (`id` 1 = key, 2 = IV, 3 = MAC key). */
 export function pkcs12Kdf(hashName: string, id: number, password: Uint8Array, salt: Uint8Array, iterations: number, n: number): Uint8Array {
-  const hash = Object.values(HASHES).find((h) => h.name === hashName);
-  if (!hash) throw new UnsupportedAlgorithm(hashName);
+  const sizes = KDF_SIZES[hashName];
+  if (!sizes) throw new UnsupportedAlgorithm(hashName);
   if (iterations < 1 || iterations > PKCS12_LIMITS.maxIterationsPerDerivation) throw new RangeError(`iteration count ${iterations} out of range`);
-  const { u, v } = hash;
+  const { u, v } = sizes;
   const fill = (src: Uint8Array) => {
     const out = new Uint8Array(v * Math.ceil(src.length / v));
     for (let i = 0; i < out.length; i++) out[i] = src[i % src.length]!;
@@ -150,9 +144,9 @@ export function pkcs12Kdf(hashName: string, id: number, password: Uint8Array, sa
  * @throws {UnsupportedAlgorithm} for schemes chaincheck does not implement
  * @throws {IterationCountError} for an iteration count below 1 or above the per-derivation cap
  */
-export function planDecryption(algorithm: asn1js.AsnType, password: string, what: string): DecryptionPlan {
+export function planDecryption(algorithm: Tlv, password: string, what: string): DecryptionPlan {
   const { oid, params } = algorithmId(algorithm);
-  if (oid === PBES2) return planPbes2(params, password, what);
+  if (oid === OID.pbes2) return planPbes2(params, password, what);
   const scheme = PKCS12_PBE[oid];
   if (scheme === undefined) throw new UnsupportedAlgorithm(algorithmName(oid));
   if (typeof scheme === "string") throw new UnsupportedAlgorithm(scheme);
@@ -161,9 +155,8 @@ export function planDecryption(algorithm: asn1js.AsnType, password: string, what
   const salt = octets(saltEl);
   const iterations = iterationCount(iterationsEl, what);
   const candidates = bmpCandidates(password);
-  const sha1 = HASHES["1.3.14.3.2.26"]!;
   // Key and IV are two derivations, each of ceil(n / 20) SHA-1 chains.
-  const blocks = Math.ceil(scheme.keyLength / sha1.u) + 1;
+  const blocks = Math.ceil(scheme.keyLength / KDF_SIZES.sha1!.u) + 1;
   return {
     derivations: [{ what, iterations, blocks, tries: candidates.length }],
     decrypt(data) {
@@ -178,7 +171,7 @@ export function planDecryption(algorithm: asn1js.AsnType, password: string, what
   };
 }
 
-function planPbes2(params: asn1js.AsnType | undefined, password: string, what: string): DecryptionPlan {
+function planPbes2(params: Tlv | undefined, password: string, what: string): DecryptionPlan {
   const [kdfAlg, encAlg] = exactly(params, 2);
   const enc = algorithmId(encAlg);
   const cipher = PBES2_CIPHERS[enc.oid];
@@ -195,8 +188,8 @@ function planPbes2(params: asn1js.AsnType | undefined, password: string, what: s
  * PBKDF2 from its AlgorithmIdentifier (RFC 8018 appendix A.2); the password is UTF-8, as OpenSSL
  * passes it. `keyLength` is the cipher's, or `undefined` when the parameters must give it (PBMAC1).
  */
-function planPbkdf2(kdf: { oid: string; params: asn1js.AsnType | undefined }, password: string, keyLength: number | undefined, what: string): { derivation: Derivation; derive(): Uint8Array } {
-  if (kdf.oid !== PBKDF2) throw new UnsupportedAlgorithm(`key derivation ${algorithmName(kdf.oid)}`);
+function planPbkdf2(kdf: { oid: string; params: Tlv | undefined }, password: string, keyLength: number | undefined, what: string): { derivation: Derivation; derive(): Uint8Array } {
+  if (kdf.oid !== OID.pbkdf2) throw new UnsupportedAlgorithm(`key derivation ${algorithmName(kdf.oid)}`);
   // PBKDF2-params ::= SEQUENCE { salt OCTET STRING, iterationCount INTEGER, keyLength INTEGER OPTIONAL, prf DEFAULT hmacWithSHA1 }
   const fields = items(kdf.params);
   if (fields.length < 2 || fields.length > 4) throw new Error("PBKDF2 parameters have the wrong number of fields");
@@ -204,8 +197,8 @@ function planPbkdf2(kdf: { oid: string; params: asn1js.AsnType | undefined }, pa
   const iterations = iterationCount(fields[1], what);
   let rest = fields.slice(2);
   let length = keyLength;
-  if (rest[0] instanceof asn1js.Integer) {
-    const given = rest[0].toBigInt();
+  if (rest[0]?.tag === TAG.INTEGER) {
+    const given = readBigInteger(rest[0], "PBKDF2 key length", BER);
     if (given < 1n || given > 64n || (keyLength !== undefined && given !== BigInt(keyLength))) {
       throw new UnsupportedAlgorithm(`PBKDF2 with a key length of ${given}`);
     }
@@ -213,12 +206,12 @@ function planPbkdf2(kdf: { oid: string; params: asn1js.AsnType | undefined }, pa
     rest = rest.slice(1);
   }
   if (rest.length > 1) throw new Error("PBKDF2 parameters have the wrong number of fields");
-  const prfOid = rest[0] ? algorithmId(rest[0]).oid : "1.2.840.113549.2.7";
-  const prf = HMAC_PRFS[prfOid];
+  const prfOid = rest[0] ? algorithmId(rest[0]).oid : OID.hmacWithSHA1;
+  const prf = HMAC_DIGESTS[prfOid];
   if (!prf) throw new UnsupportedAlgorithm(`PBKDF2 with ${algorithmName(prfOid)}`);
   if (length === undefined) throw new UnsupportedAlgorithm("PBKDF2 without a key length");
   const out = length;
-  const hashLength = Object.values(HASHES).find((h) => h.name === prf)!.u;
+  const hashLength = KDF_SIZES[prf]!.u;
   return {
     derivation: { what, iterations, blocks: Math.ceil(out / hashLength), tries: 1 },
     derive: () => pbkdf2Sync(Buffer.from(password, "utf8"), salt, iterations, out, prf),
@@ -234,7 +227,7 @@ function planPbkdf2(kdf: { oid: string; params: asn1js.AsnType | undefined }, pa
  * @throws {IterationCountError} for an iteration count below 1 or above the per-derivation cap
  * @throws {Error} for unreadable parameters
  */
-export function planMac(macData: asn1js.AsnType, password: string): MacPlan {
+export function planMac(macData: Tlv, password: string): MacPlan {
   const what = "the integrity MAC";
   // MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER DEFAULT 1 }
   const fields = items(macData);
@@ -246,22 +239,23 @@ export function planMac(macData: asn1js.AsnType, password: string): MacPlan {
   const salt = octets(macSalt);
   const matches = (key: Uint8Array, hash: string, content: Uint8Array) =>
     timingSafeEqualish(createHmac(hash, key).update(content).digest(), expected);
-  if (oid === PBMAC1) {
+  if (oid === OID.pbmac1) {
     // RFC 9579: the MacData salt and iterations are unused; PBKDF2's parameters carry them.
     const [kdfAlg, schemeAlg] = exactly(params, 2);
     const scheme = algorithmId(schemeAlg).oid;
-    const hash = HMAC_PRFS[scheme];
+    const hash = HMAC_DIGESTS[scheme];
     if (!hash) throw new UnsupportedAlgorithm(`PBMAC1 with ${algorithmName(scheme)}`);
     const kdf = planPbkdf2(algorithmId(kdfAlg), password, undefined, what);
     return { derivations: [kdf.derivation], matches: (content) => matches(kdf.derive(), hash, content) };
   }
-  const hash = HASHES[oid];
-  if (!hash) throw new UnsupportedAlgorithm(algorithmName(oid));
+  const hash = DIGESTS[oid];
+  const sizes = hash === undefined ? undefined : KDF_SIZES[hash];
+  if (!hash || !sizes) throw new UnsupportedAlgorithm(algorithmName(oid));
   const iterations = iterationsEl === undefined ? 1 : iterationCount(iterationsEl, what);
   const candidates = bmpCandidates(password);
   return {
     derivations: [{ what, iterations, blocks: 1, tries: candidates.length }],
-    matches: (content) => candidates.some((pw) => matches(pkcs12Kdf(hash.name, 3, pw, salt, iterations, hash.u), hash.name, content)),
+    matches: (content) => candidates.some((pw) => matches(pkcs12Kdf(hash, 3, pw, salt, iterations, sizes.u), hash, content)),
   };
 }
 
@@ -289,42 +283,39 @@ function algorithmName(oid: string): string {
   return KNOWN_NAMES[oid] ?? (PKCS12_PBE[oid] as string | undefined) ?? `algorithm ${oid}`;
 }
 
-// --- small asn1js readers; a wrong shape is a malformed file (plain Error, mapped by the caller) ---
+// --- readers of the parameters; a wrong shape is a malformed file (DerError, mapped by the caller) ---
 
-function items(el: asn1js.AsnType | undefined): asn1js.AsnType[] {
-  const value = (el as { valueBlock?: { value?: unknown } } | undefined)?.valueBlock?.value;
-  if (!(el instanceof asn1js.Sequence) || !Array.isArray(value)) throw new Error("expected a SEQUENCE");
-  return value as asn1js.AsnType[];
+function items(el: Tlv | undefined): Tlv[] {
+  return sequence(el, "parameters", TAG.SEQUENCE, BER);
 }
 
 /** A SEQUENCE of exactly `n` elements. */
-function exactly(el: asn1js.AsnType | undefined, n: number): asn1js.AsnType[] {
+function exactly(el: Tlv | undefined, n: number): Tlv[] {
   const fields = items(el);
   if (fields.length !== n) throw new Error(`expected a SEQUENCE of ${n} elements`);
   return fields;
 }
 
 /** AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL } */
-export function algorithmId(el: asn1js.AsnType | undefined): { oid: string; params: asn1js.AsnType | undefined } {
+export function algorithmId(el: Tlv | undefined): { oid: string; params: Tlv | undefined } {
   const fields = items(el);
   const [oid, params] = fields;
-  if (fields.length > 2 || !(oid instanceof asn1js.ObjectIdentifier)) throw new Error("expected an AlgorithmIdentifier");
-  return { oid: oid.valueBlock.toString(), params };
+  if (fields.length > 2 || oid?.tag !== TAG.OID) throw new Error("expected an AlgorithmIdentifier");
+  return { oid: readOid(oid, "algorithm"), params };
 }
 
 /** An OCTET STRING's value, primitive or constructed (BER). */
-export function octets(el: asn1js.AsnType | undefined): Uint8Array {
-  if (!(el instanceof asn1js.OctetString)) throw new Error("expected an OCTET STRING");
-  return new Uint8Array(el.getValue());
+export function octets(el: Tlv | undefined): Uint8Array {
+  return octetString(el, "parameter", BER);
 }
 
 /**
- * An iteration count, read as the full INTEGER (asn1js's `valueDec` is 0 for values of four
- * bytes or more, so 8,388,608 and 2^31 would be misread), within 1 and the per-derivation cap.
+ * An iteration count, read as the full INTEGER (8,388,608 and 2^31 need four and five bytes), within 1 and the
+ * per-derivation cap.
  */
-function iterationCount(el: asn1js.AsnType | undefined, what: string): number {
-  if (!(el instanceof asn1js.Integer)) throw new Error("expected an INTEGER iteration count");
-  const value = el.toBigInt();
+function iterationCount(el: Tlv | undefined, what: string): number {
+  if (el?.tag !== TAG.INTEGER) throw new Error("expected an INTEGER iteration count");
+  const value = readBigInteger(el, "iteration count", BER);
   if (value < 1n || value > BigInt(PKCS12_LIMITS.maxIterationsPerDerivation)) throw new IterationCountError(what, value);
   return Number(value);
 }

@@ -145,5 +145,3 @@ export function decodeBareBase64(text: string): Uint8Array | undefined {
   const bytes = Buffer.from(all, "base64");
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
-
-export { encodePem } from "../cert/pem.js";

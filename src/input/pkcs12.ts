@@ -1,36 +1,26 @@
 /**
  * Certificates from a PKCS#12 / PFX file (RFC 7292): PFX -> AuthenticatedSafe -> SafeContents
  * (plain or password-encrypted) -> CertBag. Key bags are never decrypted: only their localKeyID
- * attribute is read, to tell which certificate belongs to the private key. pkijs parses the
- * envelope; the bags are walked with asn1js because pkijs's SafeBag/CertBag parse every
- * certificate with pkijs and reject the whole file when one is unusual. Decryption and the MAC
- * check are in pbe.ts.
+ * attribute is read, to tell which certificate belongs to the private key. The file is walked as BER
+ * with src/asn1/der.ts (no ASN.1 object tree: pkijs's SafeBag/CertBag would parse every certificate
+ * and reject the whole file when one is unusual). Decryption and the MAC check are in pbe.ts.
  *
  * Work is bounded before it starts: every key derivation the file asks for (MAC, encrypted safes)
  * is read and costed first, and a file over PKCS12_LIMITS is refused without running any. Loaded
- * lazily: imports pkijs and asn1js.
+ * lazily.
  */
-import * as asn1js from "asn1js";
-import * as pkijs from "pkijs";
-import { readOid } from "../cert/der.js";
-import { berElement, berKids, berOctets, TAG_OID, TAG_SEQUENCE, type BerTlv } from "./der.js";
+import { DerError, TAG, children, childrenOrNone, isConstructed, octetString, readBigInteger, readOid, readTlv, type DerMode, type Tlv } from "../asn1/der.js";
+import { OID } from "../asn1/oids.js";
 import { InputError } from "./errors.js";
 import { PKCS12_LIMITS, grouped } from "./limits.js";
 import { IterationCountError, UnsupportedAlgorithm, derivationCost, octets, planDecryption, planMac } from "./pbe.js";
 import type { DecryptionPlan, Derivation, MacPlan } from "./pbe.js";
 
-const DATA = "1.2.840.113549.1.7.1";
-const SIGNED_DATA = "1.2.840.113549.1.7.2";
-const ENVELOPED_DATA = "1.2.840.113549.1.7.3";
-const ENCRYPTED_DATA = "1.2.840.113549.1.7.6";
-const KEY_BAG = "1.2.840.113549.1.12.10.1.1";
-const SHROUDED_KEY_BAG = "1.2.840.113549.1.12.10.1.2";
-const CERT_BAG = "1.2.840.113549.1.12.10.1.3";
-const SAFE_CONTENTS_BAG = "1.2.840.113549.1.12.10.1.6";
-const X509_CERTIFICATE = "1.2.840.113549.1.9.22.1";
-const LOCAL_KEY_ID = "1.2.840.113549.1.9.21";
+/** PKCS#12 writers use BER (indefinite lengths, constructed OCTET STRINGs). */
+const BER: DerMode = { ber: true, indefinite: true };
 const MAX_NESTING = 4;
-const TAG_SET = 0x31;
+/** The structure check reads this deep; deeper elements are read when (and if) the file's meaning needs them. */
+const MAX_WALK_DEPTH = 64;
 const CONTEXT_0 = 0xa0;
 
 export interface Pkcs12Certificates {
@@ -65,26 +55,32 @@ export async function pkcs12Certificates(der: Uint8Array, source: string, passwo
     : new InputError("PKCS12_BAD_PASSWORD", source, `the PKCS#12 password is wrong (${evidence})`);
   try {
     const pw = password ?? "";
-    // Embedded OCTET STRINGs are not parsed into trees: the bags are walked with der.ts.
-    const parsed = asn1js.fromBER(der, berOptions(der));
-    if (parsed.offset === -1) throw new Malformed("broken BER encoding");
-    if (parsed.offset !== der.length) throw new Malformed(`${der.length - parsed.offset} bytes of trailing data`);
-    const pfx = schema(() => new pkijs.PFX({ schema: parsed.result }));
-    if (pfx.version !== 3) throw fail("PKCS12_UNSUPPORTED", `is PKCS#12 version ${pfx.version}; chaincheck reads version 3`);
-    if (pfx.authSafe.contentType === SIGNED_DATA) {
+    const pfx = wholeBer(der, "broken BER encoding");
+    // PFX ::= SEQUENCE { version INTEGER, authSafe ContentInfo, macData MacData OPTIONAL }
+    const pfxFields = shaped(() => children(pfx, BER));
+    const [versionEl, authSafeInfo, macData] = pfxFields;
+    if (pfx.tag !== TAG.SEQUENCE || pfxFields.length < 2 || versionEl?.tag !== TAG.INTEGER || (macData && macData.tag !== TAG.SEQUENCE)) {
+      throw new Malformed("its structure does not match RFC 7292");
+    }
+    if (pfxFields.length > 3) throw new Malformed("the PFX has more than three fields");
+    const version = shaped(() => readBigInteger(versionEl, "version", BER));
+    if (version !== 3n) throw fail("PKCS12_UNSUPPORTED", `is PKCS#12 version ${version}; chaincheck reads version 3`);
+    const authSafeType = contentInfo(authSafeInfo);
+    if (authSafeType.type === OID.signedData) {
       throw fail("PKCS12_UNSUPPORTED", "uses public-key integrity mode (a signed PFX), which chaincheck does not support; export the certificates as PEM instead");
     }
-    if (pfx.authSafe.contentType !== DATA) throw new Malformed("authSafe is not data");
-    const content = octets(pfx.authSafe.content);
-    // PFX ::= SEQUENCE { version, authSafe, macData OPTIONAL }: the MAC is read from the file itself.
-    const pfxFields = kids(parsed.result);
-    if (pfxFields.length > 3) throw new Malformed("the PFX has more than three fields");
-    const mac = pfxFields[2] === undefined ? undefined : readMac(pfxFields[2], pw, fail);
-    const authSafe = schema(() => new pkijs.AuthenticatedSafe({ schema: fromBer(content) }));
-    if (authSafe.safeContents.length > PKCS12_LIMITS.maxSafes) {
-      throw fail("WORK_BUDGET_EXCEEDED", `holds ${grouped(authSafe.safeContents.length)} safes; chaincheck reads at most ${PKCS12_LIMITS.maxSafes} per PKCS#12 file`);
+    if (authSafeType.type !== OID.data) throw new Malformed("authSafe is not data");
+    const content = shaped(() => octets(authSafeType.content));
+    // The MAC is read from the file itself.
+    const mac = macData === undefined ? undefined : readMac(macData, pw, fail);
+    // AuthenticatedSafe ::= SEQUENCE OF ContentInfo
+    const authSafe = wholeBer(content, "broken BER encoding inside the file");
+    if (authSafe.tag !== TAG.SEQUENCE) throw new Malformed("its structure does not match RFC 7292");
+    const safeInfos = shaped(() => children(authSafe, BER));
+    if (safeInfos.length > PKCS12_LIMITS.maxSafes) {
+      throw fail("WORK_BUDGET_EXCEEDED", `holds ${grouped(safeInfos.length)} safes; chaincheck reads at most ${PKCS12_LIMITS.maxSafes} per PKCS#12 file`);
     }
-    const safes = authSafe.safeContents.map((info, i) => readSafe(info, i + 1, pw, fail));
+    const safes = safeInfos.map((info, i) => readSafe(info, i + 1, pw, fail));
     checkBudget([...(mac?.derivations ?? []), ...safes.flatMap((s) => (s.kind === "encrypted" ? s.plan.derivations : []))], fail);
 
     const warnings: string[] = [];
@@ -111,7 +107,7 @@ export async function pkcs12Certificates(der: Uint8Array, source: string, passwo
   } catch (e) {
     if (e instanceof InputError) throw e;
     if (e instanceof UnsupportedAlgorithm) throw unsupported(fail, e, "uses");
-    // Our own reasons, or asn1js/pkijs shape errors: neither carries the password.
+    // Our own reasons, or reader errors about the shape: neither carries the password.
     const why = e instanceof Malformed ? e.message : "its structure does not match RFC 7292";
     throw fail("PKCS12_MALFORMED", `is not a valid PKCS#12 file (${why})`);
   }
@@ -130,7 +126,7 @@ function iterationFailure(fail: Fail, e: IterationCountError): InputError {
 }
 
 /** The MAC's parameters; an unknown algorithm or unreadable parameters stop the file. */
-function readMac(macData: asn1js.AsnType, password: string, fail: Fail): MacPlan {
+function readMac(macData: Tlv, password: string, fail: Fail): MacPlan {
   try {
     return planMac(macData, password);
   } catch (e) {
@@ -143,26 +139,42 @@ function readMac(macData: asn1js.AsnType, password: string, fail: Fail): MacPlan
   }
 }
 
+/** ContentInfo ::= SEQUENCE { contentType OID, content [0] EXPLICIT ANY OPTIONAL } (RFC 5652 section 3). */
+function contentInfo(el: Tlv | undefined): { type: string; content: Tlv | undefined } {
+  const [type, explicit, ...rest] = el?.tag === TAG.SEQUENCE ? shaped(() => children(el, BER)) : [];
+  if (type?.tag !== TAG.OID || rest.length > 0 || (explicit && explicit.tag !== CONTEXT_0)) throw new Malformed("its structure does not match RFC 7292");
+  const inner = explicit ? shaped(() => children(explicit, BER)) : [];
+  if (inner.length > 1) throw new Malformed("its structure does not match RFC 7292");
+  return { type: shaped(() => readOid(type, "contentType")), content: inner[0] };
+}
+
 /** One AuthenticatedSafe entry, its decryption planned (nothing is derived yet). */
-function readSafe(info: pkijs.ContentInfo, index: number, password: string, fail: Fail): Safe {
-  if (info.contentType === DATA) return { kind: "data", content: octets(info.content) };
-  if (info.contentType === ENCRYPTED_DATA) {
-    const encrypted = schema(() => new pkijs.EncryptedData({ schema: info.content }));
-    const eci = encrypted.encryptedContentInfo;
-    if (!eci.encryptedContent) return { kind: "empty" };
+function readSafe(info: Tlv, index: number, password: string, fail: Fail): Safe {
+  const { type, content } = contentInfo(info);
+  if (type === OID.data) return { kind: "data", content: shaped(() => octets(content)) };
+  if (type === OID.encryptedData) {
+    // EncryptedData ::= SEQUENCE { version, EncryptedContentInfo, unprotectedAttrs [1] IMPLICIT OPTIONAL }
+    // EncryptedContentInfo ::= SEQUENCE { contentType, contentEncryptionAlgorithm, encryptedContent [0] IMPLICIT OPTIONAL }
+    const [version, eci] = content?.tag === TAG.SEQUENCE ? shaped(() => children(content, BER)) : [];
+    const [eciType, algorithm, encrypted] = version?.tag === TAG.INTEGER && eci?.tag === TAG.SEQUENCE ? shaped(() => children(eci, BER)) : [];
+    if (eciType?.tag !== TAG.OID || algorithm?.tag !== TAG.SEQUENCE || (encrypted && (encrypted.tag & 0xdf) !== 0x80)) {
+      throw new Malformed("its structure does not match RFC 7292");
+    }
+    if (!encrypted) return { kind: "empty" };
+    // [0] IMPLICIT OCTET STRING: primitive, or (BER) constructed of OCTET STRING segments.
+    const data = shaped(() => new Uint8Array(octetString(encrypted, "encryptedContent", BER, 0x80)));
     try {
-      const plan = planDecryption(eci.contentEncryptionAlgorithm.toSchema(), password, `encrypted safe ${index}`);
-      return { kind: "encrypted", plan, data: new Uint8Array(eci.getEncryptedContent()) };
+      return { kind: "encrypted", plan: planDecryption(algorithm, password, `encrypted safe ${index}`), data };
     } catch (e) {
       if (e instanceof IterationCountError) throw iterationFailure(fail, e);
       if (e instanceof UnsupportedAlgorithm) throw unsupported(fail, e, "encrypts its certificates with");
       throw new Malformed(`the encryption parameters of safe ${index} cannot be read`);
     }
   }
-  if (info.contentType === ENVELOPED_DATA) {
+  if (type === OID.envelopedData) {
     throw fail("PKCS12_UNSUPPORTED", "uses public-key privacy mode (envelopedData), which chaincheck does not support; export the certificates as PEM instead");
   }
-  throw new Malformed(`unknown content type ${info.contentType}`);
+  throw new Malformed(`unknown content type ${type}`);
 }
 
 /** The whole file's key derivations against the budget, before any of them runs. */
@@ -179,7 +191,7 @@ function checkBudget(derivations: readonly Derivation[], fail: Fail): void {
 
 /**
  * SafeBags walked so far: certificates, key identifiers, and the bag count against its cap. Bags
- * are walked with der.ts, not as an asn1js tree (about 2 KB per node, 16 nodes per bag).
+ * are walked in place, not as an object tree (about 2 KB per node, 16 nodes per bag in asn1js).
  */
 class Bags {
   readonly blobs: Uint8Array[] = [];
@@ -191,43 +203,43 @@ class Bags {
   /** SafeContents ::= SEQUENCE OF SafeBag (its DER or BER bytes). */
   collect(bytes: Uint8Array): void {
     try {
-      const root = berElement(bytes, 0);
+      const root = readTlv(bytes, 0, bytes.length, BER);
       if (root.end !== bytes.length) throw new Malformed("broken BER encoding inside the file");
-      this.#walk(bytes, root, 0);
+      this.#walk(root, 0);
     } catch (e) {
       if (e instanceof Malformed || e instanceof InputError) throw e;
-      // der.ts errors: a length, tag, OID or OCTET STRING that is not what the bag needs.
+      // Reader errors: a length, tag, OID or OCTET STRING that is not what the bag needs.
       throw new Malformed("a SafeBag is malformed");
     }
   }
 
   /** SafeBag ::= SEQUENCE { bagId OID, bagValue [0] EXPLICIT, bagAttributes SET OF PKCS12Attribute OPTIONAL } */
-  #walk(buf: Uint8Array, safeContents: BerTlv, depth: number): void {
+  #walk(safeContents: Tlv, depth: number): void {
     if (depth > MAX_NESTING) throw new Malformed("SafeContents nested too deeply");
-    if (safeContents.tag !== TAG_SEQUENCE) throw new Malformed("SafeContents is not a SEQUENCE");
-    for (const bag of berKids(buf, safeContents)) {
+    if (safeContents.tag !== TAG.SEQUENCE) throw new Malformed("SafeContents is not a SEQUENCE");
+    for (const bag of childrenOrNone(safeContents, BER)) {
       if (++this.#count > PKCS12_LIMITS.maxBags) {
         throw this.fail("WORK_BUDGET_EXCEEDED", `holds more than ${grouped(PKCS12_LIMITS.maxBags)} bags; chaincheck reads at most ${grouped(PKCS12_LIMITS.maxBags)} per PKCS#12 file`);
       }
-      const [id, wrapper, attributes] = bag.tag === TAG_SEQUENCE ? berKids(buf, bag) : [];
-      const value = wrapper?.tag === CONTEXT_0 ? berKids(buf, wrapper)[0] : undefined;
-      if (id?.tag !== TAG_OID || value === undefined) throw new Malformed("a SafeBag is malformed");
-      const bagId = oidOf(buf, id);
-      if (bagId === SAFE_CONTENTS_BAG) {
-        this.#walk(buf, value, depth + 1);
-      } else if (bagId === CERT_BAG) {
+      const [id, wrapper, attributes] = bag.tag === TAG.SEQUENCE ? childrenOrNone(bag, BER) : [];
+      const value = wrapper?.tag === CONTEXT_0 ? childrenOrNone(wrapper, BER)[0] : undefined;
+      if (id?.tag !== TAG.OID || value === undefined) throw new Malformed("a SafeBag is malformed");
+      const bagId = readOid(id, "bag identifier");
+      if (bagId === OID.safeContentsBag) {
+        this.#walk(value, depth + 1);
+      } else if (bagId === OID.certBag) {
         // CertBag ::= SEQUENCE { certId OID, certValue [0] EXPLICIT OCTET STRING }
-        const [certId, certWrapper] = value.tag === TAG_SEQUENCE ? berKids(buf, value) : [];
-        const certValue = certWrapper?.tag === CONTEXT_0 ? berKids(buf, certWrapper)[0] : undefined;
-        if (certId?.tag !== TAG_OID || certValue === undefined) throw new Malformed("a CertBag is malformed");
-        if (oidOf(buf, certId) === X509_CERTIFICATE) {
-          this.blobs.push(berOctets(buf, certValue).slice());
-          this.localKeyIds.push(localKeyId(buf, attributes));
+        const [certId, certWrapper] = value.tag === TAG.SEQUENCE ? childrenOrNone(value, BER) : [];
+        const certValue = certWrapper?.tag === CONTEXT_0 ? childrenOrNone(certWrapper, BER)[0] : undefined;
+        if (certId?.tag !== TAG.OID || certValue === undefined) throw new Malformed("a CertBag is malformed");
+        if (readOid(certId, "certificate type") === OID.x509Certificate) {
+          this.blobs.push(new Uint8Array(octetString(certValue, "certValue", BER)));
+          this.localKeyIds.push(localKeyId(attributes));
         } else {
           this.warnings.push("the PKCS#12 file holds a certificate that is not X.509; it was ignored");
         }
-      } else if (bagId === KEY_BAG || bagId === SHROUDED_KEY_BAG) {
-        this.keyIds.push(localKeyId(buf, attributes));
+      } else if (bagId === OID.keyBag || bagId === OID.pkcs8ShroudedKeyBag) {
+        this.keyIds.push(localKeyId(attributes));
       }
       // CRL and secret bags: not needed.
     }
@@ -235,42 +247,43 @@ class Bags {
 }
 
 /** The localKeyID attribute (RFC 7292 section 4.2, PKCS #9) of a bag, as hex; never decrypts anything. */
-function localKeyId(buf: Uint8Array, attributes: BerTlv | undefined): string | undefined {
-  if (attributes?.tag !== TAG_SET) return undefined;
-  for (const attribute of berKids(buf, attributes)) {
-    const [type, values] = attribute.tag === TAG_SEQUENCE ? berKids(buf, attribute) : [];
-    if (type?.tag !== TAG_OID || oidOf(buf, type) !== LOCAL_KEY_ID || values?.tag !== TAG_SET) continue;
-    const value = berKids(buf, values)[0];
-    return value ? Buffer.from(berOctets(buf, value)).toString("hex") : undefined;
+function localKeyId(attributes: Tlv | undefined): string | undefined {
+  if (attributes?.tag !== TAG.SET) return undefined;
+  for (const attribute of childrenOrNone(attributes, BER)) {
+    const [type, values] = attribute.tag === TAG.SEQUENCE ? childrenOrNone(attribute, BER) : [];
+    if (type?.tag !== TAG.OID || readOid(type, "attribute type") !== OID.localKeyId || values?.tag !== TAG.SET) continue;
+    const value = childrenOrNone(values, BER)[0];
+    return value ? Buffer.from(octetString(value, "localKeyID", BER)).toString("hex") : undefined;
   }
   return undefined;
 }
 
-function oidOf(buf: Uint8Array, el: BerTlv): string {
-  return readOid({ ...el, buf }, "bag identifier");
-}
-
-/** asn1js limits for the envelope: no embedded parsing, contents as long as the (already capped) input. */
-function berOptions(bytes: Uint8Array): { parseEmbedded: boolean; maxContentLength: number } {
-  return { parseEmbedded: false, maxContentLength: bytes.length };
-}
-
-function fromBer(bytes: Uint8Array): asn1js.AsnType {
-  const parsed = asn1js.fromBER(bytes, berOptions(bytes));
-  if (parsed.offset === -1 || parsed.offset !== bytes.length) throw new Malformed("broken BER encoding inside the file");
-  return parsed.result;
-}
-
-/** Run a pkijs schema constructor; its errors mean a structure mismatch. */
-function schema<T>(make: () => T): T {
+/** `bytes` as one BER element, exactly; `broken` says where when it is not. */
+function wholeBer(bytes: Uint8Array, broken: string): Tlv {
+  let el: Tlv;
   try {
-    return make();
-  } catch {
-    throw new Malformed("its structure does not match RFC 7292");
+    el = readTlv(bytes, 0, bytes.length, BER);
+    walkAll(el, 0);
+  } catch (e) {
+    if (e instanceof DerError) throw new Malformed(broken);
+    throw e;
   }
+  if (el.end !== bytes.length) throw new Malformed(`${bytes.length - el.end} bytes of trailing data`);
+  return el;
 }
 
-function kids(el: asn1js.AsnType | undefined): asn1js.AsnType[] {
-  const value = (el as { valueBlock?: { value?: unknown } } | undefined)?.valueBlock?.value;
-  return Array.isArray(value) ? (value as asn1js.AsnType[]) : [];
+/** Reads every constructed element below `el` (OCTET STRING contents excepted), so a broken encoding is found at once. */
+function walkAll(el: Tlv, depth: number): void {
+  if (depth > MAX_WALK_DEPTH || !isConstructed(el.tag)) return;
+  for (const child of children(el, BER)) walkAll(child, depth + 1);
+}
+
+/** Runs a read of the file's structure; a reader error there means the structure does not match. */
+function shaped<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof DerError) throw new Malformed("its structure does not match RFC 7292");
+    throw e;
+  }
 }

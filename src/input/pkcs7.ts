@@ -2,14 +2,15 @@
  * Certificates from a PKCS#7 / CMS SignedData (RFC 5652 section 5.1), including the degenerate
  * "certs-only" form that `.p7b` files and `openssl crl2pkcs7 -nocrl` produce. BER is accepted for
  * the envelope (Windows and Java write indefinite lengths); each certificate is returned as the
- * exact bytes found. Walked with der.ts, not a full ASN.1 tree: a tree costs about 1 KB of memory
+ * exact bytes found. Walked with src/asn1/der.ts, not a full ASN.1 tree: a tree costs about 1 KB of memory
  * per node and 70 nodes per certificate (asn1js), too much for a 20,000-certificate trust bundle.
  */
-import { readOid } from "../cert/der.js";
-import { berElement, berKids, TAG_OID, TAG_SEQUENCE } from "./der.js";
+import { TAG, childrenOrNone, readOid, readTlv, type DerMode } from "../asn1/der.js";
+import { OID } from "../asn1/oids.js";
 import { InputError } from "./errors.js";
 
-const SIGNED_DATA = "1.2.840.113549.1.7.2";
+/** Windows and Java write these envelopes with indefinite lengths. */
+const BER: DerMode = { ber: true, indefinite: true };
 const CONTEXT_0 = 0xa0;
 
 export interface Pkcs7Certificates {
@@ -37,25 +38,25 @@ export async function pkcs7Certificates(der: Uint8Array, source: string, context
 }
 
 function signedDataCertificates(der: Uint8Array, source: string, what: string): Pkcs7Certificates {
-  // A DerError from der.ts anywhere below is "broken BER encoding" (pkcs7Certificates).
-  const contentInfo = berElement(der, 0);
+  // A DerError anywhere below is "broken BER encoding" (pkcs7Certificates).
+  const contentInfo = readTlv(der, 0, der.length, BER);
   if (contentInfo.end !== der.length) throw new Malformed(`${der.length - contentInfo.end} bytes of trailing data`);
-  const [type, explicit] = berKids(der, contentInfo);
-  if (contentInfo.tag !== TAG_SEQUENCE || type?.tag !== TAG_OID || explicit?.tag !== CONTEXT_0) {
+  const [type, explicit] = childrenOrNone(contentInfo, BER);
+  if (contentInfo.tag !== TAG.SEQUENCE || type?.tag !== TAG.OID || explicit?.tag !== CONTEXT_0) {
     throw new Malformed("expected ContentInfo ::= SEQUENCE { contentType, [0] content }");
   }
-  const oid = readOid({ ...type, buf: der }, "contentType");
-  if (oid !== SIGNED_DATA) {
+  const oid = readOid(type, "contentType");
+  if (oid !== OID.signedData) {
     throw new InputError("PKCS7_UNSUPPORTED", source, `${what}is PKCS#7 content type ${oid}, not signedData: it carries no certificate list`);
   }
-  const signedData = berKids(der, explicit)[0];
-  if (signedData?.tag !== TAG_SEQUENCE) throw new Malformed("signedData is not a SEQUENCE");
+  const signedData = childrenOrNone(explicit, BER)[0];
+  if (signedData?.tag !== TAG.SEQUENCE) throw new Malformed("signedData is not a SEQUENCE");
   // SignedData ::= SEQUENCE { version, digestAlgorithms, encapContentInfo, certificates [0] IMPLICIT OPTIONAL, ... }
-  const certSet = berKids(der, signedData).find((el) => el.tag === CONTEXT_0);
+  const certSet = childrenOrNone(signedData, BER).find((el) => el.tag === CONTEXT_0);
   const blobs: Uint8Array[] = [];
   const warnings: string[] = [];
-  for (const choice of certSet ? berKids(der, certSet) : []) {
-    if (choice.tag === TAG_SEQUENCE) {
+  for (const choice of certSet ? childrenOrNone(certSet, BER) : []) {
+    if (choice.tag === TAG.SEQUENCE) {
       blobs.push(der.slice(choice.start, choice.end));
     } else {
       // extendedCertificate [0], v1/v2 attribute certificates [1]/[2], other [3] (RFC 5652 section 10.2.2).

@@ -71,7 +71,7 @@ export function rc2CbcDecrypt(key: Uint8Array, effectiveBits: number, iv: Uint8A
   if (iv.length !== 8) throw new RangeError("RC2 IVs have 8 bytes");
   if (data.length === 0 || data.length % 8 !== 0) throw new Error("RC2 ciphertext is not a whole number of blocks");
   const K = rc2ExpandKey(key, effectiveBits);
-  const out = data.slice();
+  const out = new Uint8Array(data); // a copy: Buffer#slice would be a view, decrypted in place under `data`
   let prev = iv;
   for (let off = 0; off < out.length; off += 8) {
     const cipherBlock = data.subarray(off, off + 8);

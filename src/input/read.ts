@@ -10,9 +10,6 @@ import type { DecodeResult } from "./decode.js";
 import { InputError, displayName, tooLarge } from "./errors.js";
 import { PRESENTED_LIMITS, type InputLimits } from "./limits.js";
 
-/** Largest presented-certificate file read (bundles are well under 1 MB; this bounds hostile input). */
-export const MAX_FILE_BYTES = PRESENTED_LIMITS.maxBytes;
-
 export interface ReadOptions {
   /** Name of the environment variable holding the PKCS#12 password (`--pfx-password-env NAME`). */
   readonly passwordEnv?: string;

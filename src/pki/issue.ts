@@ -6,12 +6,13 @@
 import { X509Certificate as NodeX509, webcrypto } from "node:crypto";
 import type * as X509 from "@peculiar/x509";
 import type { KeyUsageName } from "../types.js";
-import { nameConstraintsDer } from "./der.js";
-import type { NameConstraintsSpec } from "./der.js";
+import { OID } from "../asn1/oids.js";
+import { nameConstraintsDer } from "./name-constraints.js";
+import type { NameConstraintsSpec } from "./name-constraints.js";
 import { importSigningKey, keyIdentifier, publicKeyObject, spkiDer } from "./keys.js";
 import type { HashName, KeyPairPem } from "./keys.js";
 
-export type { NameConstraintsSpec } from "./der.js";
+export type { NameConstraintsSpec } from "./name-constraints.js";
 export { generateKey, keyFromPem, keyIdentifier } from "./keys.js";
 export type { HashName, KeyKind, KeyPairPem } from "./keys.js";
 
@@ -67,11 +68,11 @@ export interface IssuedCertificate {
 
 /** Well-known extended key usage OIDs (RFC 5280 section 4.2.1.12). */
 export const EKU = {
-  serverAuth: "1.3.6.1.5.5.7.3.1",
-  clientAuth: "1.3.6.1.5.5.7.3.2",
-  codeSigning: "1.3.6.1.5.5.7.3.3",
-  emailProtection: "1.3.6.1.5.5.7.3.4",
-  anyExtendedKeyUsage: "2.5.29.37.0",
+  serverAuth: OID.serverAuth,
+  clientAuth: OID.clientAuth,
+  codeSigning: OID.codeSigning,
+  emailProtection: OID.emailProtection,
+  anyExtendedKeyUsage: OID.anyExtendedKeyUsage,
 } as const;
 
 type X509Module = typeof X509;
@@ -161,7 +162,7 @@ function buildExtensions(x509: X509Module, spec: IssueSpec): X509.Extension[] {
     ...(spec.ipAddresses ?? []).map((value) => ({ type: "ip" as const, value })),
   ];
   if (san.length) ext.push(new x509.SubjectAlternativeNameExtension(san, false));
-  if (spec.nameConstraints) ext.push(new x509.Extension("2.5.29.30", true, nameConstraintsDer(spec.nameConstraints)));
+  if (spec.nameConstraints) ext.push(new x509.Extension(OID.nameConstraints, true, nameConstraintsDer(spec.nameConstraints)));
   if (spec.subjectKeyId !== false) ext.push(new x509.SubjectKeyIdentifierExtension(keyIdentifier(spec.key), false));
   const aki = spec.authorityKeyId ?? spec.issuer !== undefined;
   if (aki !== false) {

@@ -5,7 +5,7 @@
  * OpenSSL do, and for malformed-string cases. RSA PKCS#1 v1.5 and Ed25519 signatures stay deterministic.
  */
 import { createPrivateKey, sign } from "node:crypto";
-import { children, concatBytes, encoding, readRoot, tlv } from "../cert/der.js";
+import { children, concatBytes, encoding, readRoot, tlv } from "../asn1/der.js";
 import { encodePem } from "../cert/pem.js";
 import type { HashName, KeyPairPem } from "./keys.js";
 import type { IssuedCertificate } from "./issue.js";

@@ -2,9 +2,10 @@
  * `--min-days N`: every certificate of the built path (leaf, intermediates, the trust-store certificate that ends
  * it) must stay valid at least N more days after the validation time. Pure.
  */
-import { wholeDays } from "../days.js";
+import { wholeDays } from "../validate/days.js";
+import { distinctCertificates } from "../cert/identity.js";
 import { makeFinding } from "../findings/finding.js";
-import type { ChainResult } from "../result.js";
+import type { ChainVerdict } from "../result/verdict.js";
 import { withPolicyFindings } from "./apply.js";
 
 
@@ -13,11 +14,11 @@ import { withPolicyFindings } from "./apply.js";
  * replacing that certificate's EXPIRING_SOON warning. Certificates already reported EXPIRED are left to that finding.
  * `minDays` 0 disables the check.
  */
-export function checkMinDays(result: ChainResult, minDays: number): ChainResult {
+export function checkMinDays(result: ChainVerdict, minDays: number): ChainVerdict {
   if (minDays <= 0 || !result.builtPath) return result;
   const expired = new Set(result.findings.filter((f) => f.code === "EXPIRED").map((f) => f.certificate));
-  const added = result.builtPath.certificates
-    .filter((cert, i, all) => all.findIndex((c) => c.sha256 === cert.sha256) === i && !expired.has(cert.sha256))
+  const added = distinctCertificates(result.builtPath.certificates)
+    .filter((cert) => !expired.has(cert.sha256))
     .map((cert) => ({ cert, days: wholeDays(result.checkedAt, cert.notAfter) }))
     .filter(({ days }) => days < minDays)
     .map(({ cert, days }) => makeFinding("EXPIRES_TOO_SOON", cert, { notAfter: cert.notAfter, days, minDays }));

@@ -1,9 +1,9 @@
 /**
  * Policies: gates the user adds on top of "will Tableau trust it" (`--min-days`, `--expect-issuer`,
- * `--expect-fingerprint`, `--expect-same-chain`). Pure functions over `ChainResult`s; each adds findings and
+ * `--expect-fingerprint`, `--expect-same-chain`). Pure functions over `ChainVerdict`s; each adds findings and
  * recomputes the verdict consistently (see `withPolicyFindings`).
  */
-import type { ChainResult } from "../result.js";
+import type { ChainVerdict } from "../result/verdict.js";
 import { checkMinDays } from "./expiry.js";
 import { checkPins, type Pins } from "./pins.js";
 import { checkSameChain } from "./same-chain.js";
@@ -17,7 +17,7 @@ export interface PolicyOptions extends Pins {
 export const NO_POLICY: PolicyOptions = { minDays: 0, issuer: null, fingerprints: [], expectSameChain: false };
 
 /** Applies the per-target policies to each result, then the cross-target one; results stay in input order. */
-export function applyPolicies(results: readonly ChainResult[], options: PolicyOptions): ChainResult[] {
+export function applyPolicies(results: readonly ChainVerdict[], options: PolicyOptions): ChainVerdict[] {
   const each = results.map((r) => checkPins(checkMinDays(r, options.minDays), options));
   return options.expectSameChain ? checkSameChain(each) : each;
 }
@@ -25,4 +25,4 @@ export function applyPolicies(results: readonly ChainResult[], options: PolicyOp
 export { withPolicyFindings, type Policy } from "./apply.js";
 export { checkMinDays } from "./expiry.js";
 export { checkPins, canonicalRdns, sameDistinguishedName, type Pins } from "./pins.js";
-export { checkSameChain, describeChainDifference } from "./same-chain.js";
+export { checkSameChain, chainDifference } from "./same-chain.js";

@@ -3,8 +3,8 @@
  * certificate of the built path). A mismatch is PIN_MISMATCH, an error. Pure.
  */
 import { makeFinding } from "../findings/finding.js";
-import type { Finding } from "../types.js";
-import type { ChainResult } from "../result.js";
+import type { Finding } from "../findings/finding.js";
+import type { ChainVerdict } from "../result/verdict.js";
 import { withPolicyFindings } from "./apply.js";
 
 export interface Pins {
@@ -49,14 +49,14 @@ export function sameDistinguishedName(a: string, b: string): boolean {
   return canonicalRdns(a).join(",") === canonicalRdns(b).join(",");
 }
 
-function issuerPin(result: ChainResult, expected: string): Finding[] {
+function issuerPin(result: ChainVerdict, expected: string): Finding[] {
   const leaf = result.presented[0];
   if (!leaf || sameDistinguishedName(leaf.issuer, expected)) return [];
   const reversedOrder = canonicalRdns(leaf.issuer).join(",") === canonicalRdns(expected).reverse().join(",");
   return [makeFinding("PIN_MISMATCH", leaf, { pin: "issuer", expected, actual: leaf.issuer, reversedOrder })];
 }
 
-function fingerprintPin(result: ChainResult, expected: readonly string[]): Finding[] {
+function fingerprintPin(result: ChainVerdict, expected: readonly string[]): Finding[] {
   const leaf = result.presented[0];
   if (!leaf || expected.length === 0) return [];
   const candidates = new Set([leaf.sha256, ...(result.builtPath?.certificates.map((c) => c.sha256) ?? [])]);
@@ -66,7 +66,7 @@ function fingerprintPin(result: ChainResult, expected: readonly string[]): Findi
 }
 
 /** Adds a PIN_MISMATCH per pin that does not hold; results without a chain (status "error") are left as they are. */
-export function checkPins(result: ChainResult, pins: Pins): ChainResult {
+export function checkPins(result: ChainVerdict, pins: Pins): ChainVerdict {
   const added = [
     ...(pins.issuer ? issuerPin(result, pins.issuer) : []),
     ...fingerprintPin(result, pins.fingerprints ?? []),

@@ -3,41 +3,37 @@
  * targets present is the reference (ties: the earliest target's); each target that differs gets CHAIN_DIFFERS (an
  * error) saying how. Targets that could not be checked (status "error") take no part. Pure.
  */
-import { makeFinding, nameCert } from "../findings/finding.js";
-import type { ChainResult, PresentedCertificate } from "../result.js";
+import type { ChainDifference, NamedCert } from "../findings/codes.js";
+import { distinctCertificates, sameCertificate } from "../cert/identity.js";
+import { makeFinding } from "../findings/finding.js";
+import type { ChainVerdict, PresentedCertificate } from "../result/verdict.js";
 import { withPolicyFindings } from "./apply.js";
 
-const chainKey = (result: ChainResult): string => result.presented.map((c) => c.sha256).join(",");
+const chainKey = (result: ChainVerdict): string => result.presented.map((c) => c.sha256).join(",");
 
-function names(certs: readonly PresentedCertificate[]): string {
-  return certs.map(nameCert).join(", ");
-}
+const named = (c: PresentedCertificate): NamedCert => ({ subject: c.subject, sha256: c.sha256 });
 
-/** How `mine` differs from `reference`, in words: leaf, missing and extra certificates, order or repeats. */
-export function describeChainDifference(mine: readonly PresentedCertificate[], reference: readonly PresentedCertificate[]): string {
-  const parts: string[] = [];
+
+/** How `mine` differs from `reference`: leaf, missing and extra certificates, order or repeats. */
+export function chainDifference(mine: readonly PresentedCertificate[], reference: readonly PresentedCertificate[]): ChainDifference {
   const [myLeaf, ...myRest] = mine;
   const [theirLeaf, ...theirRest] = reference;
-  if (myLeaf && theirLeaf && myLeaf.sha256 !== theirLeaf.sha256) {
-    parts.push(`its leaf is ${nameCert(myLeaf)} where theirs is ${nameCert(theirLeaf)}`);
-  }
   const mineSet = new Set(myRest.map((c) => c.sha256));
   const theirSet = new Set(theirRest.map((c) => c.sha256));
-  const missing = theirRest.filter((c, i) => !mineSet.has(c.sha256) && theirRest.findIndex((x) => x.sha256 === c.sha256) === i);
-  const extra = myRest.filter((c, i) => !theirSet.has(c.sha256) && myRest.findIndex((x) => x.sha256 === c.sha256) === i);
-  if (missing.length > 0) parts.push(`it does not send ${names(missing)}`);
-  if (extra.length > 0) parts.push(`it also sends ${names(extra)}`);
-  if (parts.length === 0) {
-    parts.push(mine.length === reference.length
-      ? `the same certificates in another order (${mine.map((c) => `"${c.subject}"`).join(" > ")} instead of ${reference.map((c) => `"${c.subject}"`).join(" > ")})`
-      : `the same certificates, ${mine.length} sent instead of ${reference.length} (a certificate is repeated)`);
-  }
-  parts.push(`it sends ${mine.length} certificate(s), they send ${reference.length}`);
-  return parts.join("; ");
+  const missing = distinctCertificates(theirRest).filter((c) => !mineSet.has(c.sha256)).map(named);
+  const extra = distinctCertificates(myRest).filter((c) => !theirSet.has(c.sha256)).map(named);
+  const leaf = myLeaf && theirLeaf && !sameCertificate(myLeaf, theirLeaf) ? { mine: named(myLeaf), theirs: named(theirLeaf) } : undefined;
+  const same = !leaf && missing.length === 0 && extra.length === 0;
+  const sameCertificates = !same
+    ? undefined
+    : mine.length === reference.length
+      ? { kind: "order" as const, mine: mine.map((c) => c.subject), theirs: reference.map((c) => c.subject) }
+      : { kind: "repeated" as const };
+  return { ...(leaf ? { leaf } : {}), missing, extra, ...(sameCertificates ? { sameCertificates } : {}), sent: { mine: mine.length, theirs: reference.length } };
 }
 
 /** Adds CHAIN_DIFFERS to each result whose presented chain is not the majority chain; input order is kept. */
-export function checkSameChain(results: readonly ChainResult[]): ChainResult[] {
+export function checkSameChain(results: readonly ChainVerdict[]): ChainVerdict[] {
   const groups = new Map<string, number[]>();
   results.forEach((r, i) => {
     if (r.status === "error" || r.presented.length === 0) return;
@@ -54,7 +50,7 @@ export function checkSameChain(results: readonly ChainResult[]): ChainResult[] {
     const finding = makeFinding("CHAIN_DIFFERS", r.presented[0]!, {
       reference: reference.target,
       others: referenceGroup.length,
-      difference: describeChainDifference(r.presented, reference.presented),
+      difference: chainDifference(r.presented, reference.presented),
     });
     return withPolicyFindings(r, [finding]);
   });

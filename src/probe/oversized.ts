@@ -5,7 +5,7 @@
  */
 import { TLS13_SUITES } from "./tls13-keys.js";
 import { WireFormatError } from "./tls-wire.js";
-import type { OversizedCertificateMessage } from "./types.js";
+import type { OversizedCertificateMessage, OversizedFailure } from "./types.js";
 import { receivedCertificates } from "./wire-chain.js";
 
 /** OpenSSL's error for a handshake message above its limit (ssl/statem/statem.c). */
@@ -26,8 +26,8 @@ export interface OversizedRead {
     readonly cipher: string;
     readonly oversized: OversizedCertificateMessage;
   };
-  /** Why no certificate can be reported (when `received` is absent). */
-  readonly why: string;
+  /** Why no certificate can be reported (when settled and `received` is absent). */
+  readonly failure?: OversizedFailure;
 }
 
 /**
@@ -44,13 +44,11 @@ export function oversizedChain(
   } catch (err) {
     const reason = err instanceof WireFormatError ? err.message : String(err);
     const waiting = /^no Certificate message/.test(reason) && !capped && cut === undefined;
-    return { settled: !waiting, why: `excessive message size (OpenSSL refused a handshake message as too large); ${reason}` };
+    return { settled: !waiting, failure: { kind: "unreadable", reason } };
   }
   const stop = scan.complete ? undefined : capped ? "recording-cap" : cut;
-  if (!scan.complete && stop === undefined) return { settled: false, why: "" };
-  if (scan.announcedBytes <= OPENSSL_MAX_CERT_LIST) {
-    return { settled: true, why: `excessive message size: a handshake message after the ${scan.announcedBytes}-byte Certificate message was too large` };
-  }
+  if (!scan.complete && stop === undefined) return { settled: false };
+  if (scan.announcedBytes <= OPENSSL_MAX_CERT_LIST) return { settled: true, failure: { kind: "later-message", announced: scan.announcedBytes } };
   const oversized: OversizedCertificateMessage = {
     messageBytes: scan.announcedBytes,
     receivedBytes: scan.receivedBytes,
@@ -61,23 +59,12 @@ export function oversizedChain(
   if (scan.certificates.length === 0) {
     return {
       settled: true,
-      why: `the server's Certificate message announces ${scan.announcedBytes} bytes, more than OpenSSL's ${OPENSSL_MAX_CERT_LIST}-byte limit for a certificate list, so the handshake aborted; ${scan.receivedBytes} bytes of it arrived (${describeCut(stop)}), not one whole certificate`,
+      failure: { kind: "no-certificate", announced: scan.announcedBytes, limit: OPENSSL_MAX_CERT_LIST, received: scan.receivedBytes, ...(stop ? { cut: stop } : {}) },
     };
   }
   const suite = TLS13_SUITES.get(scan.cipherSuite)?.name ?? `0x${scan.cipherSuite.toString(16).padStart(4, "0").toUpperCase()}`;
   return {
     settled: true,
     received: { certificates: scan.certificates, protocol: PROTOCOLS[scan.version] ?? `0x${scan.version.toString(16)}`, cipher: suite, oversized },
-    why: "",
   };
-}
-
-/** "the server closed the connection", ... (for messages). */
-export function describeCut(cut: OversizedCertificateMessage["cut"]): string {
-  switch (cut) {
-    case "closed": return "then the server closed the connection";
-    case "deadline": return "then --timeout ended the wait";
-    case "recording-cap": return "chaincheck reads at most 1 MiB of a handshake";
-    default: return "all of it";
-  }
 }

@@ -5,13 +5,16 @@
 import type { X509Certificate } from "node:crypto";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
-import type { ProbeSuccess, TlsDetails } from "./types.js";
+import type { ProbeSuccess, TlsDetails, WireOrderReason } from "./types.js";
 import { extractWireChain } from "./wire-chain.js";
 
 /** A walk of `.issuerCertificate` longer than this is a loop, not a chain. */
 const MAX_WALK = 64;
 
-/** One walk of the peer stack via `.issuerCertificate` (FACTS: wire order, extras kept; destructive, call once). */
+/**
+ * One walk of the peer stack via `.issuerCertificate`: the order received, extras and duplicates included
+ * (undocumented Node behaviour). Destructive: a second getPeerX509Certificate() returns undefined, so call it once.
+ */
 export function walkPeerStack(first: X509Certificate | undefined): Uint8Array[] {
   const out: Uint8Array[] = [];
   const seen = new Set<X509Certificate>();
@@ -36,7 +39,7 @@ export function handleVerifyError(secure: TLSSocket): (Error & { code?: string }
   }
 }
 
-/** OpenSSL's verify result. The code may be UNSPECIFIED while the message is precise (FACTS): keep both. */
+/** OpenSSL's verify result. Node's `authorizationError` code is often UNSPECIFIED while the message is precise: keep both. */
 export function opensslVerdict(secure: TLSSocket): { authorized: boolean; reason: string | null } {
   if (secure.authorized) return { authorized: true, reason: null };
   const code = secure.authorizationError ? String(secure.authorizationError) : null;
@@ -54,17 +57,20 @@ export function presentedChain(
   recorded: Buffer,
   serverHandshakeSecret: Buffer | undefined,
   crossCheck: Uint8Array[],
-): Pick<ProbeSuccess, "presented" | "order"> {
+): Pick<ProbeSuccess, "presented" | "order" | "orderReason"> {
+  let orderReason: WireOrderReason;
   try {
     const wire = extractWireChain(recorded, serverHandshakeSecret);
     // The leaf OpenSSL saw must be the first certificate parsed; anything else would be a parser bug.
     if (crossCheck.length === 0 || Buffer.from(wire.certificates[0]!).equals(crossCheck[0]!)) {
       return { presented: wire.certificates, order: "wire" };
     }
-  } catch {
-    // Unreadable handshake (resumed, unknown suite, no keylog secret, over the recording cap): fall back.
+    orderReason = { kind: "leaf-differs" };
+  } catch (err) {
+    // Unreadable handshake (resumed, unknown suite, no keylog secret, over the recording cap): fall back, and say why.
+    orderReason = { kind: "unreadable", reason: err instanceof Error ? err.message : String(err) };
   }
-  return { presented: [...crossCheck], order: "reconstructed" };
+  return { presented: [...crossCheck], order: "reconstructed", orderReason };
 }
 
 /** Protocol, cipher (IANA name), OCSP staple, address and SNI of an established connection. */

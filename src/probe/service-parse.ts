@@ -90,7 +90,7 @@ function dechunk(raw: Buffer): Buffer | undefined {
   }
 }
 
-/** TabPy answers 401 with this challenge when a password file is configured (FACTS; tableau/TabPy). */
+/** TabPy answers 401 with `WWW-Authenticate: Basic realm="TabPy Server"` when a password file is configured (tableau/TabPy). */
 const TABPY_REALM = /basic\s+realm\s*=\s*"?TabPy Server"?/i;
 
 /**

@@ -4,9 +4,14 @@
  * Accepted forms: `host`, `host:port`, `[v6]`, `[v6]:port`, a bare IPv6 literal (never with a port: `::1:6311` is an
  * address), and URLs `https://host[:port][/path]`, `http://...`, `tls://...`.
  */
-import { isIP } from "node:net";
+import { ipVersion } from "../cert/ip.js";
 import { domainToASCII } from "node:url";
 import type { ProbeTarget } from "./types.js";
+
+/** "host:port", with IPv6 literals in brackets: how reports and messages name a target. */
+export function endpoint(target: Pick<ProbeTarget, "host" | "port">): string {
+  return target.host.includes(":") ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+}
 
 /** Thrown by {@link parseTarget}: `message` is one line that names the input and what is wrong with it. */
 export class TargetError extends Error {
@@ -51,13 +56,13 @@ function splitHostPort(input: string, rest: string): { host: string; portText?: 
   if (rest.startsWith("[")) {
     const m = /^\[([^\]]+)\](?::(.*))?$/.exec(rest);
     if (!m) throw new TargetError(input, "unbalanced [ ] around an IPv6 address");
-    if (isIP(m[1]!) !== 6) throw new TargetError(input, `"${m[1]}" is not an IPv6 address`);
+    if (ipVersion(m[1]!) !== 6) throw new TargetError(input, `"${m[1]}" is not an IPv6 address`);
     return m[2] === undefined ? { host: m[1]! } : { host: m[1]!, portText: m[2] };
   }
   const colons = rest.split(":").length - 1;
   if (colons > 1) {
     // Bare IPv6: never carries a port (RFC 3986 §3.2.2 needs brackets for that).
-    if (isIP(rest) !== 6) throw new TargetError(input, "looks like an IPv6 address but is not one (use [addr]:port)");
+    if (ipVersion(rest) !== 6) throw new TargetError(input, "looks like an IPv6 address but is not one (use [addr]:port)");
     return { host: rest };
   }
   if (colons === 1) {
@@ -76,7 +81,7 @@ function parsePort(input: string, text: string): number {
 
 function makeTarget(input: string, rawHost: string, port: number): ProbeTarget {
   if (rawHost === "") throw new TargetError(input, "no host name");
-  const version = isIP(rawHost);
+  const version = ipVersion(rawHost);
   if (version === 4 || version === 6) return { input, host: rawHost.toLowerCase(), port, isIp: true, family: version };
   if (/^[\d.]+$/.test(rawHost)) throw new TargetError(input, `"${rawHost}" is not a valid IPv4 address`);
   // IDNA: Unicode names become their punycode form, the form DNS and SNI use.

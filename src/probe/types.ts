@@ -23,14 +23,50 @@ export type ProbeErrorCode =
   | "NOT_TLS"
   | "TLS_HANDSHAKE_FAILED";
 
-/** Why no chain was obtained: a typed code, one line of evidence and, when known, what to do. */
+/** Why no chain was obtained: a typed code and what the probe saw (src/words/probe.ts says it in words). */
 export interface ProbeError {
   code: ProbeErrorCode;
-  /** One line, e.g. "127.0.0.1:6311 answered with Rserve's plain QAP1 banner: this is Rserve's non-TLS port". */
-  message: string;
-  /** e.g. "qap.tls.port in Rserv.conf is the TLS port". */
-  hint?: string;
+  failure: ProbeFailure;
 }
+
+/**
+ * What a failed probe saw, as evidence (a report's `findings[].evidence` for the probe codes). `endpoint` is
+ * "host:port" (IPv6 in brackets); `errno` is the system's error code (ECONNRESET, EAI_AGAIN, ...).
+ */
+export type ProbeFailure =
+  // The server sent bytes that cannot start a TLS record (NOT_TLS).
+  | { readonly kind: "rserve-plain"; readonly endpoint: string; readonly qap: boolean }
+  | { readonly kind: "plain-http"; readonly endpoint: string; readonly status: string; readonly server?: string }
+  | { readonly kind: "html"; readonly endpoint: string }
+  | { readonly kind: "banner"; readonly endpoint: string; readonly protocol: "SSH" | "SMTP" | "FTP" | "SMTP/FTP" | "POP3" | "IMAP"; readonly banner: string }
+  | { readonly kind: "text"; readonly endpoint: string; readonly text: string }
+  | { readonly kind: "binary"; readonly endpoint: string; readonly bytes: number; readonly head: string }
+  // TCP connect and name resolution.
+  | { readonly kind: "refused"; readonly endpoint: string; readonly port: number }
+  | { readonly kind: "dns-not-found"; readonly host: string; readonly errno: string }
+  | { readonly kind: "dns-failed"; readonly host: string; readonly errno: string }
+  | { readonly kind: "tcp-timeout"; readonly endpoint: string; readonly errno: string }
+  | { readonly kind: "reset"; readonly endpoint: string; readonly errno: string }
+  | { readonly kind: "unreachable"; readonly endpoint: string; readonly errno: string }
+  | { readonly kind: "connect-failed"; readonly endpoint: string; readonly error: string }
+  // The TLS handshake.
+  | { readonly kind: "alert"; readonly endpoint: string; readonly alert: number; readonly alertName: string }
+  | { readonly kind: "closed"; readonly endpoint: string; readonly received: number }
+  | { readonly kind: "handshake-error"; readonly endpoint: string; readonly reason: string; readonly alert?: number }
+  | { readonly kind: "oversized"; readonly endpoint: string; readonly detail: OversizedFailure }
+  | { readonly kind: "unreadable-result"; readonly endpoint: string; readonly detail: string }
+  // The deadline, at the stage the probe had reached (`received`: bytes of TLS by then).
+  | { readonly kind: "stall"; readonly stage: "resolve" | "connect" | "silent" | "handshake"; readonly endpoint: string; readonly host: string; readonly ms: number; readonly received: number }
+  /** The whole check of the target (probe, AIA, credentials) did not end within its bound. */
+  | { readonly kind: "watchdog"; readonly target: string; readonly ms: number };
+
+/** Why an oversized Certificate message gave no certificate to report. */
+export type OversizedFailure =
+  /** The recorded handshake could not be read (`reason`: the TLS record reader's). */
+  | { readonly kind: "unreadable"; readonly reason: string }
+  /** The Certificate message was within the limit: a later handshake message was too large. */
+  | { readonly kind: "later-message"; readonly announced: number }
+  | { readonly kind: "no-certificate"; readonly announced: number; readonly limit: number; readonly received: number; readonly cut?: "closed" | "deadline" | "recording-cap" };
 
 /** Facts about the negotiated TLS session. */
 export interface TlsDetails {
@@ -76,6 +112,15 @@ export interface OversizedCertificateMessage {
 }
 
 /**
+ * Why the presented chain is Node's view of the peer, not the Certificate message as sent: the recorded handshake
+ * could not be read (`reason`: the TLS record reader's words: a resumed session, an unknown suite, no key log
+ * secret, a recording cut short), or the first certificate read is not the one OpenSSL verified.
+ */
+export type WireOrderReason =
+  | { readonly kind: "unreadable"; readonly reason: string }
+  | { readonly kind: "leaf-differs" };
+
+/**
  * A chain was obtained: the presented chain and what was learnt around it. Normally the handshake completed; when
  * `oversized` is set it was aborted on the Certificate message, and `presented` is what arrived of it (no
  * service detection, no OpenSSL verdict).
@@ -87,6 +132,8 @@ export interface ProbeSuccess {
   presented: Uint8Array[];
   /** "wire" when parsed from the handshake bytes; "reconstructed" when taken from `crossCheck`. */
   order: "wire" | "reconstructed";
+  /** Why the order is "reconstructed": what kept the handshake from being read. */
+  orderReason?: WireOrderReason;
   /** One walk of getPeerX509Certificate() via .issuerCertificate (Node's view of the peer stack). */
   crossCheck: Uint8Array[];
   tls: TlsDetails;

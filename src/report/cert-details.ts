@@ -7,7 +7,7 @@ import type { Certificate, GeneralSubtrees } from "../types.js";
 import { parseCertificate } from "../cert/parse.js";
 import { pemToDer } from "../cert/pem.js";
 import { formatIp } from "../cert/ip.js";
-import { EKU_NAMES, OID } from "../cert/oids.js";
+import { EKU_NAMES, OID } from "../asn1/oids.js";
 
 /** One labelled line of detail, e.g. `{ label: "key usage", value: "digitalSignature (critical)" }`. */
 export interface Detail {

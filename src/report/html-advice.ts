@@ -1,9 +1,10 @@
 /** HTML for findings and advice of one result (what is wrong, what to install where, the proof). Pure. */
 import type { InstallItem } from "../types.js";
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import { PLATFORMS, type TargetOs } from "../advise/platforms.js";
 import { esc, escLines } from "./html-escape.js";
-import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings, titleOf } from "./words.js";
+import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings } from "../words/report.js";
+import { titleOf } from "../words/findings.js";
 
 const SEVERITY_CLASS = { error: "fail", warning: "warn", info: "info" } as const;
 
@@ -61,8 +62,8 @@ export function adviceHtml(result: ChainResult): string {
   }
   if (r.serverSide.length > 0) parts.push(`<p><b>Or fix it on the server</b> (every client then only needs the root):</p>`, stepsHtml(r.serverSide));
   if (r.cannotFix.length > 0) {
-    const [lead, rest] = cannotFixLead(result).split("; ");
-    parts.push(`<p><b>${esc(lead!)}</b>; ${esc(rest!)}:</p><ul>${r.cannotFix.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>`);
+    const { lead, then } = cannotFixLead(result);
+    parts.push(`<p><b>${esc(lead)}</b>; ${esc(then)}:</p><ul>${r.cannotFix.map((s) => `<li>${esc(s)}</li>`).join("")}</ul>`);
   }
   if (r.proof) {
     parts.push(`<p class="proof ${r.verifiedAfterInstall ? "ok" : "no"}">${r.verifiedAfterInstall ? "Proof (verified): " : "Proof (not verified): "}${esc(r.proof)}</p>`);

@@ -3,10 +3,10 @@
  * the path built up to the anchor (a missing issuer drawn as a dashed box), and per-certificate
  * details with extensions and PEM. Pure; every value goes through `esc`.
  */
-import type { ChainResult, PathCertificate, PresentedCertificate } from "../result.js";
+import type { ChainResult, PathCertificate, PresentedCertificate } from "../result/verdict.js";
 import { certificateDetails } from "./cert-details.js";
 import { esc, escLines } from "./html-escape.js";
-import { markersOf, missingIssuer, pathMarkers, pathEndWords, presentedOrderWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
+import { markersOf, missingIssuer, pathMarkers, pathEndWords, presentedOrderWords, roleOf, sourceWords, validityWords, type Marker } from "../words/report.js";
 
 function marks(list: readonly Marker[]): string {
   return list.length ? `<div class="marks">${list.map((m) => `<span class="mark ${m.tone}">${esc(m.word)}</span>`).join("")}</div>` : "";

@@ -5,12 +5,12 @@
  * and arrows, the findings, the advice and the proof, plus tool version, trust store and verifier
  * model. Pure: results in, a string out. Results hold no secret (no password, no private key).
  */
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import { adviceHtml, findingsHtml } from "./html-advice.js";
 import { certificatesHtml, pathHtml, presentedHtml } from "./html-chain.js";
 import { esc } from "./html-escape.js";
 import { HTML_STYLE } from "./html-style.js";
-import { MODEL_WORDS, STATUS_WORD, fixSentence, opensslWords, sentSentence, serviceLabel, verdictReason, whySentence } from "./words.js";
+import { MODEL_WORDS, STATUS_WORD, fixSentence, opensslWords, orderReasonWords, sentSentence, serviceLabel, verdictReason, whySentence } from "../words/report.js";
 
 /** What the page says about the run itself. */
 export interface HtmlMeta {
@@ -43,7 +43,7 @@ function connectionRows(result: ChainResult): [string, string][] {
   if (c.serviceDetail) rows.push(["service", c.serviceDetail]);
   const openssl = opensslWords(result);
   if (openssl) rows.push(["OpenSSL", openssl]);
-  if (result.presented.length > 0) rows.push(["order", c.order === "wire" ? "as sent on the wire (TLS Certificate message)" : "reconstructed from Node's view"]);
+  if (result.presented.length > 0) rows.push(["order", c.order === "wire" ? "as sent on the wire (TLS Certificate message)" : `reconstructed from Node's view (${orderReasonWords(c.orderReason)})`]);
   return rows;
 }
 

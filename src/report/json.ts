@@ -1,8 +1,12 @@
-/** The JSON report (schemaVersion 1): a stable document for scripts and CI (README "JSON report"). */
-import type { ChainResult } from "../result.js";
+/**
+ * The JSON report: a stable document for scripts and CI (README "JSON report", docs/report.schema.json).
+ * schemaVersion 2 keeps every field of version 1 and adds each finding's typed `evidence`,
+ * `remediation.cannotFixFindings`, `remediation.install[].kind`, `builtPath.loop` and `connection.orderReason`.
+ */
+import type { ChainResult } from "../result/verdict.js";
 import { escapeJsonInvisibles } from "./safe-text.js";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface JsonReport {
   readonly schemaVersion: typeof SCHEMA_VERSION;

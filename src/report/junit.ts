@@ -4,8 +4,8 @@
  * target that could not be checked `<error>`, and `<system-out>` lists every finding. Certificate text is hostile:
  * every value is escaped, and characters XML 1.0 forbids are made visible. Pure.
  */
-import type { Finding } from "../types.js";
-import type { ChainResult } from "../result.js";
+import type { ReportedFinding } from "../types.js";
+import type { ChainResult } from "../result/verdict.js";
 import { safeText } from "./safe-text.js";
 
 export interface JunitOptions {
@@ -49,12 +49,12 @@ function outcomeOf(result: ChainResult, failOn: JunitOptions["failOn"]): Outcome
 }
 
 /** The finding a failure is about: the headline error, else (warnings failing) the first warning. */
-function leadFinding(result: ChainResult): Finding | undefined {
+function leadFinding(result: ChainResult): ReportedFinding | undefined {
   return result.findings.find((f) => f.code === result.headline) ?? result.findings.find((f) => f.severity !== "info");
 }
 
 /** The advice: the finding's fix, then the install steps and server-side alternatives of the remediation. */
-function adviceLines(result: ChainResult, lead: Finding): string[] {
+function adviceLines(result: ChainResult, lead: ReportedFinding): string[] {
   const r = result.remediation;
   const lines = [`${lead.code}: ${lead.message}`, `Fix: ${lead.remediation}`];
   if (r.install.length > 0) {

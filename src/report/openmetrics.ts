@@ -8,7 +8,7 @@
  * `chaincheck tableau`); certificates add role, subject and a 16-digit SHA-256 prefix; findings add code and
  * severity, both from the catalog. Free text (messages, SANs) never becomes a label.
  */
-import type { ChainResult, PathCertificate } from "../result.js";
+import type { ChainResult, PathCertificate } from "../result/verdict.js";
 import { renderExposition, type ExpositionDialect, type MetricFamily, type Sample } from "./exposition.js";
 import { safeText } from "./safe-text.js";
 

@@ -3,7 +3,7 @@
  * (TTY, FORCE_COLOR; never with NO_COLOR or --no-color) and `PLAIN` otherwise. Colour is only ever a
  * second channel: every coloured word (PASS, ERROR, EXPIRED, …) is also there in plain text.
  */
-import type { Tone } from "./words.js";
+import type { Tone } from "../words/report.js";
 
 export interface Palette {
   red(s: string): string;

@@ -4,7 +4,7 @@
  * (wire order). `verify`: the input's certificates in the order a server must load them (the corrected order when
  * the server's certificate was not first), including those Rserve does not send. Pure.
  */
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import { safeText } from "./safe-text.js";
 
 /** The PEM blocks of one result, in order. */

@@ -7,9 +7,9 @@
 import { createHash } from "node:crypto";
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Finding, Severity } from "../types.js";
-import type { ChainResult } from "../result.js";
-import { FINDINGS } from "../findings/catalog.js";
+import type { ReportedFinding, Severity } from "../types.js";
+import type { ChainResult } from "../result/verdict.js";
+import { FINDINGS } from "../words/findings.js";
 import { escapeJsonInvisibles } from "./safe-text.js";
 
 export const SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -41,7 +41,7 @@ export function artifactUri(path: string): string {
 const pascal = (code: string): string => code.toLowerCase().split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
 
 function rulesFor(results: readonly ChainResult[]): { rules: object[]; index: Map<string, number>; help: Map<string, string> } {
-  const first = new Map<string, Finding>();
+  const first = new Map<string, ReportedFinding>();
   for (const f of results.flatMap((r) => r.findings)) if (!first.has(f.code)) first.set(f.code, f);
   const codes = [...first.keys()].sort();
   const help = new Map(codes.map((code) => [code, first.get(code)!.remediation]));
@@ -68,7 +68,7 @@ function location(result: ChainResult, origin: TargetOrigin | undefined): object
 }
 
 // `chaincheck tableau`: the same endpoint may be configured on several sites; each connection is its own place.
-const fingerprint = (result: ChainResult, f: Finding): string =>
+const fingerprint = (result: ChainResult, f: ReportedFinding): string =>
   createHash("sha256").update(`${f.code}\u0000${result.target}\u0000${f.certificate ?? ""}${result.extensionConnection ? `\u0000${result.site?.id ?? ""}/${result.extensionConnection.id}` : ""}`).digest("hex");
 
 /**

@@ -3,12 +3,13 @@
  * the advisor's install set and commands, the server-side alternative, what no anchor can fix, and the
  * proof line. Pure; every string that can hold a certificate field goes through `safeText`.
  */
-import type { Finding, InstallItem } from "../types.js";
-import type { ChainResult } from "../result.js";
+import type { InstallItem, ReportedFinding } from "../types.js";
+import type { ChainResult } from "../result/verdict.js";
 import type { Palette } from "./palette.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";
-import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings, titleOf } from "./words.js";
+import { SEVERITY_WORD, cannotFixLead, installSourceWords, orderedFindings } from "../words/report.js";
+import { titleOf } from "../words/findings.js";
 
 /** Replaces the plain prefix of the first wrapped line by its coloured form (wrapping counts plain widths). */
 function colourLead(lines: string[], plain: string, coloured: string): string[] {
@@ -22,7 +23,7 @@ interface FindingShown {
   readonly fix: boolean;
 }
 
-function findingLines(f: Finding, p: Palette, shown: FindingShown): string[] {
+function findingLines(f: ReportedFinding, p: Palette, shown: FindingShown): string[] {
   const colour = { error: p.red, warning: p.yellow, info: p.cyan }[f.severity];
   const word = SEVERITY_WORD[f.severity].padEnd(5);
   const lines = colourLead([`  ${word}  ${f.code}  ${titleOf(f.code)}`], `  ${word}`, `  ${colour(word)}`);
@@ -33,9 +34,9 @@ function findingLines(f: Finding, p: Palette, shown: FindingShown): string[] {
 }
 
 /** Codes whose fix "What to do" gives already (certificates to install, the file order, what no anchor fixes). */
-function fixShownBelow(f: Finding, result: ChainResult): boolean {
+function fixShownBelow(f: ReportedFinding, result: ChainResult): boolean {
   const r = result.remediation;
-  if (r.cannotFix.some((s) => s.startsWith(`${f.code}:`))) return true;
+  if (r.cannotFixFindings.some((c) => c.code === f.code)) return true;
   if (f.code === "CHAIN_ORDER" && r.reorder) return true;
   return r.install.length > 0 && ["ISSUER_NOT_FOUND", "UNTRUSTED_ROOT", "SELF_SIGNED", "PARTIAL_CHAIN_ANCHOR"].includes(f.code);
 }
@@ -94,7 +95,8 @@ export function adviceSection(result: ChainResult, p: Palette, verbose: boolean)
   }
   if (r.serverSide.length > 0) lines.push("  Or fix it on the server (every client then only needs the root):", ...stepLines(r.serverSide));
   if (r.cannotFix.length > 0) {
-    lines.push(`  ${cannotFixLead(result)}:`);
+    const { lead, then } = cannotFixLead(result);
+    lines.push(`  ${lead}; ${then}:`);
     lines.push(...r.cannotFix.flatMap((s) => wrap(safeText(s), "    - ", "      ")));
   }
   return lines;

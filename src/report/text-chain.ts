@@ -3,13 +3,13 @@
  * chain as a tree in wire order, and the path built up to the anchor. Pure; every certificate field
  * goes through `safeText`.
  */
-import type { ChainResult, PathCertificate, PresentedCertificate } from "../result.js";
+import type { ChainResult, PathCertificate, PresentedCertificate } from "../result/verdict.js";
 import type { Palette } from "./palette.js";
 import { toneColour } from "./palette.js";
 import { certificateDetails } from "./cert-details.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";
-import { END_WORDS, MODEL_WORDS, markersOf, missingIssuer, opensslWords, pathMarkers, presentedOrderWords, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "./words.js";
+import { END_WORDS, MODEL_WORDS, markersOf, missingIssuer, opensslWords, orderReasonWords, pathMarkers, presentedOrderWords, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "../words/report.js";
 
 /** SANs shown in the default view; --verbose shows all. */
 const NAMES_SHOWN = 12;
@@ -45,7 +45,7 @@ export function connectionLines(result: ChainResult, verbose: boolean): string[]
   const openssl = opensslWords(result);
   if (openssl) lines.push(...field("OpenSSL", safeText(openssl)));
   if (result.presented.length > 0) {
-    lines.push(...field("order", c.order === "wire" ? "as sent on the wire (parsed from the TLS Certificate message)" : "reconstructed from Node's view (the wire could not be parsed): extras and order may differ"));
+    lines.push(...field("order", c.order === "wire" ? "as sent on the wire (parsed from the TLS Certificate message)" : `reconstructed from Node's view (${safeText(orderReasonWords(c.orderReason))}): extras and order may differ`));
   }
   if (verbose) lines.push(...field("elapsed", `${c.elapsedMs} ms`));
   return lines;

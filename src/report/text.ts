@@ -4,14 +4,13 @@
  * tree in wire order, the path built, findings by rank, what to do, proof. Pure; colour is a
  * parameter and meaning never depends on it (every status and severity is also a word).
  */
-import type { ChainResult } from "../result.js";
+import type { ChainResult } from "../result/verdict.js";
 import { PLAIN, type Palette } from "./palette.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";
 import { adviceSection, findingsSection, proofLines } from "./text-advice.js";
-import { tableauSetupLines } from "../advise/tableau.js";
 import { attemptLines, connectionLines, contextLines, pathLines, presentedLines } from "./text-chain.js";
-import { STATUS_WORD, fixSentence, sentSentence, serviceLabel, verdictReason, whySentence } from "./words.js";
+import { STATUS_WORD, fixSentence, sentSentence, serviceLabel, tableauSetupLines, verdictReason, whySentence } from "../words/report.js";
 
 export { PLAIN, type Palette } from "./palette.js";
 

@@ -3,12 +3,13 @@
  * service from `connection_type`), and the probe's result -> the result chaincheck reports (site, connection, and what
  * only Tableau's configuration tells: Require SSL off, extensions disabled, sign-in configured). Pure.
  */
-import type { Finding, Service } from "../types.js";
+import type { Service } from "../types.js";
+import type { Finding } from "../findings/finding.js";
 import { makeFinding } from "../findings/finding.js";
 import { dedupeFindings, headlineOf, sortFindings } from "../findings/finding.js";
 import { parseTarget } from "../probe/target.js";
 import type { ProbeTarget } from "../probe/types.js";
-import { statusOf, type ChainResult, type ExtensionConnection } from "../result.js";
+import { statusOf, type ChainVerdict, type ExtensionConnection } from "../result/verdict.js";
 import type { ConnectionEntry } from "./responses.js";
 
 /** A site as results carry it. */
@@ -83,7 +84,7 @@ export function tableauFindings(connection: ExtensionConnection, site: SiteRef, 
  * Tableau findings added; AUTH_REQUIRED dropped when Tableau signs in anyway; the Tableau setup naming the configured
  * user. A result without a chain (status error) stays "could not be checked" unless a Tableau finding is an error.
  */
-export function tableauResult(result: ChainResult, site: SiteRef, connection: ExtensionConnection, extra: readonly Finding[]): ChainResult {
+export function tableauResult(result: ChainVerdict, site: SiteRef, connection: ExtensionConnection, extra: readonly Finding[]): ChainVerdict {
   const kept = result.findings.filter((f) => !(connection.authentication && f.code === "AUTH_REQUIRED"));
   const findings = sortFindings(dedupeFindings([...kept, ...extra]));
   const noChain = result.status === "error" && !extra.some((f) => f.severity === "error");

@@ -4,7 +4,7 @@
  * analytics-extension connections (details where the list lacks them), and sign-out at the end whatever happened,
  * also when `signal` aborts (Ctrl-C). Pure: the transport does the I/O.
  */
-import type { ExtensionConnection } from "../result.js";
+import type { ExtensionConnection } from "../result/verdict.js";
 import { extensionConnection, type SiteRef } from "./connections.js";
 import { TableauError, type RestCall } from "./errors.js";
 import {

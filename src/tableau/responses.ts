@@ -1,7 +1,8 @@
 /**
- * Tableau REST answers -> typed values (../shared/TABLEAU-REST.md is the contract). Lenient about what the contract
- * leaves open (strings for numbers, `{}` for an empty list, both connection-list keys and item shapes), strict about
- * what the tool needs (a token, ids, a version). Never keeps a `password` field. Pure.
+ * Tableau REST answers -> typed values. The shapes come from Tableau's OpenAPI spec, its REST XSD and clients tested
+ * against real servers (test/support/tableau-standin.ts plays them). Lenient about what those sources leave open
+ * (strings for numbers, `{}` for an empty list, both connection-list keys and item shapes), strict about what the
+ * tool needs (a token, ids, a version). Never keeps a `password` field. Pure.
  */
 import { flag, integer, items, object, text, type JsonObject } from "./values.js";
 

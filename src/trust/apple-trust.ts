@@ -5,13 +5,21 @@
  * Record layout: Apple's TrustSettingsSchema.h (trustList -> SHA-1 -> trustSettings[]).
  */
 import { asDict, parsePlist, type PlistDict, type PlistValue } from "./plist.js";
+import { TAG, readOid, readRoot, tlv } from "../asn1/der.js";
+import { OID } from "../asn1/oids.js";
 
 /** kSecTrustSettingsResult values. */
 export const TRUST_RESULT = { trustRoot: 1, trustAsRoot: 2, deny: 3, unspecified: 4 } as const;
 
-/** kSecPolicyAppleSSL (1.2.840.113635.100.1.3): older records store the OID's content bytes, newer ones the dotted string. */
-const SSL_POLICY_HEX = "2a864886f763640103";
-const SSL_POLICY_OID = "1.2.840.113635.100.1.3";
+/** The OID a record's kSecTrustSettingsPolicy names: older records store its content bytes, newer ones the dotted string. */
+function policyOid(policy: string | Uint8Array): string | null {
+  if (typeof policy === "string") return policy;
+  try {
+    return readOid(readRoot(tlv(TAG.OID, policy)), "kSecTrustSettingsPolicy");
+  } catch {
+    return null;
+  }
+}
 /** A certificate's key in the record: its SHA-1 in upper-case hex (the record's default-root entry is skipped). */
 const HASH_KEY = /^[0-9A-F]{40}$/;
 
@@ -48,7 +56,7 @@ function constraintOf(dict: PlistDict): UsageConstraint {
   const policy = dict.get("kSecTrustSettingsPolicy");
   const result = dict.get("kSecTrustSettingsResult");
   return {
-    appliesToSsl: policy === undefined || policy === SSL_POLICY_OID || (policy instanceof Uint8Array && Buffer.from(policy).toString("hex") === SSL_POLICY_HEX),
+    appliesToSsl: policy === undefined || ((typeof policy === "string" || policy instanceof Uint8Array) && policyOid(policy) === OID.appleSslPolicy),
     scoped: dict.has("kSecTrustSettingsApplication") || dict.has("kSecTrustSettingsPolicyString"),
     // A malformed result matches nothing (Chromium: UNSPECIFIED).
     result: result === undefined ? TRUST_RESULT.trustRoot : typeof result === "number" ? result : TRUST_RESULT.unspecified,

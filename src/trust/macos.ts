@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { decodeCertificates } from "../input/decode.js";
-import { issuerNameDer, subjectNameDer } from "../input/der.js";
+import { issuerNameDer, subjectNameDer } from "../cert/shape.js";
 import { sslVerdict, type TrustSettings, type TrustVerdict } from "./apple-trust.js";
 import { countCertificates, uniqueCertificates } from "./store.js";
 import { MACOS, type OsStoreResult } from "./os-stores.js";

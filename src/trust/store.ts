@@ -1,11 +1,12 @@
 /**
  * A set of trusted certificates, indexed by subject Name for issuer lookup, without parsing them:
- * the subject is cut out of each DER with a minimal walk (src/input/der.ts) and normalised as RFC 5280 §7.1
+ * the subject is cut out of each DER with a minimal walk (src/cert/shape.ts) and normalised as RFC 5280 §7.1
  * and OpenSSL compare names (src/cert/name.ts), so a 144-root system store loads in a few milliseconds,
  * a child whose issuer name differs only in case, spacing or string type still finds its root, and only the
  * candidates for a path are parsed (by src/cert). Pure.
  */
-import { subjectNameDer, toHex } from "../input/der.js";
+import { toHex } from "../asn1/der.js";
+import { subjectNameDer } from "../cert/shape.js";
 import { encodePem } from "../cert/pem.js";
 import { nameKey } from "../cert/name.js";
 
@@ -20,7 +21,10 @@ export interface TrustSourceInfo {
 
 export class TrustStore {
   readonly source: TrustSourceInfo;
-  /** Loader notes and certificates that could not be indexed, as one-line messages. */
+  /**
+   * What loading left out, one line each: certificates that could not be indexed, skipped directory entries, what an
+   * OS loader noticed. Reported as TRUST_STORE_NOTE findings.
+   */
   readonly warnings: readonly string[];
   readonly #ders: readonly Uint8Array[];
   readonly #bySubject = new Map<string, Uint8Array[]>();

@@ -1,13 +1,14 @@
 /**
  * Load the trust store: the host's system store (what OpenSSL-based clients on this machine
  * trust) or the files given with `--ca-file`. Node's bundled root list is never used: it is not
- * the system store (FACTS: the two shared 122 of 144 roots). I/O module; the file system and
+ * the system store (measured: Node 20's bundled list and Debian's ca-certificates.crt each held 144 roots and
+ * shared only 122). I/O module; the file system and
  * environment are injectable for tests.
  */
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { TRUST_LIMITS, decodeCertificates } from "../input/decode.js";
-import { toHex } from "../input/der.js";
+import { toHex } from "../asn1/der.js";
 import { InputError, displayName } from "../input/errors.js";
 import { readCertificateFile } from "../input/read.js";
 import type { ReadOptions } from "../input/read.js";
@@ -186,15 +187,13 @@ class SeenFiles {
 export async function loadCaFiles(paths: readonly string[], options: ReadOptions = {}): Promise<TrustStore> {
   if (paths.length === 0) throw new TrustStoreError("NO_CA_FILES", "no --ca-file given");
   const ders: Uint8Array[] = [];
-  const warnings: string[] = [];
   for (const path of paths) {
-    const result = await readCertificateFile(path, options);
-    ders.push(...result.certificates);
-    warnings.push(...result.warnings.map((w) => `${displayName(path)}: ${w}`));
+    // What the decoder noticed goes to `options.onNote` (INPUT_NOTE), as for every input file.
+    ders.push(...(await readCertificateFile(path, options)).certificates);
   }
   const unique = uniqueCertificates(ders);
   const description = `--ca-file ${paths.map(displayName).join(", ")} (${countCertificates(unique.length)})`;
-  return new TrustStore({ kind: "files", description, paths: [...paths] }, unique, warnings);
+  return new TrustStore({ kind: "files", description, paths: [...paths] }, unique);
 }
 
 function defaultFileExists(path: string): boolean {

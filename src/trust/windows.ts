@@ -3,7 +3,7 @@
  * line per certificate, then END): Root as anchors, CA as held intermediates, Disallowed taken out of
  * both, as CryptoAPI does. Pure.
  */
-import { DerError, checkCertificate } from "../input/der.js";
+import { ShapeError, checkCertificate } from "../cert/shape.js";
 import { decodeBareBase64 } from "../input/pem.js";
 import { countCertificates } from "./store.js";
 import { WINDOWS, type OsStoreResult } from "./os-stores.js";
@@ -57,7 +57,7 @@ function certificateOf(base64: string, store: string, line: number): Uint8Array 
   try {
     checkCertificate(der);
   } catch (e) {
-    if (!(e instanceof DerError)) throw e;
+    if (!(e instanceof ShapeError)) throw e;
     throw new WindowsListingError(`line ${line} (${store}) ${e.message}`);
   }
   return der;

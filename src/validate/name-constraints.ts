@@ -4,12 +4,14 @@
  * a name of that form: a verifier must never accept what it could not check.
  */
 import type { Certificate, GeneralSubtrees, NameConstraints } from "../types.js";
+import type { NameViolation } from "../findings/codes.js";
 import { parseIp } from "../cert/ip.js";
 import { normalizeDnsName } from "./hostname.js";
 
 export interface ConstraintViolation {
+  /** The name outside the constraints (for a form chaincheck cannot evaluate: the form). */
   readonly name: string;
-  readonly reason: string;
+  readonly violation: NameViolation;
 }
 
 /**
@@ -68,12 +70,9 @@ export function comparisonCount(certs: readonly Certificate[], constraints: Name
   return names * subtrees;
 }
 
-function permittedReason(kind: "dns" | "ip" | "dir", value: string, permitted: GeneralSubtrees): string {
+function notPermitted(kind: "dns" | "ip" | "dir", value: string, permitted: GeneralSubtrees): NameViolation {
   const dotted = kind === "dns" ? permitted.dns.find((c) => c.startsWith(".") && dnsWithinConstraint(value, c)) : undefined;
-  if (dotted) {
-    return `the CA permits "${dotted}", which is not a DNS name: RFC 5280 §4.2.1.10 allows a leading period only in URI and e-mail constraints, so it permits nothing (OpenSSL and Go read it as "subdomains of ${dotted.slice(1)}"; strict verifiers such as pyca/cryptography do not)`;
-  }
-  return `not within the permitted ${kind === "dir" ? "directory names" : kind.toUpperCase() + " subtrees"}`;
+  return dotted ? { kind: "leading-period", constraint: dotted } : { kind: "not-permitted", form: kind };
 }
 
 /** Every violation of `constraints` by `cert` (its SANs, and its subject for directoryName). */
@@ -101,10 +100,10 @@ export function checkNameConstraints(cert: Certificate, constraints: NameConstra
 
   const judge = (kind: "dns" | "ip" | "dir", value: string, rdns?: readonly string[]) => {
     const p = inSet(permitted, kind, value, rdns);
-    if (p.has && !p.hit) out.push({ name: value, reason: permittedReason(kind, value, permitted!) });
+    if (p.has && !p.hit) out.push({ name: value, violation: notPermitted(kind, value, permitted!) });
     const e = inSet(excluded, kind, value, rdns);
     const overlap = kind === "dns" && (excluded?.dns ?? []).some((c) => wildcardOverlaps(value, c));
-    if (e.hit || overlap) out.push({ name: value, reason: `within an excluded ${kind === "dir" ? "directory name" : kind.toUpperCase() + " subtree"}` });
+    if (e.hit || overlap) out.push({ name: value, violation: { kind: "excluded", form: kind } });
   };
 
   for (const name of dns) judge("dns", name);
@@ -115,13 +114,13 @@ export function checkNameConstraints(cert: Certificate, constraints: NameConstra
     judge("dir", "directoryName SAN", [dir]);
   }
 
-  const unsupportedForms: [string, number, boolean][] = [
+  const unsupportedForms: ["email" | "URI" | "other", number, boolean][] = [
     ["email", cert.san?.email.length ?? 0, (permitted?.email.length ?? 0) + (excluded?.email.length ?? 0) > 0],
     ["URI", cert.san?.uri.length ?? 0, (permitted?.uri.length ?? 0) + (excluded?.uri.length ?? 0) > 0],
     ["other", cert.san?.other ?? 0, (permitted?.unsupported ?? 0) + (excluded?.unsupported ?? 0) > 0],
   ];
   for (const [form, count, constrained] of unsupportedForms) {
-    if (count > 0 && constrained) out.push({ name: `${form} name`, reason: `chaincheck cannot evaluate ${form} name constraints, so it does not accept them` });
+    if (count > 0 && constrained) out.push({ name: form, violation: { kind: "unsupported", form } });
   }
   return out;
 }

@@ -6,7 +6,10 @@
  * Modelled on rustls/webpki (`loop_while_non_fatal_error`, `Budget`) and Go's `buildChains`
  * (`maxChainSignatureChecks`). Checks are injected (`checkLink`): this module only explores.
  */
-import type { Certificate, Finding } from "../types.js";
+import type { Certificate } from "../types.js";
+import type { BudgetLimit } from "../findings/codes.js";
+import { sameCertificate } from "../cert/identity.js";
+import type { Finding } from "../findings/finding.js";
 
 /** How an explored path ends. */
 export type Termination =
@@ -22,6 +25,11 @@ export interface PathAttempt {
   readonly termination: Termination;
   /** Errors found on the links of this path (empty for a clean path). */
   readonly findings: readonly Finding[];
+  /**
+   * The path stops (no issuer found, or at a trusted non-root) because its top certificate's issuer is already on
+   * it: the CAs only certify each other in a loop, and no root is above them.
+   */
+  readonly loop: boolean;
 }
 
 /** Where issuers come from. */
@@ -48,7 +56,7 @@ export interface PathSearch {
   /** Every complete path explored (clean or not), in the order found. */
   readonly attempts: readonly PathAttempt[];
   /** Why the search stopped early, when it did. */
-  readonly budgetExceeded: string | null;
+  readonly budgetExceeded: BudgetLimit | null;
 }
 
 export interface PathSearchInput {
@@ -74,7 +82,7 @@ function isAnchor(cert: Certificate, source: IssuerSource, partialChain: boolean
 function inPath(path: readonly Certificate[], candidate: Certificate): boolean {
   // RFC 4158 §5.2: a certificate, or the same subject and key under another serial, ends a loop.
   return path.some(
-    (c) => c.sha256 === candidate.sha256 || (c.subjectKey === candidate.subjectKey && sameKey(c.spkiDer, candidate.spkiDer)),
+    (c) => sameCertificate(c, candidate) || (c.subjectKey === candidate.subjectKey && sameKey(c.spkiDer, candidate.spkiDer)),
   );
 }
 
@@ -88,11 +96,13 @@ export function buildPaths(input: PathSearchInput): PathSearch {
   let links = 0;
   let diagnostic = 0;
   let valid: PathAttempt | null = null;
-  let budgetExceeded: string | null = null;
-  let depthExceeded: string | null = null;
+  let budgetExceeded: BudgetLimit | null = null;
+  let depthExceeded: BudgetLimit | null = null;
 
   const record = (certs: readonly Certificate[], termination: Termination, findings: readonly Finding[]) => {
-    const attempt = { certs, termination, findings };
+    const top = certs[certs.length - 1]!;
+    const stopped = termination === "issuer-not-found" || termination === "partial-anchor";
+    const attempt = { certs, termination, findings, loop: stopped && certs.some((c) => c.subjectKey === top.issuerKey) };
     attempts.push(attempt);
     if (findings.length > 0) diagnostic++;
     if (termination === "anchored" && findings.length === 0 && !valid) valid = attempt;
@@ -108,7 +118,7 @@ export function buildPaths(input: PathSearchInput): PathSearch {
     if (top.selfSigned && !input.source.isTrusted(top)) return record(path, "untrusted-root", findings);
     if (path.length >= budget.maxDepth) {
       // Not fatal: other, shorter branches may still lead to an anchor.
-      depthExceeded = `paths longer than ${budget.maxDepth} certificates are not followed`;
+      depthExceeded = { kind: "depth", max: budget.maxDepth };
       return record(path, "budget", findings);
     }
     const candidates = input.source.issuersOf(top).filter((c) => !inPath(path, c));
@@ -123,7 +133,7 @@ export function buildPaths(input: PathSearchInput): PathSearch {
     for (const candidate of ordered) {
       if (stop()) return;
       if (++links > budget.maxLinks) {
-        budgetExceeded = `more than ${budget.maxLinks} issuer candidates were tried`;
+        budgetExceeded = { kind: "candidates", max: budget.maxLinks };
         return record(path, "budget", findings);
       }
       const linkFindings = input.checkLink(path, candidate);

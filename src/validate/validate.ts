@@ -2,8 +2,10 @@
  * Chain validation: presented certificates + trust anchors + time -> verdict and findings.
  * Pure: time, trust and the verifier model are parameters (Go `VerifyOptions`, webpki `build(&ee, time)`).
  */
-import type { Certificate, ChainKind, Finding } from "../types.js";
+import type { Certificate, ChainKind } from "../types.js";
+import type { Finding } from "../findings/finding.js";
 import { dedupeFindings, headlineOf, makeFinding, sortFindings } from "../findings/finding.js";
+import { distinctCertificates, sameCertificate } from "../cert/identity.js";
 import { verifySignature } from "../cert/signature.js";
 import { bestAttempt, buildPaths, type Budget, type IssuerSource, type PathAttempt, type PathSearch } from "./path-builder.js";
 import { checkExpiringSoon } from "./checks/dates.js";
@@ -11,7 +13,7 @@ import { checkIssued } from "./checks/issued.js";
 import { checkLink } from "./checks/issuer.js";
 import { checkLeaf } from "./checks/leaf.js";
 import { checkSignatureStrength } from "./checks/strength.js";
-import { presentationFindings } from "./presentation.js";
+import { presentationFindings } from "./checks/presentation.js";
 
 /** The trust anchors a validation uses (the system store or `--ca-file`s), parsed lazily. */
 export interface TrustAnchors {
@@ -56,11 +58,6 @@ export function chainKindOf(presented: readonly Certificate[]): ChainKind {
   return presented[0]!.selfSigned ? "self-signed" : "leaf-only";
 }
 
-function uniqueBySha(certs: readonly Certificate[]): Certificate[] {
-  const seen = new Set<string>();
-  return certs.filter((c) => !seen.has(c.sha256) && seen.add(c.sha256));
-}
-
 /** `skipped` collects the trust store's undecodable certificates a lookup met (they are never candidates). */
 function issuerSource(pool: readonly Certificate[], anchors: TrustAnchors, skipped: Map<string, Certificate>): IssuerSource {
   const bySubject = new Map<string, Certificate[]>();
@@ -69,7 +66,7 @@ function issuerSource(pool: readonly Certificate[], anchors: TrustAnchors, skipp
     // Trust store copies come first, so a presented twin of a trusted certificate is not used twice.
     issuersOf: (cert) => {
       for (const bad of anchors.unreadable?.(cert.issuerKey) ?? []) skipped.set(bad.sha256, bad);
-      return uniqueBySha([...anchors.named(cert.issuerKey), ...(bySubject.get(cert.issuerKey) ?? [])]);
+      return distinctCertificates([...anchors.named(cert.issuerKey), ...(bySubject.get(cert.issuerKey) ?? [])]);
     },
     isTrusted: (cert) => anchors.contains(cert),
   };
@@ -131,7 +128,7 @@ function terminationFinding(attempt: PathAttempt | null, leaf: Certificate, anch
     case "partial-anchor":
       return makeFinding("PARTIAL_CHAIN_ANCHOR", top, { store });
     case "untrusted-root":
-      return top === leaf ? makeFinding("SELF_SIGNED", top, { store }) : makeFinding("UNTRUSTED_ROOT", top, { store });
+      return sameCertificate(top, leaf) ? makeFinding("SELF_SIGNED", top, { store }) : makeFinding("UNTRUSTED_ROOT", top, { store });
     case "budget":
       return null; // reported from the search's own reason
     case "issuer-not-found":
@@ -159,7 +156,7 @@ export function validateChain(presented: readonly Certificate[], anchors: TrustA
   // Certificate times have one-second granularity (RFC 5280 §4.1.2.5): compare at that granularity,
   // so a certificate is valid during the whole second of its notAfter (x509-limbo notafter-fractional).
   const at = new Date(Math.floor(options.at.getTime() / 1000) * 1000);
-  const pool = uniqueBySha([...presented.slice(1), ...held]).filter((c) => c.sha256 !== leaf.sha256 && isReadable(c));
+  const pool = distinctCertificates([...presented.slice(1), ...held]).filter((c) => !sameCertificate(c, leaf) && isReadable(c));
   const source = issuerSource(pool, anchors, storeSkipped);
   const signatureValid = signatureCache();
   const linkContext = { at, isTrusted: source.isTrusted, signatureValid };
@@ -180,7 +177,7 @@ export function validateChain(presented: readonly Certificate[], anchors: TrustA
   if (termination) findings.push(termination);
   if (termination?.code === "ISSUER_NOT_FOUND") {
     const top = best ? best.certs[best.certs.length - 1]! : leaf;
-    findings.push(...unlinkedFindings(top, top === leaf));
+    findings.push(...unlinkedFindings(top, sameCertificate(top, leaf)));
   }
   findings.push(...inexactNameFindings(best?.certs ?? [leaf]), ...unreadableFindings(presented, held, storeSkipped.values()));
   if (!search.valid && !options.partialChain) {
@@ -188,7 +185,7 @@ export function validateChain(presented: readonly Certificate[], anchors: TrustA
     const partial = search.attempts.find((a) => a.termination === "partial-anchor" && a.findings.length === 0);
     if (partial) findings.push(makeFinding("PARTIAL_CHAIN_ANCHOR", partial.certs[partial.certs.length - 1]!, { store: anchors.description }));
   }
-  if (search.budgetExceeded && !search.valid) findings.push(makeFinding("PATH_BUDGET_EXCEEDED", null, { reason: search.budgetExceeded }));
+  if (search.budgetExceeded && !search.valid) findings.push(makeFinding("PATH_BUDGET_EXCEEDED", null, { limit: search.budgetExceeded }));
   findings.push(...presentationFindings(presented, best?.certs ?? [leaf], best?.termination !== "budget"));
   for (const cert of best?.certs ?? [leaf]) findings.push(...checkExpiringSoon(cert, at, options.warnDays));
 

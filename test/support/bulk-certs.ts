@@ -7,7 +7,7 @@
 import { X509Certificate, createPrivateKey, sign } from "node:crypto";
 import { generateKey, issueCertificate } from "../../src/pki/issue.js";
 import { encodePem } from "../../src/cert/pem.js";
-import { children, readTlv } from "../../src/input/der.js";
+import { children, readTlv } from "../../src/asn1/der.js";
 
 const CN_MARK = "Bulk Root 000000";
 const SERIAL_MARK = "5eeded0000000001";
@@ -20,9 +20,9 @@ export async function bulkRootsPem(count: number): Promise<string> {
     notBefore: new Date("2025-01-01T00:00:00Z"), notAfter: new Date("2049-12-31T23:59:59Z"),
   });
   const der = Buffer.from(template.der);
-  const tbs = children(der, readTlv(der, 0))[0]!;
+  const tbs = children(readTlv(der, 0))[0]!;
   const tbsStart = tbs.start;
-  const tbsEnd = tbs.end!;
+  const tbsEnd = tbs.end;
   const cn = Buffer.from(CN_MARK, "latin1");
   const cnOffsets = [der.indexOf(cn), der.lastIndexOf(cn)];
   const serialOffset = der.indexOf(Buffer.from(SERIAL_MARK, "hex"));

@@ -1,6 +1,7 @@
 /** Runs the CLI in-process with a fake terminal, capturing stdout, stderr and the exit code. */
 import { run } from "../../src/cli/run.js";
 import type { CliIo } from "../../src/cli/io.js";
+import type { CliDeps } from "../../src/cli/deps.js";
 
 export interface CliRun {
   readonly code: number;
@@ -8,7 +9,7 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-export async function runCli(argv: readonly string[], overrides: Partial<CliIo> = {}): Promise<CliRun> {
+export async function runCli(argv: readonly string[], overrides: Partial<CliIo> = {}, deps: Partial<CliDeps> = {}): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
   const io: CliIo = {
@@ -21,6 +22,6 @@ export async function runCli(argv: readonly string[], overrides: Partial<CliIo> 
     now: () => new Date("2030-01-01T00:00:00Z"),
     ...overrides,
   };
-  const code = await run(argv, io);
+  const code = await run(argv, io, deps);
   return { code, stdout, stderr };
 }

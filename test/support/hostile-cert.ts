@@ -7,8 +7,7 @@
  */
 import { sign } from "node:crypto";
 import { encodePem } from "../../src/cert/pem.js";
-import { children, encoding, readRoot } from "../../src/cert/der.js";
-import { tlv } from "../../src/pki/der.js";
+import { children, encoding, readRoot, tlv } from "../../src/asn1/der.js";
 import { generateKey, issueCertificate } from "../../src/pki/issue.js";
 
 /** The hostile common name, exactly as stored in the certificate. */

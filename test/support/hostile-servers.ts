@@ -104,7 +104,7 @@ export const hostile = {
         s.end("HTTP/1.1 400 Bad Request\r\nServer: TornadoServer/6.4.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
       ),
     ),
-  /** A plain HTTP server that waits for a complete request forever (the TabPy-without-TLS stall in FACTS). */
+  /** A plain HTTP server that waits for a complete request forever (a TLS client on a plain-HTTP TabPy port waited more than 10 minutes without an error). */
   plainHttpWaiting: () => rawServer(() => {}),
   /** Speaks first, like a mail server. */
   smtpBanner: () => rawServer((s) => s.write("220 mail.example.test ESMTP Postfix (Debian/GNU)\r\n")),

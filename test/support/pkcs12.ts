@@ -8,7 +8,7 @@
 import * as asn1js from "asn1js";
 import { createCipheriv, createHmac, pbkdf2Sync, randomBytes, type KeyObject } from "node:crypto";
 import { bmpPassword, pkcs12Kdf } from "../../src/input/pbe.js";
-import { tlv } from "../../src/pki/der.js";
+import { tlv } from "../../src/asn1/der.js";
 
 const OID = {
   data: "1.2.840.113549.1.7.1", encryptedData: "1.2.840.113549.1.7.6",

@@ -3,7 +3,7 @@
  *
  * Rserve has no "present this chain" switch: `tls.cert` is read with SSL_CTX_use_certificate_file
  * (first certificate only) and `tls.ca` feeds the store OpenSSL auto-chains from (s-u/Rserve
- * `src/tls.c`; measured in /work/shared/FACTS.md). It daemonizes: the daemon is a session leader
+ * `src/tls.c`; measured with Debian's r-cran-rserve 1.8-11: `tls.ca` = intermediate + root sent 3 certificates). It daemonizes: the daemon is a session leader
  * whose pid `pid.file` records, and each connection is a forked child in its process group.
  */
 import { execFile, spawn } from "node:child_process";

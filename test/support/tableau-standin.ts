@@ -1,11 +1,12 @@
 /**
- * A stand-in Tableau Server REST API for tests: HTTPS on 127.0.0.1 (a free port), implementing the contract in
- * ../shared/TABLEAU-REST.md with its quirks: serverinfo without auth (404003 on a "pre-10.1" server, 404001 for a
- * version above the server's), XML unless JSON is asked for on classic endpoints, string-valued attributes, `{}` for
- * an empty collection and a bare object for a one-element page, Query Sites for server admins only, switchSite (403070
- * for the current site), one session per personal access token, 401000/401002, both connection-list keys, connection
- * details, a `password` field in connection answers (which a client must never print), 429 on demand, and requests
- * held unanswered on demand (Ctrl-C, --timeout). It records what it was asked and which sessions remain.
+ * A stand-in Tableau Server REST API for tests: HTTPS on 127.0.0.1 (a free port), answering as Tableau's OpenAPI
+ * spec, its REST XSD and clients tested against real servers say a server does, with its quirks: serverinfo without
+ * auth (404003 on a "pre-10.1" server, 404001 for a version above the server's), XML unless JSON is asked for on
+ * classic endpoints, string-valued attributes, `{}` for an empty collection and a bare object for a one-element page,
+ * Query Sites for server admins only, switchSite (403070 for the current site), one session per personal access
+ * token, 401000/401002, both connection-list keys, connection details, a `password` field in connection answers
+ * (which a client must never print), 429 on demand, and requests held unanswered on demand (Ctrl-C, --timeout). It
+ * records what it was asked and which sessions remain.
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";

@@ -1,6 +1,6 @@
 /**
  * Raw clients for server tests: the certificate chain a TLS server sent (in the order sent, through
- * `getPeerX509Certificate().issuerCertificate`, see FACTS.md) and the first bytes it speaks.
+ * `getPeerX509Certificate().issuerCertificate`, which walks the peer stack in the order received, extras included) and the first bytes it speaks.
  * Every wait is bounded.
  */
 import { X509Certificate } from "node:crypto";

@@ -1,8 +1,9 @@
 /** Validity period checks (RFC 5280 §4.1.2.5), at a time the caller chooses. */
-import type { Certificate, Finding } from "../../types.js";
+import type { Certificate } from "../../types.js";
+import type { Finding } from "../../findings/finding.js";
 import { makeFinding } from "../../findings/finding.js";
 
-import { wholeDays } from "../../days.js";
+import { wholeDays } from "../days.js";
 
 export function checkValidity(cert: Certificate, at: Date): Finding[] {
   if (at < cert.notBefore) {

@@ -1,5 +1,6 @@
 /** Checks any certificate of a path must pass, whatever its position. */
-import type { Certificate, Finding } from "../../types.js";
+import type { Certificate } from "../../types.js";
+import type { Finding } from "../../findings/finding.js";
 import { makeFinding } from "../../findings/finding.js";
 
 /** Encoding defects and critical extensions chaincheck does not process (RFC 5280 §4.2). */

@@ -3,7 +3,8 @@
  * (checked per link, on the child). They depend on the position, so they are not parse defects:
  * a trust anchor given by the store is exempt, as in OpenSSL's X509_V_FLAG_X509_STRICT checks.
  */
-import type { Certificate, Finding } from "../../types.js";
+import type { Certificate } from "../../types.js";
+import type { Finding } from "../../findings/finding.js";
 import { makeFinding } from "../../findings/finding.js";
 
 /**

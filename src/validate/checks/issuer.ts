@@ -2,9 +2,10 @@
  * Checks of one link: `issuer` certifying the top of `path` (RFC 5280 §6.1.3 and §6.1.4).
  * Signature, CA status, key usage, path length, EKU, name constraints, dates and key strength.
  */
-import type { Certificate, Finding, NameConstraints } from "../../types.js";
+import type { Certificate, NameConstraints } from "../../types.js";
+import type { Finding } from "../../findings/finding.js";
 import { makeFinding } from "../../findings/finding.js";
-import { EKU_NAMES, OID } from "../../cert/oids.js";
+import { EKU_NAMES, OID } from "../../asn1/oids.js";
 import { checkNameConstraints, comparisonCount, MAX_NAME_CONSTRAINT_COMPARISONS } from "../name-constraints.js";
 import { checkValidity } from "./dates.js";
 import { checkWellFormed } from "./extensions.js";
@@ -57,8 +58,7 @@ function nameConstraintFindings(path: readonly Certificate[], issuer: Certificat
   const subjects = path.filter((cert, index) => index === 0 || !cert.selfIssued);
   const work = comparisonCount(subjects, constraints);
   if (work > MAX_NAME_CONSTRAINT_COMPARISONS) {
-    const reason = `the name constraints of "${issuer.subject}" would need ${work} name comparisons, more than the ${MAX_NAME_CONSTRAINT_COMPARISONS} allowed`;
-    return [makeFinding("PATH_BUDGET_EXCEEDED", null, { reason })];
+    return [makeFinding("PATH_BUDGET_EXCEEDED", null, { limit: { kind: "name-comparisons", issuer: issuer.subject, needed: work, max: MAX_NAME_CONSTRAINT_COMPARISONS } })];
   }
   return subjects.flatMap((cert) => checkNameConstraints(cert, constraints).map((v) => makeFinding("NAME_CONSTRAINTS_VIOLATION", issuer, v)));
 }

@@ -1,5 +1,6 @@
 /** Checks of the end-entity certificate itself: dates, name, usage, form and key strength. */
-import type { Certificate, Finding } from "../../types.js";
+import type { Certificate } from "../../types.js";
+import type { Finding } from "../../findings/finding.js";
 import { makeFinding } from "../../findings/finding.js";
 import { checkHostname, namesOf } from "../hostname.js";
 import { checkValidity } from "./dates.js";
@@ -7,7 +8,7 @@ import { checkWellFormed } from "./extensions.js";
 import { checkServerPurpose } from "./issuer.js";
 import { checkKeyStrength } from "./strength.js";
 import { isCritical } from "../../cert/profile.js";
-import { OID } from "../../cert/oids.js";
+import { OID } from "../../asn1/oids.js";
 
 /**
  * Key usages a TLS server key can work with: signing (ECDHE/TLS 1.3) or RSA key transport / ECDH, as OpenSSL's

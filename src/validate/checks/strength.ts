@@ -4,7 +4,8 @@
  * 112 bits of security (RSA and DSA >= 2048 bits, EC >= 224 bits), and every signature but the trust anchor's
  * must use a digest stronger than SHA-1 (MD5 and SHA-1 are refused).
  */
-import type { Certificate, Finding } from "../../types.js";
+import type { Certificate } from "../../types.js";
+import type { Finding } from "../../findings/finding.js";
 import { makeFinding } from "../../findings/finding.js";
 import { signatureDigest } from "../../cert/signature.js";
 
@@ -32,7 +33,5 @@ export function checkKeyStrength(cert: Certificate): Finding[] {
   if (min === undefined) return [];
   const weak = bits !== undefined && bits < min;
   if (!weak && type !== "dsa") return [];
-  const size = bits === undefined ? "" : ` ${bits}-bit`;
-  const key = type === "ec" ? `EC ${curve ?? ""} (${bits}-bit)`.replace("  ", " ") : `${type.toUpperCase()}${size}`;
-  return [makeFinding("WEAK_KEY", cert, { key, rule: weak ? "security-level" : "dsa" })];
+  return [makeFinding("WEAK_KEY", cert, { type, ...(bits === undefined ? {} : { bits }), ...(curve === undefined ? {} : { curve }), rule: weak ? "security-level" : "dsa" })];
 }
