@@ -46,10 +46,10 @@ describe("npm pack + npm install -g of the tarball (the action's install step)",
   const tarball = () => join(temp, "chaincheck-pack", `chaincheck-${VERSION}.tgz`);
   const bin = () => join(temp, "chaincheck", "bin", "chaincheck");
 
-  it("the tarball holds the built code (the bundled bin and the library), the README and the JSON schema; no tests, sources, fixtures or limbo data", () => {
+  it("the tarball holds the built code (the bundled bin and the library), the README, the LICENSE and the JSON schema; no tests, sources, fixtures or limbo data", () => {
     const files = spawnSync("tar", ["tzf", tarball()], { encoding: "utf8" }).stdout.trim().split("\n");
-    expect(files).to.include.members(["package/package.json", "package/README.md", "package/docs/report.schema.json", "package/bin/chaincheck.cjs", "package/bin/code-cache.cjs", "package/dist/bundle/cli.js", "package/dist/src/cli/main.js", "package/dist/src/report/openmetrics.js", "package/dist/src/exporter/server.js"]);
-    expect(files.filter((f) => !/^package\/(dist\/src\/|bin\/(chaincheck|code-cache)\.cjs$|dist\/bundle\/cli\.js$|package\.json$|README\.md$|docs\/report\.schema\.json$)/.test(f))).to.deep.equal([]);
+    expect(files).to.include.members(["package/package.json", "package/README.md", "package/LICENSE", "package/docs/report.schema.json", "package/bin/chaincheck.cjs", "package/bin/code-cache.cjs", "package/dist/bundle/cli.js", "package/dist/src/cli/main.js", "package/dist/src/report/openmetrics.js", "package/dist/src/exporter/server.js"]);
+    expect(files.filter((f) => !/^package\/(dist\/src\/|bin\/(chaincheck|code-cache)\.cjs$|dist\/bundle\/cli\.js$|package\.json$|README\.md$|LICENSE$|docs\/report\.schema\.json$)/.test(f))).to.deep.equal([]);
   });
 
   it("the packed package.json has no install-time scripts (preinstall, install, postinstall, prepare)", () => {
