@@ -35,6 +35,8 @@ const identifier = /^[A-Za-z_$][\w$]*$/;
 
 /** `export { e0 as "name", ... }` of every export the package has, read from the package itself at build time. */
 async function lazyModule(spec: string): Promise<string> {
+  // @peculiar/x509 throws at load unless reflect-metadata ran first; esbuild loads the two in either order.
+  if (spec.startsWith("@peculiar/x509")) await import("reflect-metadata");
   const ns = (await import(spec)) as Record<string, unknown>;
   const names = Object.keys(ns);
   const bindings = names.map((name, i) => `const e${i} = ns[${JSON.stringify(name)}];`);
