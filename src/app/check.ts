@@ -15,6 +15,7 @@ import { trustStoreNotes } from "./trust.js";
 import { withRunNotes, type RunInputs } from "./inputs.js";
 import { liveTargetSettings, type CredentialRequest, type LiveOptions } from "./live-settings.js";
 import { checkTarget } from "./live-target.js";
+import { ChainVerdicts } from "./chain-verdicts.js";
 import { NO_PROGRESS, type CheckedRun, type StartProgress, type TrustLoader } from "./run.js";
 
 /** A target as given (command line or targets file) and as parsed. */
@@ -62,7 +63,8 @@ export async function streamTargets(
 ): Promise<{ trustStore: string }> {
   const trust = await loadTrust(command.caFiles, command.inputs.read);
   const ca = trust.caPems();
-  const live = await liveTargetSettings(command.live, trust, command.inputs.read, command.credentials);
+  // One run, one set of chain verdicts: targets presenting the same chain for the same question share one.
+  const live = { ...await liveTargetSettings(command.live, trust, command.inputs.read, command.credentials), verdicts: new ChainVerdicts() };
   // Every input file is read by now: the notes are complete.
   const notes = [...command.inputs.notes(), ...trustStoreNotes(trust)];
   const finished = (verdicts: readonly ChainVerdict[]): ChainResult[] => applyPolicies(withRunNotes(verdicts, notes), command.policy).map(reportResult);
