@@ -70,10 +70,13 @@ export class ChainVerdicts {
     const none: Record<string, never> = unkeyed;
     void none;
     if (bundle !== undefined || opensslProof !== undefined) return undefined;
+    const { downloaded, aia, derFile, savesAnchors, ...unkeyedAdvice } = advice ?? {};
+    const noAdvice: Record<string, never> = unkeyedAdvice;
+    void noAdvice;
     return JSON.stringify([
       presented.map((c) => c.sha256), host, hostFromTarget === true, service, at.getTime(), partialChain, warnDays, targetOs,
       (heldIntermediates ?? []).map((c) => c.sha256), this.#id(anchors), this.#id(storeIntermediates),
-      [...(advice?.downloaded ?? new Map<string, string>())], advice?.aia === true, advice?.derFile ?? null, advice?.savesAnchors === true,
+      [...(downloaded ?? new Map<string, string>())], aia === true, derFile ?? null, savesAnchors === true,
       this.#id(proof.storePems), proof.sameTime,
     ]);
   }
