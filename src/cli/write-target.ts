@@ -204,6 +204,7 @@ export function openReportFile(option: string, path: string): ReportFile {
       await handle.close();
       if (temp !== undefined) await rename(temp, final);
       done = true;
+      target = undefined; // in place: nothing left for abort() to remove
     }),
     abort: discard,
   };
