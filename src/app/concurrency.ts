@@ -9,15 +9,47 @@
  */
 export async function mapConcurrent<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
+  await forEachConcurrent(items, limit, task, (result, index) => void (results[index] = result));
+  return results;
+}
+
+/**
+ * Runs `task` over `items` with at most `limit` at once and hands each result to `deliver` in input order, one at a
+ * time (the next only once the previous `deliver` settled). A result that finishes before an earlier one waits for
+ * it; once delivered it is not kept. A rejection of `task` or `deliver` rejects the whole run, and no item starts
+ * after it.
+ */
+export async function forEachConcurrent<T, R>(
+  items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>, deliver: (result: R, index: number) => void | Promise<void>,
+): Promise<void> {
+  const waiting = new Map<number, R>();
   let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!, index);
+  let delivered = 0;
+  let failed = false;
+  let delivering: Promise<void> = Promise.resolve();
+  // Delivers every result that is next in order; chained, so deliveries never overlap.
+  const drain = async (): Promise<void> => {
+    while (waiting.has(delivered)) {
+      const index = delivered++;
+      const result = waiting.get(index)!;
+      waiting.delete(index);
+      await deliver(result, index);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
+  const worker = async () => {
+    while (next < items.length && !failed) {
+      const index = next++;
+      waiting.set(index, await task(items[index]!, index));
+      delivering = delivering.then(drain);
+      await delivering;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  } catch (err) {
+    failed = true;
+    throw err;
+  }
 }
 
 /** Why a watchdog fired (the abort reason passed to the task's signal). */

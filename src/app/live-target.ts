@@ -10,7 +10,9 @@ import type { Finding } from "../findings/finding.js";
 import { aiaFindings, fetchMissingIssuers, issuerAvailable, type AiaFetch } from "../aia/fetch-issuers.js";
 import { tableauSetup } from "../advise/tableau.js";
 import { readCertificate } from "../cert/parse.js";
-import { liveEvaluation, liveResult, presentedOf, type LiveCheckInput } from "../result/live-result.js";
+import { liveChainInput, liveFromChain, liveResult, presentedOf, type LiveCheckInput } from "../result/live-result.js";
+import { evaluateChain } from "../result/chain-result.js";
+import type { ChainVerdicts, ProofInputs } from "./chain-verdicts.js";
 import { probe } from "../probe/probe.js";
 import type { ProbeOptions, ProbeOutcome, ProbeTarget } from "../probe/types.js";
 import { provenByOpenssl } from "./openssl-proof.js";
@@ -24,6 +26,8 @@ export interface LiveTargetSettings extends Omit<LiveCheckInput, "host" | "authU
   readonly aia: boolean;
   readonly credentials?: Credentials;
   readonly sendCredentialsUntrusted: boolean;
+  /** The run's chain verdicts (a fleet: each distinct chain judged once); absent: every target judged afresh. */
+  readonly verdicts?: ChainVerdicts;
 }
 
 /** What a target may still spend: its deadline (performance.now() time) and the watchdog's signal. */
@@ -60,7 +64,7 @@ export async function checkLiveTarget(target: ProbeTarget, host: string, options
   const onChain = settings.aia
     ? (presented: readonly Uint8Array[]) => {
       // An unreadable certificate has no AIA to follow; the validator reports it.
-      const readable = presented.map((der) => readCertificate(der)).filter((c) => !c.unreadable);
+      const readable = (settings.verdicts?.certificates(presented) ?? presented.map((der) => readCertificate(der))).filter((c) => !c.unreadable);
       aia = downloadIssuers(readable, settings, deadline, options.signal);
       // Awaited below, unless the probe itself is aborted first: then its rejection is expected, not unhandled.
       aia.catch(() => undefined);
@@ -78,7 +82,7 @@ export async function judgeLiveTarget(
   outcome: ProbeOutcome, host: string, probeOptions: ProbeOptions, settings: LiveTargetSettings,
   budget: Budget = { deadline: performance.now() + probeOptions.timeoutMs },
 ): Promise<ChainVerdict> {
-  const presented = presentedOf(outcome);
+  const presented = outcome.ok && settings.verdicts ? settings.verdicts.certificates(outcome.presented) : presentedOf(outcome);
   let held = settings.heldIntermediates ?? [];
   let aiaFailures: Finding[] = [];
   let downloaded: ReadonlyMap<string, string> = new Map();
@@ -91,9 +95,7 @@ export async function judgeLiveTarget(
   const user = settings.credentials?.username;
   const advice = { ...settings.advice, downloaded, aia: settings.aia };
   const input = { ...settings, host, heldIntermediates: held, advice, ...(user ? { authUser: user } : {}) };
-  const judged = await provenByOpenssl(
-    (opensslProof) => liveEvaluation(outcome, opensslProof ? { ...input, opensslProof } : input, presented), probeOptions.ca ?? [], settings.opensslComparable,
-  );
+  const judged = await judgeOutcome(outcome, input, presented, { storePems: probeOptions.ca ?? [], sameTime: settings.opensslComparable }, settings.verdicts);
   let result = withFindings(judged, aiaFailures);
   if (!outcome.ok) return result;
   result = withFindings(result, probeFindings(outcome, probeOptions.service, presented));
@@ -102,6 +104,19 @@ export async function judgeLiveTarget(
   }
   const setup = tableauSetup(result, outcome.target.port, user ?? null);
   return setup ? { ...result, tableau: setup } : result;
+}
+
+/**
+ * Validation and advice (proven by OpenSSL when the advice has a what-if): of the chain, through the run's verdicts
+ * when it has them, then what only this handshake shows.
+ */
+async function judgeOutcome(outcome: ProbeOutcome, input: LiveCheckInput, presented: readonly Certificate[], proof: ProofInputs, verdicts?: ChainVerdicts): Promise<ChainVerdict> {
+  if (!outcome.ok) return liveResult(outcome, input, [...presented]);
+  const chainInput = liveChainInput(outcome, input, presented);
+  const judgeChain = () => provenByOpenssl(
+    (opensslProof) => evaluateChain(opensslProof ? { ...chainInput, opensslProof } : chainInput), proof.storePems, proof.sameTime,
+  );
+  return liveFromChain(outcome, input, await (verdicts ? verdicts.judge(chainInput, proof, judgeChain) : judgeChain()));
 }
 
 /** The result for a target whose check did not end within `ms` (the watchdog's answer). */

@@ -1,5 +1,6 @@
 /** `chaincheck [targets...]`: flags and targets -> the live check (src/app/check.ts) -> report files and output -> exit code. */
-import { checkTargets, readTargetsFile, type PlannedTarget } from "../app/check.js";
+import { checkTargets, readTargetsFile, streamTargets, type PlannedTarget } from "../app/check.js";
+import type { ChainResult } from "../result/verdict.js";
 import type { CredentialRequest } from "../app/live-settings.js";
 import { InputError } from "../input/errors.js";
 import { parseTargetsFile, TargetsFileError, type TargetSpec } from "../input/targets-file.js";
@@ -9,7 +10,7 @@ import { exitCodeFor } from "./exit-code.js";
 import type { CheckFlags } from "./flags.js";
 import type { CliIo } from "./io.js";
 import { parseCount, UsageError } from "./options.js";
-import { checkOutputTargets, emitResults, writeArtifacts } from "./output.js";
+import { checkOutputTargets, emitResults, openResultOutput, writeArtifacts } from "./output.js";
 import { startProgress } from "./progress.js";
 import { commonSettings, liveOptions, secretSource } from "./settings.js";
 import { VERSION } from "./version.js";
@@ -77,15 +78,31 @@ export async function executeProbe(args: readonly string[], flags: CheckFlags & 
   const concurrency = parseCount("--concurrency", flags.concurrency, 1, 1024);
   await checkOutputTargets(flags, [...flags.caFile, ...flags.intermediates, ...(flags.targetsFile ? [flags.targetsFile] : [])]);
   const credentials = credentialRequest(flags, targets, io, deps);
-  const run = await checkTargets(
-    {
-      targets, ...(flags.servername ? { servername: flags.servername } : {}), service: flags.service, timeoutMs, concurrency, caFiles: flags.caFile,
-      live: liveOptions(flags, settings), ...(credentials ? { credentials } : {}), inputs: settings.inputs, policy: settings.policy,
-    },
-    deps.loadTrust,
-    (total) => startProgress(io, flags.format === "text" && !flags.quiet && !flags.output, total),
-  );
-  await writeArtifacts(run.results, flags, io, run.trustStore);
-  await emitResults(run.results, flags, io, VERSION, { origins: targets.map((t) => t.spec.origin) });
-  return exitCodeFor(run.results, flags.failOn);
+  const command = {
+    targets, ...(flags.servername ? { servername: flags.servername } : {}), service: flags.service, timeoutMs, concurrency, caFiles: flags.caFile,
+    live: liveOptions(flags, settings), ...(credentials ? { credentials } : {}), inputs: settings.inputs, policy: settings.policy,
+  };
+  const progress = (total: number) => startProgress(io, flags.format === "text" && !flags.quiet && !flags.output, total);
+  const context = { origins: targets.map((t) => t.spec.origin) };
+  if (flags.saveAnchors || flags.report) {
+    // Anchor files and the support file need every result, and are written before the report.
+    const run = await checkTargets(command, deps.loadTrust, progress);
+    await writeArtifacts(run.results, flags, io, run.trustStore);
+    await emitResults(run.results, flags, io, VERSION, context);
+    return exitCodeFor(run.results, flags.failOn);
+  }
+  // A fleet's report is written as its results come, in input order; only their statuses are kept (the exit code).
+  const output = await openResultOutput(flags, io, VERSION, context);
+  const statuses: Pick<ChainResult, "status">[] = [];
+  try {
+    await streamTargets(command, deps.loadTrust, async (result) => {
+      statuses.push({ status: result.status });
+      await output.add(result);
+    }, progress);
+    await output.finish();
+  } catch (err) {
+    await output.abort();
+    throw err;
+  }
+  return exitCodeFor(statuses, flags.failOn);
 }

@@ -9,7 +9,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, unchecked: 3 } as const;
 
 export type FailOn = "error" | "warning";
 
-export function exitCodeFor(results: readonly ChainResult[], failOn: FailOn): number {
+export function exitCodeFor(results: readonly Pick<ChainResult, "status">[], failOn: FailOn): number {
   if (results.some((r) => r.status === "fail" || (failOn === "warning" && r.status === "warn"))) return EXIT.failed;
   if (results.some((r) => r.status === "error")) return EXIT.unchecked;
   return EXIT.ok;

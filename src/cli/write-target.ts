@@ -131,32 +131,100 @@ export async function checkAnchorFolder(option: string, dir: string): Promise<vo
 
 /** `--output`/`--report`: write `content`, every failure one line (a FIFO without reader fails, never blocks). */
 export async function writeReportFile(option: string, path: string, content: string): Promise<void> {
-  let temp: string | undefined;
-  try {
-    const target = await destination(path);
-    if (!target.regular) {
-      await writeInPlace(target.path, content);
-      return;
-    }
-    // A reader (node_exporter's textfile collector, a CI step) never sees half a report: write a temporary file in
-    // the same folder, flush it, rename it over FILE (atomic within a file system). The temporary name
-    // (`.NAME.PID.RANDOM.tmp`) does not end in .prom, so the textfile collector never picks it up.
-    temp = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-    const handle = await open(temp, "wx", target.mode ?? 0o666);
+  const file = openReportFile(option, path);
+  await file.write(content);
+  await file.close();
+}
+
+/**
+ * A report written piece by piece (`--output` of a fleet: one result at a time). Nothing is opened before the first
+ * `write` or `close`; every failure is one line (a UsageError) and removes what was written of a regular file.
+ */
+export interface ReportFile {
+  write(text: string): Promise<void>;
+  /** Flushes and puts the report in place (`rename` over FILE for a regular file). */
+  close(): Promise<void>;
+  /** Gives up (the run failed): a regular FILE stays as it was, the temporary file is removed. */
+  abort(): Promise<void>;
+}
+
+/** Pieces are gathered up to this size before a write: one system call per ~64 KiB, not per result. */
+const WRITE_CHUNK = 64 * 1024;
+
+/**
+ * The one report writer. A regular FILE is written through a temporary file in the same folder, flushed and renamed
+ * over FILE on `close` (atomic within a file system): a reader (node_exporter's textfile collector, a CI step) never
+ * sees half a report. The temporary name (`.NAME.PID.RANDOM.tmp`) does not end in .prom, so the textfile collector
+ * never picks it up. A FILE that is not a regular file (/dev/stdout, /dev/full, a FIFO) is written in place.
+ */
+export function openReportFile(option: string, path: string): ReportFile {
+  let target: Promise<OpenedReport> | undefined;
+  let pending: string[] = [];
+  let pendingLength = 0;
+  let done = false;
+  const discard = async (): Promise<void> => {
+    done = true;
+    const opened = await target?.catch(() => undefined);
+    target = undefined;
+    if (!opened) return;
+    await opened.handle.close().catch(() => undefined);
+    if (opened.temp !== undefined) await unlink(opened.temp).catch(() => undefined);
+  };
+  // Every step: after a failure, nothing is left behind and the error is one line.
+  const guarded = async (step: () => Promise<void>): Promise<void> => {
+    if (done) throw new UsageError(`${option}: cannot write ${path} (already closed)`);
     try {
-      await handle.writeFile(content);
-      if (target.mode !== undefined) await handle.chmod(target.mode);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      await step();
+    } catch (err) {
+      await discard();
+      throw err instanceof UsageError ? err : new UsageError(`${option}: cannot write ${path} (${describeErrno(err)})`);
     }
-    await rename(temp, target.path);
-    temp = undefined;
-  } catch (err) {
-    throw new UsageError(`${option}: cannot write ${path} (${describeErrno(err)})`);
-  } finally {
-    if (temp !== undefined) await unlink(temp).catch(() => undefined);
-  }
+  };
+  const flush = async (): Promise<OpenedReport> => {
+    const text = pending.join("");
+    pending = [];
+    pendingLength = 0;
+    const opened = await (target ??= openTarget(path));
+    // writeFile on an open handle writes all of `text` at the current position (write() may write less).
+    if (text.length > 0) await opened.handle.writeFile(text);
+    return opened;
+  };
+  return {
+    write(text) {
+      pending.push(text);
+      pendingLength += text.length;
+      return pendingLength < WRITE_CHUNK && !done ? Promise.resolve() : guarded(async () => void (await flush()));
+    },
+    close: () => guarded(async () => {
+      const { handle, temp, target: final, mode } = await flush();
+      if (temp !== undefined) {
+        if (mode !== undefined) await handle.chmod(mode);
+        await handle.sync();
+      }
+      await handle.close();
+      if (temp !== undefined) await rename(temp, final);
+      done = true;
+      target = undefined; // in place: nothing left for abort() to remove
+    }),
+    abort: discard,
+  };
+}
+
+interface OpenedReport {
+  readonly handle: FileHandle;
+  /** The temporary file renamed over `target` on close (regular files only). */
+  readonly temp?: string;
+  readonly target: string;
+  readonly mode?: number;
+}
+
+/** Opens where the report goes: a new temporary file beside a regular FILE, else FILE itself. */
+async function openTarget(path: string): Promise<OpenedReport> {
+  const target = await destination(path);
+  if (!target.regular) return { handle: await openInPlace(target.path), target: target.path };
+  const temp = join(dirname(target.path), `.${basename(target.path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const handle = await open(temp, "wx", target.mode ?? 0o666);
+  return { handle, temp, target: target.path, ...(target.mode !== undefined ? { mode: target.mode } : {}) };
 }
 
 /** FILE's real path and mode when it exists (a symbolic link is followed: the link stays), else its absolute path. */
@@ -171,18 +239,13 @@ async function destination(path: string): Promise<{ path: string; mode?: number;
   }
 }
 
-/** A FILE that is not a regular file (/dev/stdout, /dev/full, a FIFO) is written in place. */
-async function writeInPlace(path: string, content: string): Promise<void> {
+/** A FILE that is not a regular file (/dev/stdout, /dev/full, a FIFO), opened to be written in place. */
+async function openInPlace(path: string): Promise<FileHandle> {
   if ((await stat(path)).isFIFO()) {
     // Opening a FIFO for writing blocks until a reader comes; non-blocking, it fails (ENXIO) instead.
     await (await open(path, constants.O_WRONLY | constants.O_NONBLOCK)).close();
   }
-  const handle = await open(path, "w");
-  try {
-    await handle.writeFile(content);
-  } finally {
-    await handle.close();
-  }
+  return open(path, "w");
 }
 
 /**

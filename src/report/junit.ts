@@ -7,6 +7,7 @@
 import type { ReportedFinding } from "../types.js";
 import type { ChainResult } from "../result/verdict.js";
 import { safeText } from "./safe-text.js";
+import type { ReportWriter } from "./stream.js";
 
 export interface JunitOptions {
   readonly version: string;
@@ -96,41 +97,80 @@ function testcase(result: ChainResult, options: JunitOptions): string {
   return parts.join("\n");
 }
 
-function countsOf(results: readonly ChainResult[], options: JunitOptions): string {
-  const outcomes = results.map((r) => outcomeOf(r, options.failOn));
-  const failures = outcomes.filter((o) => o === "failed").length;
-  const errors = outcomes.filter((o) => o === "error").length;
-  const seconds = (results.reduce((sum, r) => sum + (r.connection?.elapsedMs ?? 0), 0) / 1000).toFixed(3);
-  return `tests="${results.length}" failures="${failures}" errors="${errors}" skipped="0" time="${seconds}"`;
+/** A suite's (or the run's) counts, added up in input order. */
+interface Tally {
+  tests: number;
+  failures: number;
+  errors: number;
+  elapsedMs: number;
 }
 
-/** One suite for every result; `chaincheck tableau` results: one suite per Tableau site, in order of appearance. */
-function suitesOf(results: readonly ChainResult[]): { name: string; results: ChainResult[] }[] {
-  const suites = new Map<string, { name: string; results: ChainResult[] }>();
-  for (const r of results) {
-    const key = r.site?.id ?? "";
-    const name = r.site ? `chaincheck tableau site "${r.site.name}"` : "chaincheck";
-    (suites.get(key) ?? suites.set(key, { name, results: [] }).get(key)!).results.push(r);
-  }
-  return suites.size > 0 ? [...suites.values()] : [{ name: "chaincheck", results: [] }];
+const emptyTally = (): Tally => ({ tests: 0, failures: 0, errors: 0, elapsedMs: 0 });
+
+function count(tally: Tally, result: ChainResult, options: JunitOptions): void {
+  const outcome = outcomeOf(result, options.failOn);
+  tally.tests++;
+  if (outcome === "failed") tally.failures++;
+  if (outcome === "error") tally.errors++;
+  tally.elapsedMs += result.connection?.elapsedMs ?? 0;
+}
+
+const countsText = (t: Tally): string =>
+  `tests="${t.tests}" failures="${t.failures}" errors="${t.errors}" skipped="0" time="${(t.elapsedMs / 1000).toFixed(3)}"`;
+
+/** One `<testsuite>`: its results' test cases (rendered as they came) and counts. */
+interface Suite {
+  readonly name: string;
+  /** `chaincheck tableau`: the site's content URL. */
+  readonly contentUrl?: string;
+  readonly cases: string[];
+  readonly tally: Tally;
+}
+
+/**
+ * The JUnit document, one result at a time: each test case is rendered when its result comes and only its text is
+ * kept, since the counts at the top need every result. One suite for every result; `chaincheck tableau` results:
+ * one suite per Tableau site, in order of appearance.
+ */
+export function junitWriter(options: JunitOptions): ReportWriter {
+  const total = emptyTally();
+  const suites = new Map<string, Suite>();
+  return {
+    add(result) {
+      const key = result.site?.id ?? "";
+      let suite = suites.get(key);
+      if (!suite) {
+        const name = result.site ? `chaincheck tableau site "${result.site.name}"` : "chaincheck";
+        suite = { name, ...(result.site ? { contentUrl: result.site.contentUrl } : {}), cases: [], tally: emptyTally() };
+        suites.set(key, suite);
+      }
+      suite.cases.push(testcase(result, options));
+      count(suite.tally, result, options);
+      count(total, result, options);
+      return "";
+    },
+    end: () => [
+      `<?xml version="1.0" encoding="UTF-8"?>`,
+      `<testsuites name="chaincheck" ${countsText(total)}>`,
+      ...(suites.size > 0 ? [...suites.values()] : [{ name: "chaincheck", cases: [], tally: emptyTally() } as Suite]).flatMap((suite) => [
+        `  <testsuite name="${xmlAttr(suite.name)}" ${countsText(suite.tally)} timestamp="${xmlAttr(options.timestamp)}">`,
+        `    <properties>`,
+        `      <property name="chaincheck.version" value="${xmlAttr(options.version)}"/>`,
+        `      <property name="chaincheck.failOn" value="${xmlAttr(options.failOn)}"/>`,
+        ...(suite.contentUrl !== undefined ? [`      <property name="tableau.site.contentUrl" value="${xmlAttr(suite.contentUrl)}"/>`] : []),
+        `    </properties>`,
+        ...suite.cases,
+        `  </testsuite>`,
+      ]),
+      `</testsuites>`,
+      "",
+    ].join("\n"),
+  };
 }
 
 /** The JUnit XML document for `results` (UTF-8, well-formed whatever the certificates contain). */
 export function renderJunit(results: readonly ChainResult[], options: JunitOptions): string {
-  return [
-    `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="chaincheck" ${countsOf(results, options)}>`,
-    ...suitesOf(results).flatMap((suite) => [
-      `  <testsuite name="${xmlAttr(suite.name)}" ${countsOf(suite.results, options)} timestamp="${xmlAttr(options.timestamp)}">`,
-      `    <properties>`,
-      `      <property name="chaincheck.version" value="${xmlAttr(options.version)}"/>`,
-      `      <property name="chaincheck.failOn" value="${xmlAttr(options.failOn)}"/>`,
-      ...(suite.results[0]?.site ? [`      <property name="tableau.site.contentUrl" value="${xmlAttr(suite.results[0].site.contentUrl)}"/>`] : []),
-      `    </properties>`,
-      ...suite.results.map((r) => testcase(r, options)),
-      `  </testsuite>`,
-    ]),
-    `</testsuites>`,
-    "",
-  ].join("\n");
+  const writer = junitWriter(options);
+  for (const result of results) writer.add(result);
+  return writer.end();
 }

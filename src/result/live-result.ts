@@ -77,9 +77,19 @@ function noChainVerdict(outcome: ProbeOutcome, input: LiveCheckInput, finding: F
 }
 
 function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: Certificate[]): { result: ChainVerdict; plan: OpensslProofPlan | null } {
+  const { result, plan } = evaluateChain(liveChainInput(outcome, input, presented));
+  return { result: liveFromChain(outcome, input, result), plan };
+}
+
+/** What a live check asks of the chain: the same input as `verify`'s, from the outcome and the run's settings. */
+export function liveChainInput(outcome: ProbeSuccess, input: LiveCheckInput, presented: readonly Certificate[]): CheckInput {
   // No --servername: the name checked is the target's own (an IP or an alias), maybe not the one Tableau will use.
   const hostFromTarget = input.host === outcome.target.host;
-  const { result: base, plan } = evaluateChain({ ...input, target: endpoint(outcome.target), service: outcome.service.service, presented, hostFromTarget });
+  return { ...input, target: endpoint(outcome.target), service: outcome.service.service, presented, hostFromTarget };
+}
+
+/** The chain's verdict (`evaluateChain` of `liveChainInput`) with what only the handshake shows. */
+export function liveFromChain(outcome: ProbeSuccess, input: LiveCheckInput, base: ChainVerdict): ChainVerdict {
   const extra: Finding[] = [];
   if (LEGACY_PROTOCOLS.has(outcome.tls.protocol)) extra.push(makeFinding("LEGACY_TLS_VERSION", null, { protocol: outcome.tls.protocol }));
   const opinion = opensslOpinion(base, outcome, input);
@@ -97,7 +107,7 @@ function successResult(outcome: ProbeSuccess, input: LiveCheckInput, presented: 
     elapsedMs: Math.round(outcome.elapsedMs),
   };
   if (outcome.service.tabpy?.httpStatus === 401 && !input.authUser) extra.push(makeFinding("AUTH_REQUIRED", null, {}));
-  return { result: { ...withFindings(base, extra), connection }, plan };
+  return { ...withFindings(base, extra), connection };
 }
 
 /** chaincheck's verdict on the chain itself: errors other than the name, the probe's lowered security level or a gate. */
