@@ -93,6 +93,7 @@ export async function judgeLiveTarget(
   const input = { ...settings, host, heldIntermediates: held, advice, ...(user ? { authUser: user } : {}) };
   const judged = await provenByOpenssl(
     (opensslProof) => liveEvaluation(outcome, opensslProof ? { ...input, opensslProof } : input, presented), probeOptions.ca ?? [], settings.opensslComparable,
+    { deadline: budget.deadline, ...(probeOptions.signal ? { signal: probeOptions.signal } : {}) },
   );
   let result = withFindings(judged, aiaFailures);
   if (!outcome.ok) return result;

@@ -215,6 +215,9 @@ function opensslProofWords(outcome: OpensslProofOutcome, advised: string, path: 
   if (second?.verdict === "accepted") {
     return ` chaincheck accepts ${advised}, but ${rejected}. The set above is therefore ${path}: with it both accept the chain (${LOOPBACK}).`;
   }
+  if (second?.verdict === "unavailable") {
+    return ` Both verdicts: chaincheck accepts ${advised}; ${rejected}; its check of ${path} could not run (${second.reason ?? "no reason given"}).`;
+  }
   const also = second ? `; it also rejects ${path} (${second.reason ?? "no reason given"})` : "";
   return ` Both verdicts: chaincheck accepts ${advised}; ${rejected}${also}. No set to install satisfies both: clients built on OpenSSL may still reject this chain. Serve the simplest chain (leaf, then its own intermediates) and remove stale intermediates from the client's store (OpenSSL uses a trusted intermediate first, even one that leads to no trusted root).`;
 }
