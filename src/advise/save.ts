@@ -2,11 +2,43 @@
 import type { InstallItem } from "../types.js";
 import { PLATFORMS, type Platform, type TargetOs } from "./platforms.js";
 
-/** A file name from the certificate's subject CN and a short fingerprint, with the extension the store needs. */
+/** Longest stem taken from a name: the whole file name stays well under every file system's limit. */
+const MAX_STEM = 48;
+/** Device names Windows reserves in any folder, with any extension. */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/;
+
+/**
+ * The safe part of a subject for a file name: its CN (or the whole subject), accents folded, lower case, every run
+ * of anything but a-z and 0-9 one "-" (so no path separator, "..", control or bidi character survives), no
+ * leading or trailing "-" or ".", at most MAX_STEM characters; "" when nothing usable remains.
+ */
+function nameStem(subject: string): string {
+  const cn = /(?:^|,\s*)CN=((?:\\.|[^,])*)/.exec(subject)?.[1] ?? subject;
+  const folded = cn.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+  return folded.replace(/\\./g, "").replace(/[^a-z0-9]+/g, "-").slice(0, MAX_STEM).replace(/^-+|-+$/g, "");
+}
+
+/**
+ * A file name from the certificate's subject CN and a short fingerprint, with the extension the store needs (.crt
+ * for Debian's update-ca-certificates, .pem for RPM's update-ca-trust). Nothing usable in the name: the name is the
+ * SHA-256's start. A certificate chaincheck does not hold (no SHA-256) is named by its stem alone.
+ */
 export function anchorFileName(item: { readonly subject: string; readonly sha256: string | null }, extension: string): string {
-  const cn = /(?:^|,\s*)CN=((?:\\.|[^,])*)/.exec(item.subject)?.[1] ?? item.subject;
-  const stem = cn.toLowerCase().replace(/\\./g, "").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 48) || "certificate";
-  return item.sha256 ? `${stem}-${item.sha256.slice(0, 8)}${extension}` : `${stem}${extension}`;
+  const stem = nameStem(item.subject);
+  if (item.sha256) return `${stem ? `${stem}-${item.sha256.slice(0, 8)}` : `sha256-${item.sha256.slice(0, 16)}`}${extension}`;
+  return `${!stem ? "certificate" : WINDOWS_RESERVED.test(stem) ? `ca-${stem}` : stem}${extension}`;
+}
+
+/** The file names of `items`, in order, all distinct: a name already given gets -2, -3, ... before its extension. */
+export function anchorFileNames(items: readonly { readonly subject: string; readonly sha256: string | null }[], extension: string): string[] {
+  const taken = new Set<string>();
+  return items.map((item) => {
+    const base = anchorFileName(item, extension).slice(0, -extension.length);
+    let name = `${base}${extension}`;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}${extension}`;
+    taken.add(name);
+    return name;
+  });
 }
 
 export interface SavedFile {
@@ -19,11 +51,12 @@ export interface SavedFile {
 export function anchorFiles(install: readonly InstallItem[], targetOs: TargetOs): SavedFile[] {
   const platform = PLATFORMS[targetOs];
   const held = install.filter((i) => i.pem !== null);
-  const files: SavedFile[] = held.map((item) => ({ name: anchorFileName(item, platform.extension), content: item.pem! }));
+  const names = anchorFileNames(held, platform.extension);
+  const files: SavedFile[] = held.map((item, i) => ({ name: names[i]!, content: item.pem! }));
   if (held.length === 0) return files;
-  const commands = held.flatMap((item) => {
+  const commands = held.flatMap((item, i) => {
     const templates = item.role === "intermediate" ? platform.installIntermediate : platform.installRoot;
-    return templates.map((t) => ({ template: t, file: anchorFileName(item, platform.extension) }));
+    return templates.map((t) => ({ template: t, file: names[i]! }));
   });
   files.push(platform.shell === "sh" ? shScript(platform, commands) : cmdScript(platform, commands));
   return files;

@@ -6,7 +6,7 @@ import type { InstallItem, Service } from "../types.js";
 import type { AdvisedCertificate, OpensslStatement, Proof, StepContext } from "../advise/advise.js";
 import type { OpensslProofOutcome } from "../advise/openssl-proof.js";
 import type { Platform } from "../advise/platforms.js";
-import { anchorFileName } from "../advise/save.js";
+import { anchorFileNames } from "../advise/save.js";
 
 function describe(item: InstallItem): string {
   return `the ${item.role} "${item.subject}"`;
@@ -106,7 +106,8 @@ export function installSteps(
   install: readonly InstallItem[], partial: readonly InstallItem[], platform: Platform, context: StepContext,
 ): string[] {
   if (install.length === 0) return [];
-  const files = install.map((item) => ({ item, file: anchorFileName(item, platform.extension) }));
+  const names = anchorFileNames(install, platform.extension);
+  const files = install.map((item, i) => ({ item, file: names[i]! }));
   const steps: string[] = [];
   for (const { item, file } of files.filter((f) => f.item.pem === null)) steps.push(...obtainSteps(item, file, platform, context));
   for (const { item } of files.filter((f) => f.item.confirmOutOfBand)) steps.push(confirmStep(item));
