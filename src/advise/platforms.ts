@@ -30,8 +30,8 @@ export interface Platform {
   readonly runAs: string;
 }
 
-const LINUX_RESTART =
-  "Restart Tableau so it reloads the store: on Tableau Server run `tsm restart` (a machine restart is the safest choice on Linux); quit and reopen Tableau Desktop.";
+// Tableau reads the store at start-up only.
+const LINUX_RESTART = "Restart Tableau: `tsm restart` on Tableau Server (a machine restart is safest); reopen Desktop.";
 
 const SUDO_USER = "a user allowed to use sudo";
 

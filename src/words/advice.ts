@@ -48,12 +48,12 @@ function plainHttp(url: string): boolean {
 /** Getting a certificate chaincheck does not hold: from its AIA URL (download, then convert) or from the CA administrator. */
 function obtainSteps(item: InstallItem, file: string, platform: Platform, context: StepContext): string[] {
   const keyId = item.keyId ? ` (key id ${item.keyId})` : "";
-  const above = item.role === "intermediate" ? " Its root too, if it is not self-signed and the store lacks it." : "";
+  const above = item.role === "intermediate" ? " Its root too, if the store lacks it." : "";
   const url = item.publishedAt?.find((u) => SAFE_URL.test(u));
   if (!url) {
     const der = conversion(platform, "der", "issuer.cer", file);
     return [
-      `Obtain ${describe(item)}${keyId} from your CA administrator, as PEM named ${file}${der ? " (DER, e.g. issuer.cer, converts with the command below)" : ""}.${above}`,
+      `Obtain ${describe(item)}${keyId} from your CA administrator as PEM, saved as ${file}${der ? " (convert DER with the command below)" : ""}.${above}`,
       ...(der ? [`  ${der}`] : []),
     ];
   }
@@ -134,7 +134,8 @@ export function installSteps(
 /** Make the server send its intermediates instead of installing them on every client. */
 export function serverSideSteps(service: Service | null): string[] {
   if (service === "rserve") {
-    return ["Rserve: tls.cert sends only its first certificate. Add `tls.ca FILE` to Rserv.conf, FILE holding the intermediates and the root (PEM), and restart Rserve: it then sends the whole chain."];
+    // Why (tls.cert sends only its first certificate) is said once, in the report's "In short".
+    return ["Rserve: add `tls.ca FILE` (the intermediates and the root, PEM) to Rserv.conf; restart Rserve."];
   }
   if (service === "tabpy") {
     return ["TabPy: put the leaf followed by its intermediates (PEM) in the file named by TABPY_CERTIFICATE_FILE, then restart TabPy."];

@@ -283,6 +283,11 @@ export function pathEndWords(result: ChainResult): string {
   return missingIssuer(result)?.loop ? "stops: the certificates loop back on themselves and no root is above them" : END_WORDS[result.builtPath.end];
 }
 
+/** The built path when it is the presented leaf alone and its issuer is missing (Rserve): one sentence. */
+export function leafAlonePathWords(issuer: string): string {
+  return `stops at the leaf (#1): its issuer ${issuer} is neither sent nor in the trust store`;
+}
+
 /** When the built path stops at a missing issuer: its name, and whether it is already on the path (a loop). */
 export function missingIssuer(result: ChainResult): { readonly subject: string | null; readonly loop: boolean } | null {
   const built = result.builtPath;
