@@ -5,7 +5,7 @@
 import type { InstallItem, Service } from "../types.js";
 import type { AdvisedCertificate, OpensslStatement, Proof, StepContext } from "../advise/advise.js";
 import type { OpensslProofOutcome } from "../advise/openssl-proof.js";
-import type { Platform } from "../advise/platforms.js";
+import { installCommands, type Platform } from "../advise/platforms.js";
 import { anchorFileNames } from "../advise/save.js";
 
 function describe(item: InstallItem): string {
@@ -114,8 +114,7 @@ export function installSteps(
   steps.push(...saveStep(files.filter((f) => f.item.pem !== null), platform, context));
   steps.push(`On the Tableau machine (${platform.label}; --target-os for another OS), install ${install.length > 1 ? "them in this order" : "it"}:`);
   for (const { item, file } of files) {
-    const commands = item.role === "intermediate" ? platform.installIntermediate : platform.installRoot;
-    for (const command of commands) steps.push(`  ${command.replace("{file}", file)}`);
+    for (const command of installCommands(platform, item, file)) steps.push(`  ${command}`);
   }
   for (const command of platform.refresh) steps.push(`  ${command}`);
   steps.push(...platform.notes);
