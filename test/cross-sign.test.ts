@@ -29,6 +29,7 @@ describe("cross-signed roots: no removal advice for a certificate another path n
   let dir: string;
   const file: Record<string, string> = {};
   const cert: Record<string, IssuedCertificate> = {};
+  let keyR1: Awaited<ReturnType<typeof generateKey>>;
 
   before(async function () {
     skipUnlessOpenssl(this);
@@ -36,6 +37,7 @@ describe("cross-signed roots: no removal advice for a certificate another path n
     const nb = new Date("2025-01-01T00:00:00Z");
     const na = new Date("2040-01-01T00:00:00Z");
     const [k1, k2, kI, kL, kStale] = await Promise.all([1, 2, 3, 4, 5].map(() => generateKey("p256")));
+    keyR1 = k1!;
     const R1 = { subject: "CN=Old Root R1", key: k1! };
     const R2 = { subject: "CN=New Root R2", key: k2! };
     const I = { subject: "CN=Issuing CA", key: kI! };
@@ -112,6 +114,35 @@ describe("cross-signed roots: no removal advice for a certificate another path n
     expect(extra.map((f) => [f.certificate, f.evidence.position])).to.deep.equal([[sha(cert.stale!), 4]]);
     expect(r.text).to.include("Remove it from the server's certificate file.");
     expect(r.json.findings.find((f) => f.code === "CROSS_CERTIFICATE")?.certificate).to.equal(sha(cert.cross!));
+  });
+
+  it("a presented certificate above an intermediate the server forgot (held with --intermediates) is not extra: the advice's path needs it (openssl agrees)", async () => {
+    // leaf <- H (not sent; held) <- X (sent) <- R1 (trusted): the server sends leaf + X.
+    const [kH, kX, kL] = await Promise.all([1, 2, 3].map(() => generateKey("p256")));
+    const nb = new Date("2025-01-01T00:00:00Z");
+    const na = new Date("2040-01-01T00:00:00Z");
+    const R1 = { subject: "CN=Old Root R1", key: keyR1 };
+    const X = { subject: "CN=Upper CA X", key: kX! };
+    const H = { subject: "CN=Issuing CA H", key: kH! };
+    const x = await issueCertificate({ ...X, issuer: R1, serial: "11", notBefore: nb, notAfter: na, ca: true });
+    const h = await issueCertificate({ ...H, issuer: X, serial: "12", notBefore: nb, notAfter: na, ca: true });
+    const leaf = await issueCertificate({ subject: `CN=${HOST}`, key: kL!, issuer: H, serial: "13", notBefore: nb, notAfter: na, ca: false, dnsNames: [HOST] });
+    writeFileSync(join(dir, "gap.pem"), leaf.pem + x.pem);
+    writeFileSync(join(dir, "h.pem"), h.pem);
+    const args = ["verify", join(dir, "gap.pem"), "--ca-file", file["r1.pem"]!, "--host", HOST, "--at", AT, "--target-os", "debian"];
+    const held = await runCli([...args, "--intermediates", join(dir, "h.pem"), "--format", "json"]);
+    const r = result(held.stdout) as Json & { remediation: { install: { subject: string; source: string }[]; verifiedAfterInstall: boolean } };
+    expect([r.trusted, held.code]).to.deep.equal([false, 1]);
+    expect(codesOf(r)).to.include("ISSUER_NOT_FOUND").and.not.include.members(["EXTRA_CERTIFICATE", "CROSS_CERTIFICATE"]);
+    expect(r.remediation.install.map((i) => [i.subject, i.source])).to.deep.equal([["CN=Issuing CA H", "held"]]);
+    expect(r.remediation.verifiedAfterInstall).to.equal(true);
+    const text = (await runCli([...args, "--intermediates", join(dir, "h.pem"), "--no-color", "--verbose"])).stdout;
+    expect(text).to.not.include("Remove it");
+    // OpenSSL: the chain as sent fails, also with H trusted (it stops at a trusted intermediate); sent with H it verifies through X.
+    expect((await opensslSays([cert.r1!], [leaf, x])).ok).to.equal(false);
+    const both = await opensslSays([cert.r1!, h], [leaf, x]);
+    expect(both.ok).to.equal(false);
+    expect((await opensslVerify({ trust: [cert.r1!], presented: [leaf, x, h], at: new Date(AT), host: HOST }, dir)).ok).to.equal(true);
   });
 
   it("a client trusting neither: untrusted; the advice installs R1 and keeps the chain (openssl agrees)", async () => {

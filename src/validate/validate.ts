@@ -38,6 +38,11 @@ export interface ValidateOptions {
   readonly warnDays: number;
   /** Certificates the user holds but the server does not send (advisor what-ifs, `--intermediates`). */
   readonly extraIntermediates?: readonly Certificate[];
+  /**
+   * Certificates the user holds that the client lacks (not path candidates here): a presented certificate reached only
+   * through them is on the path the advice installs them for, so it is never called extra.
+   */
+  readonly heldForAdvice?: readonly Certificate[];
   readonly budget?: Budget;
 }
 
@@ -188,8 +193,13 @@ export function validateChain(presented: readonly Certificate[], anchors: TrustA
   if (search.budgetExceeded && !search.valid) findings.push(makeFinding("PATH_BUDGET_EXCEEDED", null, { limit: search.budgetExceeded }));
   // A link through an expired or not yet valid certificate is no client's path: such a certificate stays extra.
   const usableLink = (child: Certificate, issuer: Certificate) => at >= issuer.notBefore && at <= issuer.notAfter && signatureValid(child, issuer);
-  const reachable = presented.length > 1 ? issuerReachable(leaf, source.issuersOf, usableLink, (options.budget ?? DEFAULT_BUDGET).maxLinks) : null;
-  findings.push(...presentationFindings(presented, best?.certs ?? [leaf], best?.termination !== "budget", reachable));
+  const maxLinks = (options.budget ?? DEFAULT_BUDGET).maxLinks;
+  const reachable = presented.length > 1 ? issuerReachable(leaf, source.issuersOf, usableLink, maxLinks) : null;
+  const heldPool = distinctCertificates([...pool, ...(options.heldForAdvice ?? [])]).filter((c) => !sameCertificate(c, leaf) && isReadable(c));
+  const viaHeld = presented.length > 1 && heldPool.length > pool.length
+    ? issuerReachable(leaf, issuerSource(heldPool, anchors, new Map()).issuersOf, usableLink, maxLinks)
+    : reachable;
+  findings.push(...presentationFindings(presented, best?.certs ?? [leaf], best?.termination !== "budget", reachable, viaHeld));
   for (const cert of best?.certs ?? [leaf]) findings.push(...checkExpiringSoon(cert, at, options.warnDays));
 
   const all = sortFindings(dedupeFindings(findings));

@@ -34,7 +34,9 @@ export function issuerReachable(
 
 /**
  * `path` is the path that was built; `complete` is false when the search stopped early (no extras judged).
- * `reachable` is `issuerReachable`'s answer (undefined: the built path alone). A presented certificate is extra only
+ * `reachable` is `issuerReachable`'s answer (undefined: the built path alone); `viaHeld` the same with the certificates
+ * the user holds for the advice (a presented certificate above a held, unsent intermediate is what the advice's path
+ * uses once that intermediate is installed: no finding, never removal). A presented certificate is extra only
  * when it is on no issuer path at all: a cross-certificate that leads to another anchor is what clients trusting that
  * anchor build through (the older root of a re-rooted CA), so removing it would break them; it gets CROSS_CERTIFICATE,
  * an info note naming who needs it, and never removal advice.
@@ -42,6 +44,7 @@ export function issuerReachable(
  */
 export function presentationFindings(
   presented: readonly Certificate[], path: readonly Certificate[], complete = true, reachable?: ReadonlySet<string> | null,
+  viaHeld: ReadonlySet<string> | null | undefined = reachable,
 ): Finding[] {
   const out: Finding[] = [];
   const leaf = presented[0]!;
@@ -51,7 +54,7 @@ export function presentationFindings(
   presented.forEach((c, i) => positions.set(c.sha256, [...(positions.get(c.sha256) ?? []), i + 1]));
   const onPath = new Set(path.map((c) => c.sha256));
   const onSomePath = (c: Certificate) => onPath.has(c.sha256) || reachable?.has(c.sha256) === true;
-  const judged = complete && reachable !== null;
+  const judged = complete && reachable !== null && viaHeld !== null;
   const firsts: { cert: Certificate; position: number }[] = [];
   for (const [i, cert] of presented.entries()) {
     const seen = positions.get(cert.sha256)!;
@@ -63,7 +66,7 @@ export function presentationFindings(
     if (onSomePath(cert) && cert.selfSigned) out.push(makeFinding("ROOT_PRESENTED", cert, { position: i + 1 }));
     else if (onSomePath(cert) && !onPath.has(cert.sha256)) {
       if (judged) out.push(makeFinding("CROSS_CERTIFICATE", cert, { position: i + 1, issuer: cert.issuer }));
-    } else if (!onSomePath(cert) && judged) out.push(makeFinding("EXTRA_CERTIFICATE", cert, { position: i + 1 }));
+    } else if (!onSomePath(cert) && judged && viaHeld?.has(cert.sha256) !== true) out.push(makeFinding("EXTRA_CERTIFICATE", cert, { position: i + 1 }));
   }
 
   // RFC 5246 §7.4.2: each certificate certifies one sent before it. Checked for the certificates the
