@@ -194,12 +194,14 @@ export function validateChain(presented: readonly Certificate[], anchors: TrustA
   // A link through an expired or not yet valid certificate is no client's path: such a certificate stays extra.
   const usableLink = (child: Certificate, issuer: Certificate) => at >= issuer.notBefore && at <= issuer.notAfter && signatureValid(child, issuer);
   const maxLinks = (options.budget ?? DEFAULT_BUDGET).maxLinks;
-  const reachable = presented.length > 1 ? issuerReachable(leaf, source.issuersOf, usableLink, maxLinks) : null;
+  // Only a complete search lets presentation judge extras: after a stopped one, no second walk over the same chain.
+  const complete = best?.termination !== "budget";
+  const reachable = presented.length > 1 && complete ? issuerReachable(leaf, source.issuersOf, usableLink, maxLinks) : null;
   const heldPool = distinctCertificates([...pool, ...(options.heldForAdvice ?? [])]).filter((c) => !sameCertificate(c, leaf) && isReadable(c));
-  const viaHeld = presented.length > 1 && heldPool.length > pool.length
+  const viaHeld = reachable && heldPool.length > pool.length
     ? issuerReachable(leaf, issuerSource(heldPool, anchors, new Map()).issuersOf, usableLink, maxLinks)
     : reachable;
-  findings.push(...presentationFindings(presented, best?.certs ?? [leaf], best?.termination !== "budget", reachable, viaHeld));
+  findings.push(...presentationFindings(presented, best?.certs ?? [leaf], complete, reachable, viaHeld));
   for (const cert of best?.certs ?? [leaf]) findings.push(...checkExpiringSoon(cert, at, options.warnDays));
 
   const all = sortFindings(dedupeFindings(findings));
