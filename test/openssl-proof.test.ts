@@ -14,7 +14,8 @@ import { opensslLoopbackVerdict } from "../src/proof/loopback.js";
 import { chooseParameters } from "../src/proof/server-flight.js";
 import { parseClientHello } from "../src/probe/tls-wire.js";
 import { generateKey, issueCertificate } from "../src/pki/issue.js";
-import { tlsServer } from "./support/hostile-servers.js";
+import { rawServer, tlsServer } from "./support/hostile-servers.js";
+import { runOpensslProof } from "../src/app/openssl-proof.js";
 import { FIXTURES, loadScenario, readPemCerts } from "./support/scenarios.js";
 import { runCli } from "./support/cli.js";
 
@@ -186,6 +187,79 @@ describe("the what-if, confirmed by OpenSSL (verify and live)", () => {
       expect(r.remediation.opensslProof).to.deep.equal([{ anchors: "advised", verdict: "accepted", reason: null }]);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe("the OpenSSL proof is bounded (a live target's --timeout, verify's default)", () => {
+  it("loopback: a budget too small for a handshake, or a cancelled check, gives \"unavailable\" at once, never a hang", async () => {
+    const s = loadScenario("ok");
+    const chain = s.presented.map((c) => c.der);
+    const before = listeningServers();
+    let started = Date.now();
+    const tiny = await opensslLoopbackVerdict(chain, s.presented[0]!, pemsOf(s.trust), { timeoutMs: 1 });
+    expect(tiny.verdict).to.equal("unavailable");
+    expect(tiny.reason).to.match(/no answer within 1 ms/);
+    expect(Date.now() - started).to.be.lessThan(1000);
+    started = Date.now();
+    const controller = new AbortController();
+    controller.abort();
+    const cancelled = await opensslLoopbackVerdict(chain, s.presented[0]!, pemsOf(s.trust), { signal: controller.signal });
+    expect([cancelled.verdict, cancelled.reason]).to.deep.equal(["unavailable", "the loopback check could not run: the check was cancelled"]);
+    expect(Date.now() - started).to.be.lessThan(1000);
+    for (let i = 0; i < 50 && listeningServers() > before; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(listeningServers()).to.equal(before);
+  });
+
+  it("no time left of the deadline: OpenSSL is not asked (each set stays unanswered, no handshake started)", async () => {
+    const s = loadScenario("ok");
+    const plan = { chain: s.presented, candidates: [{ anchors: "advised" as const, certificates: s.trust }] };
+    const before = listeningServers();
+    const outcome = await runOpensslProof(plan, [], true, { deadline: performance.now() + 10 });
+    expect(outcome.checks).to.have.length(1);
+    expect(outcome.checks[0]).to.deep.include({ anchors: "advised", verdict: "unavailable" });
+    expect(outcome.checks[0]!.reason).to.match(/^no time was left within the timeout \(\d+ ms\)$/);
+    expect(listeningServers()).to.equal(before);
+    // With time left (verify's default budget), the same plan is confirmed.
+    expect((await runOpensslProof(plan, [], true)).checks.map((c) => c.verdict)).to.deep.equal(["accepted"]);
+  });
+
+  it("live: --aia downloads that stall use up --timeout; the proof then says OpenSSL could not be asked, within the bound", async function () {
+    this.timeout(20_000);
+    // An AIA server that accepts and never answers.
+    const stall = await rawServer(() => {});
+    const nb = new Date("2025-01-01T00:00:00Z");
+    const na = new Date("2049-12-31T00:00:00Z");
+    const [kR, kI, kL, kS, kU] = await Promise.all([1, 2, 3, 4, 5].map(() => generateKey("p256")));
+    const R = { subject: "CN=Budget Root", key: kR! };
+    const I = { subject: "CN=Budget Int", key: kI! };
+    const root = await issueCertificate({ ...R, serial: "01", notBefore: nb, notAfter: na, ca: true });
+    const int = await issueCertificate({ ...I, issuer: R, serial: "02", notBefore: nb, notAfter: na, ca: true });
+    const leaf = await issueCertificate({ subject: "CN=budget.chaincheck.test", key: kL!, issuer: I, serial: "03", notBefore: nb, notAfter: na, ca: false, dnsNames: ["budget.chaincheck.test"] });
+    // A stray certificate whose issuer is published only at the stalling URL.
+    const stray = await issueCertificate({
+      subject: "CN=Stray CA", key: kS!, issuer: { subject: "CN=Unknown CA", key: kU! }, serial: "04", notBefore: nb, notAfter: na, ca: true,
+      caIssuersUrl: `http://127.0.0.1:${stall.port}/unknown.crt`,
+    });
+    const dir = mkdtempSync(join(tmpdir(), "chaincheck-proof-budget-"));
+    writeFileSync(join(dir, "root.pem"), root.pem);
+    const server = await tlsServer({ cert: leaf.pem + int.pem + stray.pem, key: kL!.privateKeyPem });
+    try {
+      const started = Date.now();
+      const out = await runCli([`127.0.0.1:${server.port}`, "--servername", "budget.chaincheck.test", "--ca-file", join(CA, "other-root.pem"), "--intermediates", join(dir, "root.pem"),
+        "--service", "tls", "--aia", "--timeout", "1500", "--format", "json"]);
+      expect(Date.now() - started).to.be.lessThan(1500 + 1500);
+      const r = json(out.stdout) as Json & { findings: { code: string }[] };
+      expect(r.findings.map((f) => f.code)).to.include("AIA_FETCH_FAILED").and.not.include("CONNECTION_TIMEOUT");
+      expect(r.remediation.install.map((i) => i.subject)).to.deep.equal(["CN=Budget Root"]);
+      expect(r.remediation.opensslProof).to.have.length(1);
+      expect(r.remediation.opensslProof![0]).to.deep.include({ anchors: "advised", verdict: "unavailable" });
+      expect(r.remediation.opensslProof![0]!.reason).to.match(/^no time was left within the timeout/);
+      expect(flat(r.remediation.proof)).to.match(/OpenSSL's check could not run: no time was left within the timeout \(\d+ ms\)\./);
+    } finally {
+      await server.close();
+      await stall.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

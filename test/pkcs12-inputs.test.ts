@@ -27,7 +27,7 @@ const KEY_ID = Uint8Array.from([0x4b, 0x45, 0x59, 0x31]);
 interface Finding { code: string; severity: string; message: string; certificate: string | null }
 interface Result {
   trusted: boolean; status: string; presented: { subject: string; sha256: string }[]; findings: Finding[];
-  remediation: { install: { role: string; sha256: string | null; pem: string | null }[]; verifiedAfterInstall: boolean | null };
+  remediation: { install: { role: string; sha256: string | null; pem: string | null; source: string; confirmOutOfBand: boolean }[]; verifiedAfterInstall: boolean | null };
 }
 const resultOf = (stdout: string): Result => (JSON.parse(stdout) as { results: Result[] }).results[0]!;
 const codes = (r: Result) => r.findings.map((f) => f.code);
@@ -129,6 +129,43 @@ describe("PKCS#12 inputs through the CLI", function () {
     expect(held[0]).to.include({ severity: "info", certificate: null });
     expect(held[0]!.message).to.equal(`Reading ${file("keystore.p12")}: certificates 1, 2 of the PKCS#12 file are not in the private key's chain (trusted CA entries); a server does not present them, so chaincheck holds them for the advice.`);
     expect(r.status).to.equal("pass");
+  });
+
+  it("a keystore given as --chain: its key's chain is presented after FILE, its CA entries are held (advice source, no presentation findings)", async () => {
+    // The key entry's certificate is the intermediate; the root and an unrelated root are the keystore's CA entries.
+    writeFileSync(file("chain-keystore.p12"), buildPkcs12({
+      password: PASSWORD,
+      safes: [
+        { bags: [cert("root.pem", { javaTrusted: true }), cert("other-root.pem", { javaTrusted: true }), cert("intermediate.pem", { localKeyId: KEY_ID })], encrypt: { iterations: 2048 } },
+        { bags: [{ kind: "key", key: leafKey(), localKeyId: KEY_ID }] },
+      ],
+      mac: { iterations: 2048 },
+    }));
+    const args = [join(CA, "leaf.pem"), "--chain", file("chain-keystore.p12"), "--ca-file", join(CA, "other-intermediate.pem")];
+    const out = await verify([...args, "--format", "json"]);
+    expect(out.code, out.stderr).to.equal(1);
+    noSecret(out);
+    const r = resultOf(out.stdout);
+    expect(r.presented.map((c) => c.subject)).to.deep.equal([subjectOf("leaf.pem"), subjectOf("intermediate.pem")]);
+    expect(codes(r)).to.include("ISSUER_NOT_FOUND").and.not.include.members(["EXTRA_CERTIFICATE", "ROOT_PRESENTED", "DUPLICATE_CERTIFICATE"]);
+    // The root comes from the admin's keystore: held, so no "confirm out of band" for a server-sent root.
+    expect(r.remediation.install.map((i) => [i.role, i.sha256, i.source, i.confirmOutOfBand])).to.deep.equal([["root", sha256Of("root.pem"), "held", false]]);
+    expect(r.remediation.verifiedAfterInstall).to.equal(true);
+    expect(notes(r).map((n) => n.message)).to.deep.equal([`Reading ${file("chain-keystore.p12")}: certificates 1, 2 of the PKCS#12 file are not in the private key's chain (trusted CA entries); a server does not present them, so chaincheck holds them for the advice.`]);
+    const text = await verify([...args, "--no-color"]);
+    expect(text.stdout).to.include("The server will send 2 certificates");
+    expect(text.stdout).to.not.include("confirm this full SHA-256");
+  });
+
+  it("a keystore without a key as --chain: its Java trusted-certificate entries are held, the rest is presented", async () => {
+    writeFileSync(file("chain-truststore.p12"), buildPkcs12({
+      password: PASSWORD, safes: [{ bags: [cert("root.pem", { javaTrusted: true }), cert("intermediate.pem")], encrypt: { iterations: 2048 } }], mac: { iterations: 2048 },
+    }));
+    const out = await verify([join(CA, "leaf.pem"), "--chain", file("chain-truststore.p12"), "--ca-file", join(CA, "other-root.pem"), "--format", "json"]);
+    const r = resultOf(out.stdout);
+    expect(r.presented.map((c) => c.subject)).to.deep.equal([subjectOf("leaf.pem"), subjectOf("intermediate.pem")]);
+    expect(r.remediation.install.map((i) => [i.role, i.source, i.confirmOutOfBand])).to.deep.equal([["root", "held", false]]);
+    expect(notes(r).map((n) => n.message)).to.deep.equal([`Reading ${file("chain-truststore.p12")}: certificate 1 of the PKCS#12 file is a Java trusted-certificate entry (trusted CA entries); a server does not present it, so chaincheck holds it for the advice.`]);
   });
 
   it("the keystore in text (--verbose): the note is shown, the CA entries are not in the presented chain", async () => {

@@ -4,6 +4,9 @@
  * in the Windows .cmd), the help naming the scripts, and `--target-os auto` from injected inputs.
  */
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PLATFORMS, TARGET_OSES, detectTargetOs } from "../src/advise/platforms.js";
 import { anchorFiles } from "../src/advise/save.js";
@@ -57,6 +60,74 @@ describe("platforms: the install script per OS", () => {
     expect(PLATFORMS.macos.installIntermediate).to.deep.equal(["sudo security add-certificates -k /Library/Keychains/System.keychain {file}"]);
     expect(PLATFORMS.macos.notes.join(" ")).to.match(/macOS 11 and later ask an administrator to confirm/);
   });
+  describe("macos: the commands can be pasted twice", () => {
+    // A stand-in for Apple's `security` that behaves as its source does (SecurityTool/macOS): add-certificates exits 1
+    // with "FILE: already in KEYCHAIN" on a duplicate, add-trusted-cert takes a duplicate as fine, find-certificate -Z
+    // prints "SHA-256 hash: HEX" (upper case) per certificate. `sudo` just runs the command.
+    let dir: string;
+    let env: NodeJS.ProcessEnv;
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), "chaincheck-macos-"));
+      const bin = join(dir, "bin");
+      mkdirSync(bin);
+      const tool = (name: string, body: string) => {
+        writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`);
+        chmodSync(join(bin, name), 0o755);
+      };
+      tool("sudo", 'exec "$@"');
+      tool("security", [
+        'store="$FAKE_KEYCHAIN"; touch "$store"; cmd="$1"; for last in "$@"; do :; done',
+        'sha() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed "s/.*=//; s/://g"; }',
+        'case "$cmd" in',
+        '  find-certificate) while read -r h; do echo "SHA-256 hash: $h"; echo "SHA-1 hash: 00"; done < "$store" ;;',
+        '  add-certificates) h=$(sha "$last"); if grep -qx "$h" "$store"; then echo "security: $last: already in /Library/Keychains/System.keychain" >&2; exit 1; fi; echo "$h" >> "$store" ;;',
+        '  add-trusted-cert) h=$(sha "$last"); grep -qx "$h" "$store" || echo "$h" >> "$store"; echo "$h" >> "$store.trusted" ;;',
+        '  *) exit 2 ;;',
+        "esac",
+      ].join("\n"));
+      env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}`, FAKE_KEYCHAIN: join(dir, "keychain") };
+    });
+    after(() => dir && rmSync(dir, { recursive: true, force: true }));
+    beforeEach(() => rmSync(join(dir, "keychain"), { force: true }));
+    const sh = (script: string, cwd: string) => spawnSync("sh", ["-eu", "-c", script], { cwd, env, encoding: "utf8" });
+
+    it("the stand-in fails on a duplicate as add-certificates does (the unguarded command cannot be pasted twice)", () => {
+      const plain = PLATFORMS.macos.installIntermediate[0]!.replace("{file}", join(FIXTURES, "ca/intermediate.pem"));
+      expect(sh(plain, dir).status).to.equal(0);
+      const again = sh(plain, dir);
+      expect(again.status).to.equal(1);
+      expect(again.stderr).to.include("already in /Library/Keychains/System.keychain");
+    });
+
+    it("the advice's commands (text and JSON) and the saved install-anchors.sh run twice without failing", async () => {
+      const out = join(dir, "anchors");
+      const args = ["verify", join(FIXTURES, "scenarios/leaf-only-missing-intermediate/presented.pem"), "--ca-file", join(FIXTURES, "ca/other-root.pem"),
+        "--intermediates", join(FIXTURES, "ca/intermediate.pem"), "--intermediates", join(FIXTURES, "ca/root.pem"), "--host", "tabpy.chaincheck.test",
+        "--at", "2030-01-01T00:00:00Z", "--target-os", "macos"];
+      const json = await runCli([...args, "--save-anchors", out, "--format", "json"]);
+      const steps = (JSON.parse(json.stdout) as { results: { remediation: { steps: string[] } }[] }).results[0]!.remediation.steps;
+      const commands = steps.filter((l) => l.startsWith("  ") && l.includes("security ")).map((l) => l.trim());
+      const intermediate = readPemCerts(join(FIXTURES, "ca/intermediate.pem"))[0]!.sha256;
+      expect(commands).to.deep.equal([
+        "sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain chaincheck-test-root-a685f7a3.pem",
+        `security find-certificate -a -Z /Library/Keychains/System.keychain | grep -qi 'SHA-256 hash: ${intermediate}' || sudo security add-certificates -k /Library/Keychains/System.keychain chaincheck-test-intermediate-32a5d3fa.pem`,
+      ]);
+      const text = (await runCli([...args, "--no-color"])).stdout;
+      for (const command of commands) expect(text).to.include(`      ${command}`);
+      for (const run of [1, 2]) {
+        const pasted = sh(commands.join("\n"), out);
+        expect(pasted.status, `paste #${run}: ${pasted.stderr}`).to.equal(0);
+      }
+      expect(readFileSync(join(dir, "keychain"), "utf8").trim().split("\n")).to.have.length(2);
+      rmSync(join(dir, "keychain"));
+      for (const run of [1, 2]) {
+        const script = spawnSync("sh", [join(out, "install-anchors.sh")], { env, encoding: "utf8" });
+        expect(script.status, `script run #${run}: ${script.stderr}`).to.equal(0);
+      }
+      expect(readFileSync(join(dir, "keychain"), "utf8").trim().split("\n")).to.have.length(2);
+    });
+  });
+
   it("windows: Root and CA with certutil, the PowerShell alternative, tsm restart", () => {
     expect([PLATFORMS.windows.installRoot, PLATFORMS.windows.installIntermediate]).to.deep.equal([["certutil -addstore -f Root {file}"], ["certutil -addstore -f CA {file}"]]);
     expect(PLATFORMS.windows.notes.join(" ")).to.include("Import-Certificate -FilePath FILE -CertStoreLocation Cert:\\LocalMachine\\Root");

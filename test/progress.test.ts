@@ -2,8 +2,10 @@
 import { expect } from "chai";
 import { Writable } from "node:stream";
 import { startTabpyLikeServer, type RunningServer } from "../src/demo/servers.js";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { rawServer } from "./support/hostile-servers.js";
 import { runCli } from "./support/cli.js";
 import { FIXTURES } from "./support/scenarios.js";
 
@@ -41,4 +43,23 @@ describe("progress spinner", () => {
       expect(out.stdout).to.not.include("checking 1 target");
     });
   }
+
+  it("a hostile target label from a --targets-file is neutralised (no raw bidi, C1 or zero-width character reaches the terminal)", async () => {
+    // The URL's path is not part of the host (it is dropped before the host is checked) but is the label shown.
+    const dir = mkdtempSync(join(tmpdir(), "chaincheck-progress-"));
+    const stall = await rawServer(() => {});
+    try {
+      const file = join(dir, "targets.txt");
+      writeFileSync(file, `https://127.0.0.1:1/\u202eevil\u009b2J\u200bx\n127.0.0.1:${stall.port} service=tls\n`);
+      const term = terminal();
+      const out = await runCli(["--targets-file", file, "--timeout", "600", "--no-color"], { stderrIsTTY: true, progressStream: term.stream });
+      expect(out.code).to.equal(3);
+      const shown = term.written();
+      expect(shown).to.include("checked 1/2 (https://127.0.0.1:1/\\u{202e}evil\\u{009b}2J\\u{200b}x)");
+      expect(shown).to.not.match(/[\u202e\u009b\u200b]/);
+    } finally {
+      await stall.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

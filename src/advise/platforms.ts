@@ -15,6 +15,11 @@ export interface Platform {
   /** Commands that install `file` in the role given; `{file}` is replaced by the file name. */
   readonly installRoot: readonly string[];
   readonly installIntermediate: readonly string[];
+  /**
+   * Put before an intermediate's command when its SHA-256 is known (`{sha256}`), so that pasting the commands twice
+   * does not fail: macOS `security add-certificates` exits 1 on a certificate the keychain holds already.
+   */
+  readonly unlessHeld?: string;
   /** Run once after all files are in place. */
   readonly refresh: readonly string[];
   /** Printed after the commands: privileges, prompts to expect, the alternative. */
@@ -30,8 +35,8 @@ export interface Platform {
   readonly runAs: string;
 }
 
-const LINUX_RESTART =
-  "Restart Tableau so it reloads the store: on Tableau Server run `tsm restart` (a machine restart is the safest choice on Linux); quit and reopen Tableau Desktop.";
+// Tableau reads the store at start-up only.
+const LINUX_RESTART = "Restart Tableau: `tsm restart` on Tableau Server (a machine restart is safest); reopen Desktop.";
 
 const SUDO_USER = "a user allowed to use sudo";
 
@@ -87,6 +92,10 @@ export const PLATFORMS: Readonly<Record<TargetOs, Platform>> = {
     extension: ".pem",
     installRoot: ["sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain {file}"],
     installIntermediate: ["sudo security add-certificates -k /Library/Keychains/System.keychain {file}"],
+    // add-trusted-cert needs no guard: it takes a certificate already in the keychain as fine and (re)sets its trust
+    // (Apple's security tool, trusted_cert_add.c); add-certificates fails ("already in ..."). find-certificate -Z
+    // prints each certificate's "SHA-256 hash:" in upper case, hence grep -i.
+    unlessHeld: "security find-certificate -a -Z /Library/Keychains/System.keychain | grep -qi 'SHA-256 hash: {sha256}' || ",
     refresh: [],
     notes: [
       "macOS 11 and later ask an administrator to confirm add-trusted-cert in a dialog (sudo alone is not enough, and over SSH without a logged-in session it fails): run it in Terminal on the Mac, or deploy the root with an MDM configuration profile.",
@@ -98,6 +107,16 @@ export const PLATFORMS: Readonly<Record<TargetOs, Platform>> = {
     runAs: "an administrator (sudo; macOS also asks for confirmation in a dialog)",
   },
 };
+
+/**
+ * The commands that install one certificate (`file`: its name as the commands should say it), each template's
+ * `{file}` replaced, and an intermediate whose SHA-256 is known guarded by `unlessHeld`.
+ */
+export function installCommands(platform: Platform, item: { readonly role: string; readonly sha256: string | null }, file: string): string[] {
+  const intermediate = item.role === "intermediate";
+  const guard = intermediate && item.sha256 && platform.unlessHeld ? platform.unlessHeld.replace("{sha256}", item.sha256) : "";
+  return (intermediate ? platform.installIntermediate : platform.installRoot).map((t) => `${guard}${t.replace("{file}", file)}`);
+}
 
 /** Maps /etc/os-release ID and ID_LIKE values to a platform; null when unknown. */
 export function platformFromOsRelease(text: string): TargetOs | null {

@@ -26,12 +26,23 @@ export async function loadCertificates(path: string, options: ReadOptions): Prom
   return { certificates: all.slice(0, decoded.presented), held: all.slice(decoded.presented), format: decoded.format };
 }
 
-/** Every certificate of every file (presented and held alike), e.g. for `--intermediates`. */
-export async function loadMany(paths: readonly string[], options: ReadOptions): Promise<Certificate[]> {
-  const out: Certificate[] = [];
+/**
+ * The files' certificates in order, each file split as a server loading it would: what it presents, and what it
+ * only holds (a keystore's CA entries beside its key's chain), e.g. for `verify --chain`.
+ */
+export async function loadSplit(paths: readonly string[], options: ReadOptions): Promise<Pick<LoadedCertificates, "certificates" | "held">> {
+  const certificates: Certificate[] = [];
+  const held: Certificate[] = [];
   for (const path of paths) {
     const loaded = await loadCertificates(path, options);
-    out.push(...loaded.certificates, ...loaded.held);
+    certificates.push(...loaded.certificates);
+    held.push(...loaded.held);
   }
-  return out;
+  return { certificates, held };
+}
+
+/** Every certificate of every file (presented and held alike), e.g. for `--intermediates`. */
+export async function loadMany(paths: readonly string[], options: ReadOptions): Promise<Certificate[]> {
+  const { certificates, held } = await loadSplit(paths, options);
+  return [...certificates, ...held];
 }

@@ -40,7 +40,7 @@ export class ChainVerdicts {
 
   /**
    * The verdict `compute` gives for `input`, computed once per distinct key (concurrent askers share the one
-   * computation; a failed one is forgotten). `input.bundle` (a file's order) is never cached.
+   * computation; a failed one, or one OpenSSL could not be asked for, is forgotten). `input.bundle` (a file's order) is never cached.
    */
   async judge(input: CheckInput, proof: ProofInputs, compute: () => Promise<ChainVerdict>): Promise<ChainVerdict> {
     const key = this.#key(input, proof);
@@ -49,7 +49,9 @@ export class ChainVerdicts {
     if (!verdict) {
       verdict = compute();
       remember(this.#verdicts, key, verdict, MAX_VERDICTS);
-      verdict.catch(() => this.#verdicts.get(key) === verdict && this.#verdicts.delete(key));
+      // A failed computation, or one whose OpenSSL proof ran out of the asking target's time, is not the chain's answer.
+      const forget = () => this.#verdicts.get(key) === verdict && this.#verdicts.delete(key);
+      verdict.then((v) => v.remediation.opensslProof?.some((c) => c.verdict === "unavailable") && forget(), forget);
     }
     return { ...(await verdict), target: input.target };
   }

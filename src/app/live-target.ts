@@ -15,7 +15,7 @@ import { evaluateChain } from "../result/chain-result.js";
 import type { ChainVerdicts, ProofInputs } from "./chain-verdicts.js";
 import { probe } from "../probe/probe.js";
 import type { ProbeOptions, ProbeOutcome, ProbeTarget } from "../probe/types.js";
-import { provenByOpenssl } from "./openssl-proof.js";
+import { provenByOpenssl, type ProofBound } from "./openssl-proof.js";
 import { withFindings, type ChainVerdict } from "../result/verdict.js";
 import { checkCredentials, type Credentials } from "./credentials.js";
 import { probeFindings } from "../result/probe-findings.js";
@@ -95,7 +95,8 @@ export async function judgeLiveTarget(
   const user = settings.credentials?.username;
   const advice = { ...settings.advice, downloaded, aia: settings.aia };
   const input = { ...settings, host, heldIntermediates: held, advice, ...(user ? { authUser: user } : {}) };
-  const judged = await judgeOutcome(outcome, input, presented, { storePems: probeOptions.ca ?? [], sameTime: settings.opensslComparable }, settings.verdicts);
+  const bound = { deadline: budget.deadline, ...(probeOptions.signal ? { signal: probeOptions.signal } : {}) };
+  const judged = await judgeOutcome(outcome, input, presented, { storePems: probeOptions.ca ?? [], sameTime: settings.opensslComparable }, bound, settings.verdicts);
   let result = withFindings(judged, aiaFailures);
   if (!outcome.ok) return result;
   result = withFindings(result, probeFindings(outcome, probeOptions.service, presented));
@@ -110,11 +111,13 @@ export async function judgeLiveTarget(
  * Validation and advice (proven by OpenSSL when the advice has a what-if): of the chain, through the run's verdicts
  * when it has them, then what only this handshake shows.
  */
-async function judgeOutcome(outcome: ProbeOutcome, input: LiveCheckInput, presented: readonly Certificate[], proof: ProofInputs, verdicts?: ChainVerdicts): Promise<ChainVerdict> {
+async function judgeOutcome(
+  outcome: ProbeOutcome, input: LiveCheckInput, presented: readonly Certificate[], proof: ProofInputs, bound: ProofBound, verdicts?: ChainVerdicts,
+): Promise<ChainVerdict> {
   if (!outcome.ok) return liveResult(outcome, input, [...presented]);
   const chainInput = liveChainInput(outcome, input, presented);
   const judgeChain = () => provenByOpenssl(
-    (opensslProof) => evaluateChain(opensslProof ? { ...chainInput, opensslProof } : chainInput), proof.storePems, proof.sameTime,
+    (opensslProof) => evaluateChain(opensslProof ? { ...chainInput, opensslProof } : chainInput), proof.storePems, proof.sameTime, bound,
   );
   return liveFromChain(outcome, input, await (verdicts ? verdicts.judge(chainInput, proof, judgeChain) : judgeChain()));
 }

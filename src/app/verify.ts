@@ -9,7 +9,7 @@ import { evaluateChain, type CheckInput } from "../result/chain-result.js";
 import { provenByOpenssl } from "./openssl-proof.js";
 import { withFindings, type ChainVerdict } from "../result/verdict.js";
 import type { ReadOptions } from "../input/read.js";
-import { loadCertificates, loadMany } from "./certificates.js";
+import { loadCertificates, loadMany, loadSplit } from "./certificates.js";
 import { trustStoreNotes, type LoadedTrust } from "./trust.js";
 import { withRunNotes, type RunInputs } from "./inputs.js";
 import type { CheckedRun, TrustLoader } from "./run.js";
@@ -37,10 +37,12 @@ export interface VerifyRequest {
 
 export async function verifyBundle(request: VerifyRequest, trust: LoadedTrust): Promise<ChainVerdict> {
   const main = await loadCertificates(request.file, request.read);
-  const bundle = [...main.certificates, ...(await loadMany(request.chain, request.read))];
+  // A keystore's CA entries (--chain x.p12 as well as FILE) are held, never presented: only its key's chain is sent.
+  const chain = await loadSplit(request.chain, request.read);
+  const bundle = [...main.certificates, ...chain.certificates];
   const held = await loadMany(request.intermediates, request.read);
   const { order, presented, unsent } = serverPresentation(bundle, main.format, request.service);
-  const known = [...unsent, ...main.held, ...held];
+  const known = [...unsent, ...main.held, ...chain.held, ...held];
   const fetched = request.aia
     ? await fetchMissingIssuers([...presented, ...known], { hasIssuer: issuerAvailable(trust.anchors, trust.intermediates) })
     : { certificates: [], origins: new Map<string, string>(), errors: [] };

@@ -100,6 +100,8 @@ export const OID = {
   safeContentsBag: "1.2.840.113549.1.12.10.1.6",
   x509Certificate: "1.2.840.113549.1.9.22.1",
   localKeyId: "1.2.840.113549.1.9.21",
+  // Java's PKCS12KeyStore marks a trustedCertEntry with this bag attribute (ORACLE_TrustedKeyUsage).
+  javaTrustedKeyUsage: "2.16.840.1.113894.746875.1.1",
   // macOS trust settings: kSecPolicyAppleSSL
   appleSslPolicy: "1.2.840.113635.100.1.3",
 } as const;

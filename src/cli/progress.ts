@@ -1,6 +1,7 @@
-/** A spinner on stderr, only for a terminal and the text format; ora is imported only then. */
+/** A spinner on stderr, only for a terminal and the text format; ora is imported only then. Labels pass through safeText. */
 import type { Progress } from "../app/run.js";
 import type { CliIo } from "./io.js";
+import { safeText } from "../report/safe-text.js";
 
 const SILENT: Progress = { tick: () => undefined, stop: () => undefined };
 
@@ -12,7 +13,8 @@ export async function startProgress(io: CliIo, textFormat: boolean, total: numbe
   return {
     tick(label) {
       done++;
-      spinner.text = `checked ${done}/${total} (${label})`;
+      // Labels come from the command line, a targets file or a Tableau site: never raw to the terminal.
+      spinner.text = `checked ${done}/${total} (${safeText(label)})`;
     },
     stop: () => void spinner.stop(),
   };

@@ -49,6 +49,8 @@ export interface FindingEvidence {
   CHAIN_ORDER: { position: number; leafAt?: number; order?: readonly number[]; command?: string };
   EXTRA_CERTIFICATE: { position: number };
   ROOT_PRESENTED: { position: number };
+  /** A presented certificate on another issuer path than the one built (a cross-certificate); `issuer`: the name it leads to. */
+  CROSS_CERTIFICATE: { position: number; issuer: string };
   DUPLICATE_CERTIFICATE: { positions: readonly number[] };
   // Live probe (the chain could not be obtained: status "error", exit 3)
   CONNECTION_REFUSED: ProbeFailure;
@@ -221,6 +223,7 @@ export const CODES: { readonly [C in FindingCode]: CodeInfo<FindingEvidence[C]> 
   DUPLICATE_CERTIFICATE: warning(30),
   LEAF_ONLY: info(20),
   ROOT_PRESENTED: info(10),
+  CROSS_CERTIFICATE: info(9),
   AUTH_NOT_CHECKED: info(8),
   AUTH_OK: info(7),
   AIA_FETCH_FAILED: info(6),

@@ -192,7 +192,7 @@ async function decodePkcs12(out: Collector, bytes: Uint8Array, password: string 
   const result = await pkcs12Certificates(bytes, out.source, password);
   out.warnings.push(...result.warnings);
   result.blobs.forEach((blob, i) => out.add(blob, `certificate ${i + 1} in the PKCS#12 file`));
-  const { order, presented, notes } = keyChainOrder(out.certificates, result.localKeyIds, result.keyIds);
+  const { order, presented, notes } = keyChainOrder(out.certificates, result.localKeyIds, result.keyIds, result.trusted);
   return { format: "pkcs12", certificates: order.map((i) => out.certificates[i]!), presented, warnings: [...out.warnings, ...notes] };
 }
 

@@ -3,7 +3,7 @@
  * means nothing (GnuTLS certtool writes the root before the leaf): a server loading it takes the
  * certificate whose localKeyID matches the private key's, then that certificate's issuers, in
  * chain order (OpenSSL's PKCS12_parse, Java's PrivateKeyEntry). Certificates outside that chain
- * (trusted CA entries of a keystore) are held, not presented. Pure; names are compared as DER.
+ * (trusted CA entries of a keystore, and every Java trusted-certificate entry) are held, not presented. Pure; names are compared as DER.
  */
 import { toHex } from "../asn1/der.js";
 import { issuerNameDer, subjectNameDer } from "../cert/shape.js";
@@ -20,12 +20,26 @@ export interface KeyChainOrder {
  * @param ders         the file's certificates, in file order (their outer shape already checked)
  * @param localKeyIds  per certificate, its localKeyID (hex) when it has one
  * @param keyIds       per private key in the file, its localKeyID (hex) when it has one
+ * @param trusted      per certificate, whether it is a Java trusted-certificate entry (keytool's trustedCertEntry:
+ *                     a CA the keystore trusts, never part of a key's chain)
  */
-export function keyChainOrder(ders: readonly Uint8Array[], localKeyIds: readonly (string | undefined)[], keyIds: readonly (string | undefined)[]): KeyChainOrder {
-  const names = ders.map(namesOf);
+export function keyChainOrder(
+  ders: readonly Uint8Array[], localKeyIds: readonly (string | undefined)[], keyIds: readonly (string | undefined)[], trusted: readonly boolean[] = [],
+): KeyChainOrder {
   const notes: string[] = [];
   const all = ders.map((_, i) => i);
   let start = keyIds.map((id) => (id === undefined ? -1 : localKeyIds.indexOf(id))).find((i) => i >= 0);
+  // A trusted-certificate entry never chains (unless it is the key's own certificate).
+  const names = ders.map((der, i) => (trusted[i] && i !== start ? undefined : namesOf(der)));
+  const entries = all.filter((i) => trusted[i] && i !== start);
+  if (keyIds.length === 0 && entries.length > 0 && entries.length < all.length) {
+    // A keystore without a key: its trusted entries are a truststore's CAs, held; the rest is the bundle.
+    const bundle = keyChainOrder(ders, localKeyIds, keyIds, []);
+    const which = entries.map((i) => i + 1).join(", ");
+    notes.push(`${entries.length === 1 ? "certificate" : "certificates"} ${which} of the PKCS#12 file ${entries.length === 1 ? "is a Java trusted-certificate entry" : "are Java trusted-certificate entries"} (trusted CA entries); a server does not present ${entries.length === 1 ? "it" : "them"}, so chaincheck holds ${entries.length === 1 ? "it" : "them"} for the advice`);
+    const sent = bundle.order.filter((i) => !trusted[i]);
+    return { order: [...sent, ...entries], presented: sent.length, notes: [...bundle.notes, ...notes] };
+  }
   if (keyIds.length > 1 && start !== undefined) {
     notes.push(`the PKCS#12 file holds ${keyIds.length} private keys; chaincheck presents the chain of the first one whose certificate it found (certificate ${start + 1} of the file)`);
   }

@@ -28,6 +28,8 @@ export interface Pkcs12Certificates {
   readonly blobs: Uint8Array[];
   /** Per blob: its localKeyID attribute (hex), when it has one. */
   readonly localKeyIds: (string | undefined)[];
+  /** Per blob: it carries Java's trusted-key-usage attribute (a keytool trustedCertEntry, a CA the keystore trusts). */
+  readonly trusted: boolean[];
   /** Per private key (key bags, never decrypted): its localKeyID (hex), when it has one. */
   readonly keyIds: (string | undefined)[];
   readonly warnings: string[];
@@ -103,7 +105,7 @@ export async function pkcs12Certificates(der: Uint8Array, source: string, passwo
       }
     }
     if (bags.blobs.length === 0) throw new InputError("NO_CERTIFICATES", source, "the PKCS#12 file holds no certificates");
-    return { blobs: bags.blobs, localKeyIds: bags.localKeyIds, keyIds: bags.keyIds, warnings };
+    return { blobs: bags.blobs, localKeyIds: bags.localKeyIds, trusted: bags.trusted, keyIds: bags.keyIds, warnings };
   } catch (e) {
     if (e instanceof InputError) throw e;
     if (e instanceof UnsupportedAlgorithm) throw unsupported(fail, e, "uses");
@@ -196,6 +198,7 @@ function checkBudget(derivations: readonly Derivation[], fail: Fail): void {
 class Bags {
   readonly blobs: Uint8Array[] = [];
   readonly localKeyIds: (string | undefined)[] = [];
+  readonly trusted: boolean[] = [];
   readonly keyIds: (string | undefined)[] = [];
   #count = 0;
   constructor(readonly warnings: string[], readonly fail: Fail) {}
@@ -235,6 +238,7 @@ class Bags {
         if (readOid(certId, "certificate type") === OID.x509Certificate) {
           this.blobs.push(new Uint8Array(octetString(certValue, "certValue", BER)));
           this.localKeyIds.push(localKeyId(attributes));
+          this.trusted.push(attributeValues(attributes, OID.javaTrustedKeyUsage) !== undefined);
         } else {
           this.warnings.push("the PKCS#12 file holds a certificate that is not X.509; it was ignored");
         }
@@ -246,16 +250,21 @@ class Bags {
   }
 }
 
-/** The localKeyID attribute (RFC 7292 section 4.2, PKCS #9) of a bag, as hex; never decrypts anything. */
-function localKeyId(attributes: Tlv | undefined): string | undefined {
+/** The SET of values of a bag's attribute `type` (PKCS #9), when the bag has it. */
+function attributeValues(attributes: Tlv | undefined, type: string): Tlv | undefined {
   if (attributes?.tag !== TAG.SET) return undefined;
   for (const attribute of childrenOrNone(attributes, BER)) {
-    const [type, values] = attribute.tag === TAG.SEQUENCE ? childrenOrNone(attribute, BER) : [];
-    if (type?.tag !== TAG.OID || readOid(type, "attribute type") !== OID.localKeyId || values?.tag !== TAG.SET) continue;
-    const value = childrenOrNone(values, BER)[0];
-    return value ? Buffer.from(octetString(value, "localKeyID", BER)).toString("hex") : undefined;
+    const [id, values] = attribute.tag === TAG.SEQUENCE ? childrenOrNone(attribute, BER) : [];
+    if (id?.tag === TAG.OID && readOid(id, "attribute type") === type && values?.tag === TAG.SET) return values;
   }
   return undefined;
+}
+
+/** The localKeyID attribute (RFC 7292 section 4.2, PKCS #9) of a bag, as hex; never decrypts anything. */
+function localKeyId(attributes: Tlv | undefined): string | undefined {
+  const values = attributeValues(attributes, OID.localKeyId);
+  const value = values ? childrenOrNone(values, BER)[0] : undefined;
+  return value ? Buffer.from(octetString(value, "localKeyID", BER)).toString("hex") : undefined;
 }
 
 /** `bytes` as one BER element, exactly; `broken` says where when it is not. */

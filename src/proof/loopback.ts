@@ -3,8 +3,9 @@
  * server on 127.0.0.1 (free port) presents the chain (see server-flight.ts) to Node's own TLS client, which trusts
  * exactly `ca`, runs at its default security level and compares no host name. The client verifies the Certificate
  * message, then fails on the deliberately invalid key-exchange signature (alert decrypt_error): its verify result
- * is then OpenSSL's verdict. Anything else (an earlier failure, a timeout) is "unavailable", never a verdict.
- * Network I/O; bounded by a timeout; the server and both sockets are always closed.
+ * is then OpenSSL's verdict. Anything else (an earlier failure, a timeout, a cancel) is "unavailable", never a verdict.
+ * Network I/O; bounded as a whole by `timeoutMs` (at most 3 s) and the caller's signal; the server and both sockets
+ * are always closed.
  */
 import { createECDH, generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer, type AddressInfo, type Socket } from "node:net";
@@ -78,7 +79,7 @@ function serve(socket: Socket, chain: readonly Uint8Array[], leaf: Certificate, 
  * `leaf` is the parsed first certificate (its key type picks the cipher suite and signature scheme).
  */
 export async function opensslLoopbackVerdict(
-  chain: readonly Uint8Array[], leaf: Certificate, ca: readonly string[], options: { timeoutMs?: number } = {},
+  chain: readonly Uint8Array[], leaf: Certificate, ca: readonly string[], options: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<LoopbackVerdict> {
   const started = performance.now();
   const at = new Date();
@@ -94,33 +95,42 @@ export async function opensslLoopbackVerdict(
     serve(socket, chain, leaf, state, settle);
     socket.on("close", () => settle());
   });
+  // One bound for the whole check (listen, handshake, the alert's grace), and the caller's signal on top.
+  const timeoutMs = Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
+  const left = () => Math.max(0, started + timeoutMs - performance.now());
+  const { signal } = options;
+  let stopWaiting: (error: Error) => void = () => {};
+  const stopped = new Promise<Error>((resolve) => (stopWaiting = resolve));
+  const timer = setTimeout(() => stopWaiting(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  const onAbort = () => stopWaiting(new Error("the check was cancelled"));
+  signal?.addEventListener("abort", onAbort, { once: true });
+  if (signal?.aborted) onAbort();
   try {
-    await new Promise<void>((resolve, reject) => {
+    const listening = new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(0, "127.0.0.1", () => resolve());
     });
+    const cut = await Promise.race([listening.then(() => null), stopped]);
+    if (cut) return done("unavailable", `the loopback check could not run: ${cut.message}`);
     const port = (server.address() as AddressInfo).port;
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const outcome = await new Promise<{ error: Error | null; verifyError: (Error & { code?: string }) | null | undefined }>((resolve) => {
-      const timer = setTimeout(() => resolve({ error: new Error(`no answer within ${timeoutMs} ms`), verifyError: undefined }), timeoutMs);
+      void stopped.then((error) => resolve({ error, verifyError: undefined }));
       client = connect({
         host: "127.0.0.1", port, ca: [...ca], minVersion: "TLSv1.2", maxVersion: "TLSv1.2",
         // The verdict is on the chain; the name is chaincheck's to judge (and the connection is to 127.0.0.1).
         checkServerIdentity: () => undefined, rejectUnauthorized: false,
       });
       client.once("error", (error: Error) => {
-        clearTimeout(timer);
         // Read now: the handle goes once the socket is destroyed.
         resolve({ error, verifyError: handleVerifyError(client!) });
       });
       client.once("secureConnect", () => {
-        clearTimeout(timer);
         resolve({ error: new Error("the handshake completed, which the loopback server cannot allow"), verifyError: undefined });
       });
     });
     // The client's alert follows its error closely; wait for it briefly (or for the close).
     let grace: NodeJS.Timeout | undefined;
-    await Promise.race([alertSeen, new Promise((resolve) => (grace = setTimeout(resolve, 200)))]);
+    await Promise.race([alertSeen, stopped, new Promise((resolve) => (grace = setTimeout(resolve, Math.min(200, left()))))]);
     clearTimeout(grace);
     if (state.problem) return done("unavailable", state.problem);
     if (outcome.verifyError) {
@@ -134,6 +144,8 @@ export async function opensslLoopbackVerdict(
   } catch (err) {
     return done("unavailable", `the loopback check could not run: ${(err as Error).message}`);
   } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
     client?.destroy();
     for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -91,7 +91,7 @@ export function adviceSection(result: ChainResult, p: Palette, verbose: boolean)
   if (r.install.length > 0) {
     lines.push(...wrap(`Install on the Tableau machine${r.install.length > 1 ? ", in this order" : ""} (works for every client):`, "  "));
     r.install.forEach((item, i) => lines.push(...itemLines(item, i, verbose)));
-    lines.push("  Steps:", ...stepLines(r.steps));
+    lines.push(...stepLines(r.steps));
   }
   if (r.serverSide.length > 0) lines.push("  Or fix it on the server (every client then only needs the root):", ...stepLines(r.serverSide));
   if (r.cannotFix.length > 0) {

@@ -9,7 +9,7 @@ import { toneColour } from "./palette.js";
 import { certificateDetails } from "./cert-details.js";
 import { wrap } from "./layout.js";
 import { safeText } from "./safe-text.js";
-import { END_WORDS, MODEL_WORDS, markersOf, missingIssuer, opensslWords, orderReasonWords, pathMarkers, presentedOrderWords, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "../words/report.js";
+import { END_WORDS, MODEL_WORDS, leafAlonePathWords, markersOf, missingIssuer, opensslWords, orderReasonWords, pathMarkers, presentedOrderWords, pathEndWords, roleOf, sourceWords, validityWords, type Marker } from "../words/report.js";
 
 /** SANs shown in the default view; --verbose shows all. */
 const NAMES_SHOWN = 12;
@@ -100,12 +100,19 @@ function pathMark(cert: PathCertificate, index: number, result: ChainResult, p: 
 export function pathLines(result: ChainResult, p: Palette): string[] {
   const built = result.builtPath;
   if (!built) return [];
+  const missing = missingIssuer(result);
+  if (missing?.subject && !missing.loop && built.certificates.length === 1 && built.certificates[0]!.sha256 === result.presented[0]?.sha256) {
+    // The leaf alone (Rserve): the tree above shows it; one line names the issuer that is missing.
+    const lead = "Path built, leaf to anchor:";
+    const lines = wrap(`${lead} ${safeText(leafAlonePathWords(missing.subject))}`, "", "  ");
+    lines[0] = p.bold(lead) + lines[0]!.slice(lead.length);
+    return lines;
+  }
   const lines = [p.bold(`Path built, leaf to anchor: ${pathEndWords(result)}`)];
   built.certificates.forEach((c, i) => {
     const lead = i === 0 ? "  " : `  ${"   ".repeat(i - 1)}└─ `;
     lines.push(`${lead}${safeText(c.subject)}  (${sourceWords(c, result)})${pathMark(c, i, result, p)}`);
   });
-  const missing = missingIssuer(result);
   if (missing) {
     const lead = `  ${"   ".repeat(built.certificates.length - 1)}└─ `;
     const name = missing.subject ? safeText(missing.subject) : "its issuer";

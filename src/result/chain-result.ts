@@ -95,7 +95,8 @@ export function checkChain(input: CheckInput): ChainVerdict {
 export function evaluateChain(input: CheckInput): { result: ChainVerdict; plan: OpensslProofPlan | null } {
   const options = { host: input.host, at: input.at, partialChain: input.partialChain, warnDays: input.warnDays };
   const storeHeld = input.storeIntermediates ?? [];
-  const ordered = withFileOrder(validateChain(input.presented, input.anchors, { ...options, extraIntermediates: storeHeld }), input);
+  const heldForAdvice = input.heldIntermediates ?? [];
+  const ordered = withFileOrder(validateChain(input.presented, input.anchors, { ...options, extraIntermediates: storeHeld, heldForAdvice }), input);
   const { validation, recheck } = withNameRecheck(ordered.validation, input);
   const reorder = ordered.reorder;
   const { remediation, plan } = adviseWithPlan({

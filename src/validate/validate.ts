@@ -7,13 +7,13 @@ import type { Finding } from "../findings/finding.js";
 import { dedupeFindings, headlineOf, makeFinding, sortFindings } from "../findings/finding.js";
 import { distinctCertificates, sameCertificate } from "../cert/identity.js";
 import { verifySignature } from "../cert/signature.js";
-import { bestAttempt, buildPaths, type Budget, type IssuerSource, type PathAttempt, type PathSearch } from "./path-builder.js";
+import { bestAttempt, buildPaths, DEFAULT_BUDGET, type Budget, type IssuerSource, type PathAttempt, type PathSearch } from "./path-builder.js";
 import { checkExpiringSoon } from "./checks/dates.js";
 import { checkIssued } from "./checks/issued.js";
 import { checkLink } from "./checks/issuer.js";
 import { checkLeaf } from "./checks/leaf.js";
 import { checkSignatureStrength } from "./checks/strength.js";
-import { presentationFindings } from "./checks/presentation.js";
+import { issuerReachable, presentationFindings } from "./checks/presentation.js";
 
 /** The trust anchors a validation uses (the system store or `--ca-file`s), parsed lazily. */
 export interface TrustAnchors {
@@ -38,6 +38,11 @@ export interface ValidateOptions {
   readonly warnDays: number;
   /** Certificates the user holds but the server does not send (advisor what-ifs, `--intermediates`). */
   readonly extraIntermediates?: readonly Certificate[];
+  /**
+   * Certificates the user holds that the client lacks (not path candidates here): a presented certificate reached only
+   * through them is on the path the advice installs them for, so it is never called extra.
+   */
+  readonly heldForAdvice?: readonly Certificate[];
   readonly budget?: Budget;
 }
 
@@ -186,7 +191,17 @@ export function validateChain(presented: readonly Certificate[], anchors: TrustA
     if (partial) findings.push(makeFinding("PARTIAL_CHAIN_ANCHOR", partial.certs[partial.certs.length - 1]!, { store: anchors.description }));
   }
   if (search.budgetExceeded && !search.valid) findings.push(makeFinding("PATH_BUDGET_EXCEEDED", null, { limit: search.budgetExceeded }));
-  findings.push(...presentationFindings(presented, best?.certs ?? [leaf], best?.termination !== "budget"));
+  // A link through an expired or not yet valid certificate is no client's path: such a certificate stays extra.
+  const usableLink = (child: Certificate, issuer: Certificate) => at >= issuer.notBefore && at <= issuer.notAfter && signatureValid(child, issuer);
+  const maxLinks = (options.budget ?? DEFAULT_BUDGET).maxLinks;
+  // Only a complete search lets presentation judge extras: after a stopped one, no second walk over the same chain.
+  const complete = best?.termination !== "budget";
+  const reachable = presented.length > 1 && complete ? issuerReachable(leaf, source.issuersOf, usableLink, maxLinks) : null;
+  const heldPool = distinctCertificates([...pool, ...(options.heldForAdvice ?? [])]).filter((c) => !sameCertificate(c, leaf) && isReadable(c));
+  const viaHeld = reachable && heldPool.length > pool.length
+    ? issuerReachable(leaf, issuerSource(heldPool, anchors, new Map()).issuersOf, usableLink, maxLinks)
+    : reachable;
+  findings.push(...presentationFindings(presented, best?.certs ?? [leaf], complete, reachable, viaHeld));
   for (const cert of best?.certs ?? [leaf]) findings.push(...checkExpiringSoon(cert, at, options.warnDays));
 
   const all = sortFindings(dedupeFindings(findings));

@@ -5,8 +5,8 @@
 import type { InstallItem, Service } from "../types.js";
 import type { AdvisedCertificate, OpensslStatement, Proof, StepContext } from "../advise/advise.js";
 import type { OpensslProofOutcome } from "../advise/openssl-proof.js";
-import type { Platform } from "../advise/platforms.js";
-import { anchorFileName } from "../advise/save.js";
+import { installCommands, type Platform } from "../advise/platforms.js";
+import { anchorFileNames } from "../advise/save.js";
 
 function describe(item: InstallItem): string {
   return `the ${item.role} "${item.subject}"`;
@@ -48,12 +48,12 @@ function plainHttp(url: string): boolean {
 /** Getting a certificate chaincheck does not hold: from its AIA URL (download, then convert) or from the CA administrator. */
 function obtainSteps(item: InstallItem, file: string, platform: Platform, context: StepContext): string[] {
   const keyId = item.keyId ? ` (key id ${item.keyId})` : "";
-  const above = item.role === "intermediate" ? " Its root too, if it is not self-signed and the store lacks it." : "";
+  const above = item.role === "intermediate" ? " Its root too, if the store lacks it." : "";
   const url = item.publishedAt?.find((u) => SAFE_URL.test(u));
   if (!url) {
     const der = conversion(platform, "der", "issuer.cer", file);
     return [
-      `Obtain ${describe(item)}${keyId} from your CA administrator, as PEM named ${file}${der ? " (DER, e.g. issuer.cer, converts with the command below)" : ""}.${above}`,
+      `Obtain ${describe(item)}${keyId} from your CA administrator as PEM, saved as ${file}${der ? " (convert DER with the command below)" : ""}.${above}`,
       ...(der ? [`  ${der}`] : []),
     ];
   }
@@ -106,15 +106,15 @@ export function installSteps(
   install: readonly InstallItem[], partial: readonly InstallItem[], platform: Platform, context: StepContext,
 ): string[] {
   if (install.length === 0) return [];
-  const files = install.map((item) => ({ item, file: anchorFileName(item, platform.extension) }));
+  const names = anchorFileNames(install, platform.extension);
+  const files = install.map((item, i) => ({ item, file: names[i]! }));
   const steps: string[] = [];
   for (const { item, file } of files.filter((f) => f.item.pem === null)) steps.push(...obtainSteps(item, file, platform, context));
   for (const { item } of files.filter((f) => f.item.confirmOutOfBand)) steps.push(confirmStep(item));
   steps.push(...saveStep(files.filter((f) => f.item.pem !== null), platform, context));
   steps.push(`On the Tableau machine (${platform.label}; --target-os for another OS), install ${install.length > 1 ? "them in this order" : "it"}:`);
   for (const { item, file } of files) {
-    const commands = item.role === "intermediate" ? platform.installIntermediate : platform.installRoot;
-    for (const command of commands) steps.push(`  ${command.replace("{file}", file)}`);
+    for (const command of installCommands(platform, item, file)) steps.push(`  ${command}`);
   }
   for (const command of platform.refresh) steps.push(`  ${command}`);
   steps.push(...platform.notes);
@@ -133,7 +133,8 @@ export function installSteps(
 /** Make the server send its intermediates instead of installing them on every client. */
 export function serverSideSteps(service: Service | null): string[] {
   if (service === "rserve") {
-    return ["Rserve: tls.cert sends only its first certificate. Add `tls.ca FILE` to Rserv.conf, FILE holding the intermediates and the root (PEM), and restart Rserve: it then sends the whole chain."];
+    // Why (tls.cert sends only its first certificate) is said once, in the report's "In short".
+    return ["Rserve: add `tls.ca FILE` (the intermediates and the root, PEM) to Rserv.conf; restart Rserve."];
   }
   if (service === "tabpy") {
     return ["TabPy: put the leaf followed by its intermediates (PEM) in the file named by TABPY_CERTIFICATE_FILE, then restart TabPy."];
@@ -214,6 +215,9 @@ function opensslProofWords(outcome: OpensslProofOutcome, advised: string, path: 
   if (!outcome.sameTime) return ` Not comparable: ${rejected}.`;
   if (second?.verdict === "accepted") {
     return ` chaincheck accepts ${advised}, but ${rejected}. The set above is therefore ${path}: with it both accept the chain (${LOOPBACK}).`;
+  }
+  if (second?.verdict === "unavailable") {
+    return ` Both verdicts: chaincheck accepts ${advised}; ${rejected}; its check of ${path} could not run (${second.reason ?? "no reason given"}).`;
   }
   const also = second ? `; it also rejects ${path} (${second.reason ?? "no reason given"})` : "";
   return ` Both verdicts: chaincheck accepts ${advised}; ${rejected}${also}. No set to install satisfies both: clients built on OpenSSL may still reject this chain. Serve the simplest chain (leaf, then its own intermediates) and remove stale intermediates from the client's store (OpenSSL uses a trusted intermediate first, even one that leads to no trusted root).`;

@@ -203,6 +203,11 @@ export const FINDING_WORDS: { readonly [C in FindingCode]: FindingWords<FindingE
     message: (c, who) => `Certificate #${c.position} ${who} is the self-signed root; clients use their own copy, so sending it does not make it trusted.`,
     remediation: () => "Optional: remove the root from the server's file; it must be installed on the client either way.",
   },
+  CROSS_CERTIFICATE: {
+    title: "Cross-certificate for other clients",
+    message: (c, who) => `Certificate #${c.position} ${who} is not on the path chaincheck built, but on another issuer path from the leaf, towards "${c.issuer}" (a cross-certificate): clients that trust only "${c.issuer}" build their path through it.`,
+    remediation: (c) => `Keep it in the server's file while any client trusts only "${c.issuer}"; the others ignore it.`,
+  },
   AUTH_FAILED: {
     title: "TabPy rejected the credentials",
     message: (c) => `TabPy answered 401 to GET /info with the credentials of user "${c.user}": wrong user name or password.`,

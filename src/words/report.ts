@@ -99,7 +99,7 @@ export function pathMarkers(cert: PathCertificate, index: number, result: ChainR
 }
 
 /** Codes shown by their own marker, not repeated as a code marker. */
-const MARKED: ReadonlySet<string> = new Set(["EXPIRED", "NOT_YET_VALID", "EXTRA_CERTIFICATE", "DUPLICATE_CERTIFICATE", "EXPIRING_SOON", "ROOT_PRESENTED", "LEAF_ONLY"]);
+const MARKED: ReadonlySet<string> = new Set(["EXPIRED", "NOT_YET_VALID", "EXTRA_CERTIFICATE", "DUPLICATE_CERTIFICATE", "EXPIRING_SOON", "ROOT_PRESENTED", "LEAF_ONLY", "CROSS_CERTIFICATE"]);
 
 /** Word markers for a presented certificate: meaning in words, colour only as a second channel. */
 export function markersOf(cert: PresentedCertificate, index: number, result: ChainResult): Marker[] {
@@ -111,6 +111,7 @@ export function markersOf(cert: PresentedCertificate, index: number, result: Cha
   else if (Date.parse(cert.notBefore) > Date.parse(result.checkedAt)) marks.push({ word: "NOT YET VALID", tone: "bad" });
   else if (about.some((f) => f.code === "EXPIRING_SOON")) marks.push({ word: "expires soon", tone: "warn" });
   if (index > 0 && isDuplicate(result, index)) marks.push({ word: "duplicate", tone: "warn" });
+  else if (index > 0 && about.some((f) => f.code === "CROSS_CERTIFICATE")) marks.push({ word: "on another path (cross-certificate)", tone: "info" });
   else if (index > 0 && result.builtPath && !onPath(result, cert.sha256)) marks.push({ word: "not on the path", tone: "warn" });
   for (const f of about) {
     if (f.severity !== "info" && !MARKED.has(f.code)) marks.push({ word: f.code, tone: f.severity === "error" ? "bad" : "warn" });
@@ -143,17 +144,20 @@ export function sentSentence(result: ChainResult): string | null {
   if (n === 0) return null;
   if (result.chainKind === "self-signed") return `${sender(result)} a single self-signed certificate.`;
   if (n === 1) return `${sender(result)} the leaf only: no intermediate and no root.`;
-  let intermediates = 0, roots = 0, stray = 0, duplicates = 0;
+  let intermediates = 0, roots = 0, cross = 0, stray = 0, duplicates = 0;
+  const crossShas = new Set(result.findings.filter((f) => f.code === "CROSS_CERTIFICATE").map((f) => f.certificate));
   result.presented.forEach((c, i) => {
     if (i === 0) return;
     if (isDuplicate(result, i)) duplicates++;
     else if (c.selfSigned) roots++;
+    else if (crossShas.has(c.sha256)) cross++;
     else if (result.builtPath && !onPath(result, c.sha256)) stray++;
     else intermediates++;
   });
   const parts = ["the leaf"];
   if (intermediates) parts.push(plural(intermediates, "intermediate"));
   if (roots) parts.push(roots === 1 ? "a root" : plural(roots, "root"));
+  if (cross) parts.push(plural(cross, "cross-certificate"));
   if (stray) parts.push(`${stray} not on the path`);
   if (duplicates) parts.push(plural(duplicates, "duplicate"));
   const list = `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
@@ -277,6 +281,11 @@ export function installSourceWords(item: InstallItem): string {
 export function pathEndWords(result: ChainResult): string {
   if (!result.builtPath) return "no path";
   return missingIssuer(result)?.loop ? "stops: the certificates loop back on themselves and no root is above them" : END_WORDS[result.builtPath.end];
+}
+
+/** The built path when it is the presented leaf alone and its issuer is missing (Rserve): one sentence. */
+export function leafAlonePathWords(issuer: string): string {
+  return `stops at the leaf (#1): its issuer ${issuer} is neither sent nor in the trust store`;
 }
 
 /** When the built path stops at a missing issuer: its name, and whether it is already on the path (a loop). */

@@ -6,4 +6,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 sudo cp "$here/chaincheck-test-root-a685f7a3.pem" /etc/pki/trust/anchors/
 sudo cp "$here/chaincheck-test-intermediate-32a5d3fa.pem" /etc/pki/trust/anchors/
 sudo update-ca-certificates
-echo "Restart Tableau so it reloads the store: on Tableau Server run tsm restart (a machine restart is the safest choice on Linux); quit and reopen Tableau Desktop."
+echo "Restart Tableau: tsm restart on Tableau Server (a machine restart is safest); reopen Desktop."
