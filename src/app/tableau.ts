@@ -22,6 +22,7 @@ import { trustStoreNotes } from "./trust.js";
 import { withRunNotes, type RunInputs } from "./inputs.js";
 import { liveTargetSettings, type LiveOptions } from "./live-settings.js";
 import { checkTarget } from "./live-target.js";
+import { ChainVerdicts } from "./chain-verdicts.js";
 import { NO_PROGRESS, type CheckedRun, type StartProgress, type TrustLoader } from "./run.js";
 
 export interface TableauCommand {
@@ -110,7 +111,8 @@ export async function checkTableau(command: TableauCommand, loadTrust: TrustLoad
   const trust = await loadTrust(command.caFiles, read);
   const store = await tableauStore(command, read, trust.store);
   // The Tableau user signs in to Tableau: the TabPy credentials check of `check` does not apply.
-  const live = await liveTargetSettings(command.live, trust, read);
+  // Sites often share one extension server: its chain is judged once per run, as in a `check` fleet.
+  const live = { ...await liveTargetSettings(command.live, trust, read), verdicts: new ChainVerdicts() };
   const found = await readConfiguration(command, store, hooks);
   if ("kind" in found) return found;
   const { planned, discovery } = plan(found);
