@@ -10,18 +10,15 @@ import { dedupeFindings, headlineOf, makeFinding, sortFindings } from "../findin
 import { adviseWithPlan, type AdviceContext, type TargetOs } from "../advise/advise.js";
 import type { OpensslProofOutcome, OpensslProofPlan } from "../advise/openssl-proof.js";
 import { describeCertificate, statusOf, withFindings, type BundleInfo, type ChainVerdict, type PathCertificate } from "./verdict.js";
-import { unreadableHeldFindings, validateChain, type TrustAnchors, type Validation } from "../validate/validate.js";
+import { unreadableHeldFindings, validateChain, type TrustAnchors, type ValidateOptions, type Validation } from "../validate/validate.js";
 
-export interface CheckInput {
+/** The validation questions (`host`, `at`, `partialChain`, `warnDays`) mean what they mean to `validateChain`. */
+export interface CheckInput extends Pick<ValidateOptions, "host" | "at" | "partialChain" | "warnDays"> {
   readonly target: string;
   readonly service: Service | null;
   /** What the server presents, leaf first, in wire order. */
   readonly presented: readonly Certificate[];
   readonly anchors: TrustAnchors;
-  readonly host: string | null;
-  readonly at: Date;
-  readonly partialChain: boolean;
-  readonly warnDays: number;
   /** Certificates the user holds (never counted as presented): used for advice and the what-if. */
   readonly heldIntermediates?: readonly Certificate[];
   /** Intermediates of the client's own store (Windows CA, macOS System keychain): held, and used by validation too. */
