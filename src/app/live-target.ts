@@ -10,9 +10,9 @@ import type { Finding } from "../findings/finding.js";
 import { aiaFindings, fetchMissingIssuers, issuerAvailable, type AiaFetch } from "../aia/fetch-issuers.js";
 import { tableauSetup } from "../advise/tableau.js";
 import { readCertificate } from "../cert/parse.js";
-import { liveChainInput, liveFromChain, liveResult, presentedOf, type LiveCheckInput } from "../result/live-result.js";
+import { liveChainInput, liveFromChain, liveResult, type LiveCheckInput } from "../result/live-result.js";
 import { evaluateChain } from "../result/chain-result.js";
-import type { ChainVerdicts, ProofInputs } from "./chain-verdicts.js";
+import { ChainVerdicts, type ProofInputs } from "./chain-verdicts.js";
 import { probe } from "../probe/probe.js";
 import type { ProbeOptions, ProbeOutcome, ProbeTarget } from "../probe/types.js";
 import { provenByOpenssl, type ProofBound } from "./openssl-proof.js";
@@ -54,24 +54,31 @@ export function checkTarget(target: ProbeTarget, options: ProbeOptions, host: st
   );
 }
 
+/** The presented certificates, through the run's verdicts when it has them (each certificate parsed once per run). */
+function parsePresented(ders: readonly Uint8Array[], verdicts?: ChainVerdicts): Certificate[] {
+  return verdicts ? verdicts.certificates(ders) : ders.map((der) => readCertificate(der));
+}
+
 /**
  * Probes and judges `target`: every step (connect, handshake, detection, AIA, the credentials' second connection)
  * ends by `options.timeoutMs` after the call; `options.signal` aborts them all.
  */
 export async function checkLiveTarget(target: ProbeTarget, host: string, options: ProbeOptions, settings: LiveTargetSettings): Promise<ChainVerdict> {
   const deadline = performance.now() + options.timeoutMs;
+  // With --aia the chain is read as soon as it arrives and judged later: one set of verdicts parses it once.
+  const judging = settings.aia && !settings.verdicts ? { ...settings, verdicts: new ChainVerdicts() } : settings;
   let aia: Promise<AiaFetch> | undefined;
   const onChain = settings.aia
     ? (presented: readonly Uint8Array[]) => {
       // An unreadable certificate has no AIA to follow; the validator reports it.
-      const readable = (settings.verdicts?.certificates(presented) ?? presented.map((der) => readCertificate(der))).filter((c) => !c.unreadable);
-      aia = downloadIssuers(readable, settings, deadline, options.signal);
+      const readable = parsePresented(presented, judging.verdicts).filter((c) => !c.unreadable);
+      aia = downloadIssuers(readable, judging, deadline, options.signal);
       // Awaited below, unless the probe itself is aborted first: then its rejection is expected, not unhandled.
       aia.catch(() => undefined);
     }
     : undefined;
   const outcome = await probe(target, { ...options, ...(onChain ? { onChain } : {}) });
-  return judgeLiveTarget(outcome, host, options, settings, { deadline, ...(aia ? { aia } : {}) });
+  return judgeLiveTarget(outcome, host, options, judging, { deadline, ...(aia ? { aia } : {}) });
 }
 
 /**
@@ -82,7 +89,7 @@ export async function judgeLiveTarget(
   outcome: ProbeOutcome, host: string, probeOptions: ProbeOptions, settings: LiveTargetSettings,
   budget: Budget = { deadline: performance.now() + probeOptions.timeoutMs },
 ): Promise<ChainVerdict> {
-  const presented = outcome.ok && settings.verdicts ? settings.verdicts.certificates(outcome.presented) : presentedOf(outcome);
+  const presented = outcome.ok ? parsePresented(outcome.presented, settings.verdicts) : [];
   let held = settings.heldIntermediates ?? [];
   let aiaFailures: Finding[] = [];
   let downloaded: ReadonlyMap<string, string> = new Map();
